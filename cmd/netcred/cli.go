@@ -1,0 +1,219 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Exit codes, documented in the README and `netcred help`.
+const (
+	exitOK       = 0 // success; for verify: the credential is valid
+	exitInvalid  = 1 // verify: the credential is not valid
+	exitUsage    = 2 // usage or configuration error
+	exitUnknown  = 3 // verify: undetermined (reserved for stale trust data)
+	progName     = "netcred"
+	maxInputSize = 32 << 20
+)
+
+// env is what a command may touch: the streams and the clock. Tests swap it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	now            func() time.Time
+}
+
+func newEnv() *env {
+	return &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, e *env) int
+}
+
+func commands() []command {
+	return []command{
+		{"keys", "create keys and print public keys, key sets and thumbprints", runKeys},
+		{"issue", "sign a credential and print its QR text", runIssue},
+		{"verify", "verify a credential offline", runVerify},
+		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
+		{"demo", "issue and verify a credential on built-in defaults", runDemo},
+	}
+}
+
+const usage = `netcred issues compact signed credentials and verifies them offline.
+
+Usage:
+  netcred <command> [flags] [arguments]
+
+Commands:
+%s
+  help       show this text, or "netcred help <command>"
+
+Examples:
+  netcred demo
+  netcred keys new --out issuer.jwk > issuer.pub.jwk
+  netcred keys set issuer.pub.jwk > trusted.jwks
+  netcred issue --key issuer.jwk --type identity --level substantial --claims alice.json --png alice.png > alice.txt
+  netcred verify --keys trusted.jwks --min-level substantial alice.txt
+  netcred inspect alice.png
+
+Exit codes: 0 success (verify: valid), 1 not valid, 2 usage or configuration
+error, 3 undetermined (verify: the verifier's data is too old to decide).
+`
+
+func run(args []string, e *env) int {
+	if len(args) == 0 {
+		printUsage(e.stderr)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		if len(args) > 1 {
+			return run([]string{args[1], "-h"}, e)
+		}
+		printUsage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(args[1:], e)
+		}
+	}
+	errorf(e, "unknown command %q", name)
+	hint(e, "run 'netcred help' for the list of commands")
+	return exitUsage
+}
+
+func printUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, usage, strings.TrimRight(b.String(), "\n"))
+}
+
+// Messages on stderr: "netcred: error: ...", lowercase, no final period.
+func errorf(e *env, format string, args ...any) {
+	fmt.Fprintf(e.stderr, progName+": error: "+format+"\n", args...)
+}
+
+func warnf(e *env, format string, args ...any) {
+	fmt.Fprintf(e.stderr, progName+": warning: "+format+"\n", args...)
+}
+
+func hint(e *env, format string, args ...any) {
+	fmt.Fprintf(e.stderr, progName+": hint: "+format+"\n", args...)
+}
+
+// newFlags returns a flag set whose -h prints the command's usage text.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: netcred %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses flags and positional arguments in any order, so that
+// "verify FILE --json" works as well as "verify --json FILE". It returns the
+// positional arguments, or an exit code when parsing ended the command.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, 0, true
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), 0, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// parseDuration accepts Go durations ("36h", "90m") and whole days or
+// years ("30d", "1y" = 365 days).
+func parseDuration(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseUint(n, 10, 16)
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	if n, ok := strings.CutSuffix(s, "y"); ok {
+		years, err := strconv.ParseUint(n, 10, 8)
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(years) * 365 * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use e.g. 36h, 30d, 1y)", s)
+	}
+	return d, nil
+}
+
+// durationFlag is a flag.Value over parseDuration.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil || *f.d == 0 {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := parseDuration(s)
+	if err != nil {
+		return err
+	}
+	if d <= 0 {
+		return fmt.Errorf("duration must be positive")
+	}
+	*f.d = d
+	return nil
+}
+
+// readInput reads a file, or stdin for "-", with a size limit.
+func readInput(e *env, name string) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxInputSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxInputSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, maxInputSize>>20)
+	}
+	return b, nil
+}

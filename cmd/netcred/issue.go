@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/qrimage"
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/schemas"
+)
+
+const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [--valid-for DURATION] [--png FILE]
+
+Signs a credential with the issuer key and prints its QR text on standard
+output. The claims file is a JSON object of the type's claims, checked
+against the schema before anything is signed.
+
+Example:
+  netcred issue --key issuer.jwk --type identity --level substantial \
+      --claims alice.json --png alice.png > alice.txt`
+
+func runIssue(args []string, e *env) int {
+	fs := newFlags(e, "issue", issueSynopsis)
+	keyFile := fs.String("key", "", "issuer private key file (required)")
+	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
+	typeName := fs.String("type", "", "credential type, e.g. identity or ticket (required)")
+	levelName := fs.String("level", "", "assurance level: low, substantial or high (required)")
+	evidenceName := fs.String("evidence", "", "how identity was established: self_asserted, remote_face_match, in_person_document (default: the weakest that supports the level)")
+	claimsFile := fs.String("claims", "", "JSON file of the subject's claims, - for standard input (required)")
+	validFor := issuer.DefaultValidity
+	fs.Var(durationFlag{&validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
+	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
+	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
+	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		errorf(e, "issue takes no arguments, got %q", rest)
+		return exitUsage
+	}
+	for flagName, v := range map[string]string{"key": *keyFile, "type": *typeName, "level": *levelName, "claims": *claimsFile} {
+		if v == "" {
+			errorf(e, "issue needs --%s", flagName)
+			hint(e, "netcred issue --key issuer.jwk --type identity --level substantial --claims claims.json")
+			return exitUsage
+		}
+	}
+	level, err := credential.ParseLevel(*levelName)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	var evidence credential.Evidence
+	if *evidenceName != "" {
+		if evidence, err = credential.ParseEvidence(*evidenceName); err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+	}
+	registry, err := loadRegistry(*schemaFiles)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	claimsJSON, err := readInput(e, *claimsFile)
+	if err != nil {
+		errorf(e, "claims: %v", err)
+		return exitUsage
+	}
+	claims, err := decodeClaimsJSON(claimsJSON)
+	if err != nil {
+		errorf(e, "%s: %v", *claimsFile, err)
+		return exitUsage
+	}
+	key, code := loadPrivate(e, *keyFile, *passFile)
+	if key == nil {
+		return code
+	}
+	is := issuer.New(key, registry)
+	is.ID = *iss
+	is.Now = e.now
+	issued, err := is.Issue(issuer.Request{
+		Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor,
+	})
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	if *pngFile != "" {
+		if err := writePNG(*pngFile, issued.QR); err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+	}
+	fmt.Fprintln(e.stdout, issued.QR)
+	fmt.Fprintf(e.stderr, "%s: issued %s credential at level %s, valid until %s (%d QR characters)\n",
+		progName, *typeName, level, issued.Claims.Expiry.Format(time.RFC3339), len(issued.QR))
+	return exitOK
+}
+
+// decodeClaimsJSON parses the claims file: one JSON object, numbers kept
+// exact, duplicate names refused by the schema's own parser afterwards.
+func decodeClaimsJSON(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var claims map[string]any
+	if err := dec.Decode(&claims); err != nil {
+		return nil, fmt.Errorf("claims must be a JSON object: %v", err)
+	}
+	if claims == nil {
+		return nil, fmt.Errorf("claims must be a JSON object")
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("claims file holds more than one JSON value")
+	}
+	return claims, nil
+}
+
+// loadRegistry returns the built-in schemas plus operator-defined ones.
+func loadRegistry(files string) (*schemas.Registry, error) {
+	r := schemas.Builtin()
+	if files == "" {
+		return r, nil
+	}
+	for _, f := range splitList(files) {
+		if err := r.LoadFile(f); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func writePNG(name, text string) error {
+	png, err := qrimage.PNG(text, 512)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, png, 0o644)
+}

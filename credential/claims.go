@@ -1,0 +1,230 @@
+package credential
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// CWT claim keys (RFC 8392 §4, RFC 8747, draft-ietf-oauth-status-list) and
+// netcred's private-use claim.
+const (
+	claimIss     = 1
+	claimSub     = 2
+	claimExp     = 4
+	claimNbf     = 5
+	claimIat     = 6
+	claimCti     = 7
+	claimCnf     = 8
+	claimStatus  = 65535
+	claimNetcred = -65537
+)
+
+// Claims is a credential's claims set: the registered CWT claims netcred uses
+// and its private claim (type, schema version, level, evidence, attributes).
+type Claims struct {
+	// Issuer (iss) is optional: the verifier knows the issuer from the key
+	// that signed. When present it must match the trust store's issuer id.
+	Issuer string
+	// Subject (sub) is optional: for an identity credential the attributes
+	// name the subject.
+	Subject string
+	// IssuedAt (iat) and Expiry (exp) are required, whole seconds.
+	IssuedAt time.Time
+	Expiry   time.Time
+	// NotBefore (nbf) is optional; the zero value means "from IssuedAt" and
+	// is not written.
+	NotBefore time.Time
+	// ID (cti) is an optional credential identifier.
+	ID []byte
+	// Confirmation (cnf, RFC 8747) is the holder key binding, kept as the
+	// raw CBOR of the cnf map; nil when the credential is not holder-bound.
+	Confirmation cbor.RawMessage
+	// Status is the Token Status List reference; nil when the credential
+	// carries none.
+	Status *StatusRef
+
+	// Type is the schema's numeric id and Version its version.
+	Type    uint64
+	Version uint64
+	// Level is the assurance level and Evidence how identity was established.
+	Level    Level
+	Evidence Evidence
+	// Attributes are the subject's claims keyed by the schema's integer
+	// keys, as wire values (string, int64, uint64, []byte, bool ...). The
+	// schemas package converts them to and from named JSON values.
+	Attributes map[int64]any
+}
+
+// StatusRef points at one entry of a Token Status List.
+type StatusRef struct {
+	Index uint64 // idx
+	URI   string // uri: the status list's identifier (the sub of its token)
+}
+
+// ValidFrom is NotBefore, or IssuedAt when NotBefore is not set.
+func (c *Claims) ValidFrom() time.Time {
+	if c.NotBefore.IsZero() {
+		return c.IssuedAt
+	}
+	return c.NotBefore
+}
+
+// wireClaims is the CWT claims set as it is encoded.
+type wireClaims struct {
+	Iss    string          `cbor:"1,keyasint,omitempty"`
+	Sub    string          `cbor:"2,keyasint,omitempty"`
+	Exp    int64           `cbor:"4,keyasint,omitempty"`
+	Nbf    int64           `cbor:"5,keyasint,omitempty"`
+	Iat    int64           `cbor:"6,keyasint,omitempty"`
+	Cti    []byte          `cbor:"7,keyasint,omitempty"`
+	Cnf    cbor.RawMessage `cbor:"8,keyasint,omitempty"`
+	Status *wireStatus     `cbor:"65535,keyasint,omitempty"`
+	NC     *wireNetcred    `cbor:"-65537,keyasint,omitempty"`
+}
+
+// wireStatus is the Token Status List "status" claim. Other status
+// mechanisms that may sit beside status_list are ignored.
+type wireStatus struct {
+	StatusList *wireStatusList `cbor:"status_list,omitempty"`
+}
+
+type wireStatusList struct {
+	Idx uint64 `cbor:"idx"`
+	URI string `cbor:"uri"`
+}
+
+// wireNetcred is the private claim: [type, version, level, evidence, attributes].
+type wireNetcred struct {
+	_          struct{} `cbor:",toarray"`
+	Type       uint64
+	Version    uint64
+	Level      uint64
+	Evidence   uint64
+	Attributes map[int64]any
+}
+
+// MarshalCBOR encodes the claims set in Core Deterministic Encoding. It
+// checks what a verifier would refuse, so an issuer cannot sign a claims set
+// that no verifier accepts.
+func (c *Claims) MarshalCBOR() ([]byte, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	w := wireClaims{
+		Iss: c.Issuer,
+		Sub: c.Subject,
+		Exp: c.Expiry.Unix(),
+		Iat: c.IssuedAt.Unix(),
+		Cti: c.ID,
+		Cnf: c.Confirmation,
+		NC: &wireNetcred{
+			Type:       c.Type,
+			Version:    c.Version,
+			Level:      uint64(c.Level),
+			Evidence:   uint64(c.Evidence),
+			Attributes: c.Attributes,
+		},
+	}
+	if !c.NotBefore.IsZero() && !c.NotBefore.Equal(c.IssuedAt) {
+		w.Nbf = c.NotBefore.Unix()
+	}
+	if c.Status != nil {
+		w.Status = &wireStatus{StatusList: &wireStatusList{Idx: c.Status.Index, URI: c.Status.URI}}
+	}
+	if w.NC.Attributes == nil {
+		w.NC.Attributes = map[int64]any{}
+	}
+	b, err := encMode.Marshal(&w)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidClaims, err)
+	}
+	if err := checkCanonical(b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidClaims, err)
+	}
+	return b, nil
+}
+
+// check enforces the rules that both MarshalCBOR and UnmarshalCBOR apply.
+func (c *Claims) check() error {
+	switch {
+	case c.IssuedAt.Unix() <= 0:
+		return fmt.Errorf("%w: iat missing or not after 1970", ErrInvalidClaims)
+	case c.Expiry.Unix() <= 0:
+		return fmt.Errorf("%w: exp missing or not after 1970", ErrInvalidClaims)
+	case !c.Expiry.After(c.IssuedAt):
+		return fmt.Errorf("%w: exp %s is not after iat %s", ErrInvalidClaims, c.Expiry.UTC().Format(time.RFC3339), c.IssuedAt.UTC().Format(time.RFC3339))
+	case !c.NotBefore.IsZero() && !c.Expiry.After(c.NotBefore):
+		return fmt.Errorf("%w: exp is not after nbf", ErrInvalidClaims)
+	case c.Type == 0:
+		return fmt.Errorf("%w: credential type missing", ErrInvalidClaims)
+	case !c.Level.Valid():
+		return fmt.Errorf("%w: %v", ErrUnknownLevel, c.Level)
+	case !c.Evidence.Valid():
+		return fmt.Errorf("%w: %v", ErrUnknownEvidence, c.Evidence)
+	case c.Status != nil && c.Status.URI == "":
+		return fmt.Errorf("%w: status reference without a uri", ErrInvalidClaims)
+	}
+	return nil
+}
+
+// UnmarshalCBOR decodes a claims set strictly: it must be canonical CBOR
+// (see checkCanonical), a map with integer NumericDates iat and exp and the
+// netcred private claim. Unknown claims are ignored, as CWT requires.
+func (c *Claims) UnmarshalCBOR(data []byte) error {
+	if err := checkCanonical(data); err != nil {
+		return fmt.Errorf("claims: %w", err)
+	}
+	if len(data) == 0 || data[0]>>5 != 5 {
+		return fmt.Errorf("%w: claims set is not a map", ErrMalformed)
+	}
+	var w wireClaims
+	if err := decMode.Unmarshal(data, &w); err != nil {
+		return fmt.Errorf("%w: claims: %v", ErrMalformed, err)
+	}
+	if w.NC == nil {
+		return fmt.Errorf("%w: netcred claim (%d) missing", ErrMalformed, claimNetcred)
+	}
+	if w.Iat <= 0 || w.Exp <= 0 || w.Nbf < 0 {
+		return fmt.Errorf("%w: iat and exp must be positive integers", ErrMalformed)
+	}
+	if w.NC.Level > 255 || w.NC.Evidence > 255 {
+		return fmt.Errorf("%w: level or evidence out of range", ErrMalformed)
+	}
+	out := Claims{
+		Issuer:       w.Iss,
+		Subject:      w.Sub,
+		IssuedAt:     time.Unix(w.Iat, 0).UTC(),
+		Expiry:       time.Unix(w.Exp, 0).UTC(),
+		ID:           w.Cti,
+		Confirmation: w.Cnf,
+		Type:         w.NC.Type,
+		Version:      w.NC.Version,
+		Level:        Level(w.NC.Level),
+		Evidence:     Evidence(w.NC.Evidence),
+		Attributes:   w.NC.Attributes,
+	}
+	if w.Nbf != 0 {
+		out.NotBefore = time.Unix(w.Nbf, 0).UTC()
+	}
+	if w.Status != nil && w.Status.StatusList != nil {
+		out.Status = &StatusRef{Index: w.Status.StatusList.Idx, URI: w.Status.StatusList.URI}
+	}
+	if out.Attributes == nil {
+		return fmt.Errorf("%w: attributes missing", ErrMalformed)
+	}
+	if err := out.check(); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	*c = out
+	return nil
+}
+
+// Equal reports whether two claims sets encode to the same bytes.
+func (c *Claims) Equal(o *Claims) bool {
+	a, err1 := c.MarshalCBOR()
+	b, err2 := o.MarshalCBOR()
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
+}

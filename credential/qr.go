@@ -1,0 +1,136 @@
+package credential
+
+import (
+	"bytes"
+	"compress/flate"
+		"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/netcred/netcred/internal/base45"
+)
+
+// QRPrefix starts every netcred QR text; it names version 1 of the format.
+const QRPrefix = "NC1:"
+
+// qrDictionary is the preset dictionary of the compressed QR form
+// (spec/credential.md, "QR text"). It holds the byte sequences that every
+// credential of this profile repeats: the COSE_Sign1 envelope and protected
+// header for both algorithms, the CWT claim heads, the Token Status List
+// claim's text keys and "https://", and the head of the netcred claim.
+// Deflate finds them at a short distance, so the ~40 bytes of structure that
+// no generic compressor can squeeze out of a 200-byte message cost a few
+// bytes each. Changing one byte of it is a new format version.
+var qrDictionary = []byte("" +
+	"\xd2\x84\x50\xa3\x01\x26\x04\x48" + // tag 18, [ bstr(16) {1: -7 (ES256), 4: h'..8 bytes..'
+	"\x10\x18\x3d\xa0\x58" + // 16: 61}, {}, bstr(..) payload
+	"https://" +
+	"\x3a\x00\x01\x00\x00\x85\x01\x01\x02\x02\xa3\x01" + // -65537: [1, 1, 2, 2, {1: ...
+	"\xa4\x04\x1a" + "\x06\x1a" + // {4: exp, 6: iat
+	"\x19\xff\xff\xa1\x6bstatus_list\xa2\x63idx\x1a\x63uri\x76https://" + // 65535: {"status_list": {"idx": N, "uri": "https://
+	"\x58\x40" + // signature bstr(64)
+	"\xd2\x84\x50\xa3\x01\x27\x04\x48") // tag 18, [ bstr(16) {1: -8 (EdDSA), 4: h'..8 bytes..'
+
+// flateReaders reuses inflaters: each holds a 32 KiB window.
+var flateReaders sync.Pool
+
+// EncodeQR returns the QR text of a COSE_Sign1: "NC1:" followed by base45 of
+// either the COSE bytes or, when that is shorter, their raw DEFLATE
+// (RFC 1951) compression with the preset dictionary. The first byte tells
+// them apart: a COSE_Sign1 starts with 0xD2 and the encoder never emits a
+// DEFLATE stream that does.
+func EncodeQR(cose []byte) (string, error) {
+	if len(cose) > MaxSize {
+		return "", fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(cose), MaxSize)
+	}
+	if len(cose) == 0 || cose[0] != 0xc0|tagSign1 {
+		return "", fmt.Errorf("%w: not a tagged COSE_Sign1", ErrMalformed)
+	}
+	body := cose
+	var buf bytes.Buffer
+	w, err := flate.NewWriterDict(&buf, flate.BestCompression, qrDictionary)
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(cose); err != nil {
+		return "", err
+	}
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	if z := buf.Bytes(); len(z) < len(cose) && z[0] != cose[0] {
+		body = z
+	}
+	return QRPrefix + base45.Encode(body), nil
+}
+
+// DecodeQR turns QR text back into COSE_Sign1 bytes. Leading and trailing
+// whitespace is ignored; everything else must be exact: the prefix, strict
+// base45, and, for the compressed form, a single DEFLATE stream that ends
+// exactly at the end of the input and inflates to at most MaxSize bytes.
+func DecodeQR(text string) ([]byte, error) {
+	if len(text) > MaxQRTextLen {
+		return nil, fmt.Errorf("%w: QR text of %d characters (max %d)", ErrTooLarge, len(text), MaxQRTextLen)
+	}
+	text = strings.TrimSpace(text)
+	rest, ok := strings.CutPrefix(text, QRPrefix)
+	if !ok {
+		if len(text) > 4 && text[2] == '1' && text[3] == ':' {
+			return nil, fmt.Errorf("%w: prefix %q is not %q (another credential format?)", ErrMalformed, text[:4], QRPrefix)
+		}
+		return nil, fmt.Errorf("%w: QR text must start with %q", ErrMalformed, QRPrefix)
+	}
+	body, err := base45.Decode(rest)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if len(body) == 0 {
+		return nil, fmt.Errorf("%w: empty QR payload", ErrMalformed)
+	}
+	if body[0] == 0xc0|tagSign1 {
+		return body, nil
+	}
+	return inflate(body)
+}
+
+// inflate decompresses a raw DEFLATE stream with qrDictionary, refusing
+// output over MaxSize and input with bytes after the stream's end.
+func inflate(z []byte) ([]byte, error) {
+	src := bytes.NewReader(z)
+	var r io.ReadCloser
+	if pooled, ok := flateReaders.Get().(io.ReadCloser); ok {
+		r = pooled
+		if err := r.(flate.Resetter).Reset(src, qrDictionary); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+	} else {
+		r = flate.NewReaderDict(src, qrDictionary)
+	}
+	defer flateReaders.Put(r)
+	bp := sigBufPool.Get().(*[]byte)
+	defer sigBufPool.Put(bp)
+	buf := (*bp)[:MaxSize+1]
+	n := 0
+	for {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			break // the stream's final block ended within the limit
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: inflate: %v", ErrMalformed, err)
+		}
+		if n > MaxSize {
+			return nil, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, MaxSize)
+		}
+	}
+	if src.Len() != 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, src.Len())
+	}
+	out := append([]byte(nil), buf[:n]...)
+	if n == 0 || out[0] != 0xc0|tagSign1 {
+		return nil, fmt.Errorf("%w: compressed QR payload is not a COSE_Sign1", ErrMalformed)
+	}
+	return out, nil
+}

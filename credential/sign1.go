@@ -1,0 +1,309 @@
+package credential
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/veraison/go-cose"
+)
+
+// Protected header labels (RFC 9052 §3.1, RFC 9596) and the typ value.
+const (
+	headerAlg  = 1
+	headerCrit = 2
+	headerKID  = 4
+	headerTyp  = 16
+	// TypCWT is the typ of a credential: CoAP Content-Format 61,
+	// application/cwt (RFC 8392 §9.3).
+	TypCWT = 61
+	// tagSign1 is the CBOR tag of a COSE_Sign1 message.
+	tagSign1 = 18
+	// maxKIDLen bounds a kid; netcred kids are 8 bytes.
+	maxKIDLen = 64
+)
+
+// Signed is a parsed COSE_Sign1 whose signature has not been checked yet.
+// Its payload is reachable only through Verify, or through Inspect, whose
+// name says it trusts nothing.
+type Signed struct {
+	alg       Algorithm
+	kid       []byte
+	typ       uint64
+	protected []byte // the protected header's serialized map
+	payload   []byte
+	signature []byte
+}
+
+// Algorithm is the alg of the protected header (already on the allow-list).
+func (s *Signed) Algorithm() Algorithm { return s.alg }
+
+// KID is the kid of the protected header. It selects a key; it proves nothing.
+func (s *Signed) KID() []byte { return s.kid }
+
+// Typ is the typ of the protected header as a CoAP Content-Format number.
+func (s *Signed) Typ() uint64 { return s.typ }
+
+// Payload returns the signed bytes without verifying them. Only status list
+// tokens and tests need it; credentials go through Verify.
+func (s *Signed) Payload() []byte { return s.payload }
+
+// Parse decodes a tagged COSE_Sign1 in netcred's profile: tag 18, a
+// four-element array, a protected header with alg (EdDSA or ES256), kid and
+// typ and nothing else, an empty unprotected header, an attached payload and
+// a signature of the algorithm's size. It does not verify the signature.
+func Parse(data []byte) (*Signed, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(data), MaxSize)
+	}
+	if len(data) == 0 || data[0] != 0xc0|tagSign1 {
+		return nil, fmt.Errorf("%w: not a tagged COSE_Sign1 (want tag 18)", ErrMalformed)
+	}
+	b := data[1:]
+	if err := checkCanonical(b); err != nil {
+		return nil, fmt.Errorf("cose: %w", err)
+	}
+	// checkCanonical proved b well formed, so the reads below cannot run
+	// past the end; they only check each item's type.
+	major, n, off, _ := head(b, 0)
+	if major != 4 || n != 4 {
+		return nil, fmt.Errorf("%w: COSE_Sign1 must be an array of 4", ErrMalformed)
+	}
+	var s Signed
+	var err error
+	if s.protected, off, err = byteString(b, off, "protected header"); err != nil {
+		return nil, err
+	}
+	if b[off] != 0xa0 {
+		return nil, fmt.Errorf("%w: unprotected header must be an empty map", ErrMalformed)
+	}
+	off++
+	if b[off] == 0xf6 {
+		return nil, fmt.Errorf("%w: detached payload not supported", ErrMalformed)
+	}
+	if s.payload, off, err = byteString(b, off, "payload"); err != nil {
+		return nil, err
+	}
+	if s.signature, _, err = byteString(b, off, "signature"); err != nil {
+		return nil, err
+	}
+	if err := s.parseProtected(); err != nil {
+		return nil, err
+	}
+	if len(s.signature) != 64 { // both EdDSA and ES256 (r||s) are 64 bytes
+		return nil, fmt.Errorf("%w: signature is %d bytes, want 64 for %s", ErrSignatureInvalid, len(s.signature), s.alg)
+	}
+	return &s, nil
+}
+
+// byteString reads a byte string at b[off:] of a canonical buffer.
+func byteString(b []byte, off int, what string) ([]byte, int, error) {
+	major, n, next, _ := head(b, off)
+	if major != 2 {
+		return nil, 0, fmt.Errorf("%w: %s is not a byte string", ErrMalformed, what)
+	}
+	end := next + int(n)
+	return b[next:end:end], end, nil
+}
+
+// parseProtected reads the protected header map: {1: alg, 4: kid, 16: typ}.
+// Any other label, crit included, is refused: a verifier must not skip a
+// parameter that could change the meaning of what was signed.
+func (s *Signed) parseProtected() error {
+	p := s.protected
+	if err := checkCanonical(p); err != nil {
+		return fmt.Errorf("protected header: %w", err)
+	}
+	major, pairs, off, _ := head(p, 0)
+	if major != 5 {
+		return fmt.Errorf("%w: protected header is not a map", ErrMalformed)
+	}
+	var haveAlg, haveTyp bool
+	for i := uint64(0); i < pairs; i++ {
+		kmaj, label, next, _ := head(p, off)
+		if kmaj != 0 {
+			return fmt.Errorf("%w: protected header label not allowed in this profile", ErrMalformed)
+		}
+		vmaj, val, vnext, _ := head(p, next)
+		switch label {
+		case headerAlg:
+			if vmaj != 1 { // every allowed alg is a negative integer
+				return fmt.Errorf("%w: alg must be EdDSA (-8) or ES256 (-7)", ErrAlgorithmNotAllowed)
+			}
+			if val > 1<<16 {
+				return fmt.Errorf("%w: alg -1-%d", ErrAlgorithmNotAllowed, val)
+			}
+			alg, ok := algorithmFromCOSE(-1 - int64(val))
+			if !ok {
+				return fmt.Errorf("%w: alg %d", ErrAlgorithmNotAllowed, -1-int64(val))
+			}
+			s.alg, haveAlg = alg, true
+			off = vnext
+		case headerKID:
+			var err error
+			if s.kid, off, err = byteString(p, next, "kid"); err != nil {
+				return err
+			}
+			if len(s.kid) == 0 || len(s.kid) > maxKIDLen {
+				return fmt.Errorf("%w: kid of %d bytes", ErrMalformed, len(s.kid))
+			}
+		case headerTyp:
+			if vmaj != 0 {
+				return fmt.Errorf("%w: typ must be a content-format number", ErrWrongType)
+			}
+			s.typ, haveTyp = val, true
+			off = vnext
+		case headerCrit:
+			return fmt.Errorf("%w: crit parameters are not supported", ErrMalformed)
+		default:
+			return fmt.Errorf("%w: protected header label %d not allowed in this profile", ErrMalformed, label)
+		}
+	}
+	switch {
+	case !haveAlg:
+		return fmt.Errorf("%w: alg missing (alg none is never accepted)", ErrAlgorithmNotAllowed)
+	case s.kid == nil:
+		return fmt.Errorf("%w: kid missing", ErrMalformed)
+	case !haveTyp:
+		return fmt.Errorf("%w: typ missing", ErrWrongType)
+	}
+	return nil
+}
+
+// sigBufPool holds Sig_structure buffers; a credential is at most MaxSize.
+var sigBufPool = sync.Pool{New: func() any { b := make([]byte, 0, MaxSize+64); return &b }}
+
+// appendSigStructure appends the COSE Sig_structure (RFC 9052 §4.4)
+// ["Signature1", protected, h'', payload] to dst.
+func appendSigStructure(dst, protected, payload []byte) []byte {
+	dst = append(dst, 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1')
+	dst = appendBstrHead(dst, len(protected))
+	dst = append(dst, protected...)
+	dst = append(dst, 0x40)
+	dst = appendBstrHead(dst, len(payload))
+	return append(dst, payload...)
+}
+
+func appendBstrHead(dst []byte, n int) []byte {
+	switch {
+	case n < 24:
+		return append(dst, 0x40|byte(n))
+	case n < 1<<8:
+		return append(dst, 0x58, byte(n))
+	default: // n <= MaxSize < 1<<16
+		return append(dst, 0x59, byte(n>>8), byte(n))
+	}
+}
+
+// VerifySignature checks the signature with pub, which must be bound to alg.
+// The header's alg must equal alg (a key is never used with another
+// algorithm) and the key's type must fit it.
+func (s *Signed) VerifySignature(alg Algorithm, pub crypto.PublicKey) error {
+	if s.alg != alg {
+		return fmt.Errorf("%w: header says %s, key is bound to %s", ErrAlgorithmMismatch, s.alg, alg)
+	}
+	bp := sigBufPool.Get().(*[]byte)
+	defer sigBufPool.Put(bp)
+	msg := appendSigStructure((*bp)[:0], s.protected, s.payload)
+	*bp = msg
+	switch alg {
+	case EdDSA:
+		k, ok := pub.(ed25519.PublicKey)
+		if !ok || len(k) != ed25519.PublicKeySize {
+			return fmt.Errorf("%w: EdDSA needs an Ed25519 key, got %T", ErrAlgorithmMismatch, pub)
+		}
+		if !ed25519.Verify(k, msg, s.signature) {
+			return ErrSignatureInvalid
+		}
+	case ES256:
+		k, ok := pub.(*ecdsa.PublicKey)
+		if !ok || k.Curve != elliptic.P256() {
+			return fmt.Errorf("%w: ES256 needs a P-256 key, got %T", ErrAlgorithmMismatch, pub)
+		}
+		h := sha256.Sum256(msg)
+		r := new(big.Int).SetBytes(s.signature[:32])
+		sv := new(big.Int).SetBytes(s.signature[32:])
+		if !ecdsa.Verify(k, h[:], r, sv) {
+			return ErrSignatureInvalid
+		}
+	default:
+		return fmt.Errorf("%w: %s", ErrAlgorithmNotAllowed, alg)
+	}
+	return nil
+}
+
+// Verify checks the signature (see VerifySignature), that typ says
+// application/cwt, and decodes the claims set.
+func (s *Signed) Verify(alg Algorithm, pub crypto.PublicKey) (*Claims, error) {
+	if err := s.VerifySignature(alg, pub); err != nil {
+		return nil, err
+	}
+	if s.typ != TypCWT {
+		return nil, fmt.Errorf("%w: typ %d, want %d (application/cwt)", ErrWrongType, s.typ, TypCWT)
+	}
+	var c Claims
+	if err := c.UnmarshalCBOR(s.payload); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Inspect decodes the claims without checking the signature. The result
+// proves nothing about who wrote it; use it to show a credential, never to
+// accept one.
+func (s *Signed) Inspect() (*Claims, error) {
+	var c Claims
+	if err := c.UnmarshalCBOR(s.payload); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Sign encodes the claims and signs them as a tagged COSE_Sign1 with
+// protected header {alg, kid, typ: 61}, using go-cose.
+func Sign(c *Claims, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+	payload, err := c.MarshalCBOR()
+	if err != nil {
+		return nil, err
+	}
+	return SignPayload(payload, TypCWT, alg, kid, signer)
+}
+
+// SignPayload signs any payload in this profile with the given typ
+// (a CoAP Content-Format number). Status list tokens use it too.
+func SignPayload(payload []byte, typ uint64, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+	coseAlg, err := alg.COSE()
+	if err != nil {
+		return nil, err
+	}
+	if len(kid) == 0 || len(kid) > maxKIDLen {
+		return nil, fmt.Errorf("%w: kid of %d bytes", ErrInvalidClaims, len(kid))
+	}
+	cs, err := cose.NewSigner(cose.Algorithm(coseAlg), signer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s with %T: %v", ErrAlgorithmMismatch, alg, signer.Public(), err)
+	}
+	msg := cose.NewSign1Message()
+	msg.Headers.Protected.SetAlgorithm(cose.Algorithm(coseAlg))
+	msg.Headers.Protected[cose.HeaderLabelKeyID] = kid
+	msg.Headers.Protected[cose.HeaderLabelType] = typ
+	msg.Payload = payload
+	if err := msg.Sign(rand.Reader, nil, cs); err != nil {
+		return nil, fmt.Errorf("credential: sign: %w", err)
+	}
+	out, err := msg.MarshalCBOR()
+	if err != nil {
+		return nil, fmt.Errorf("credential: encode COSE_Sign1: %w", err)
+	}
+	// What we sign must be what every verifier accepts.
+	if _, err := Parse(out); err != nil {
+		return nil, fmt.Errorf("credential: signed message does not parse: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package qrimage
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+const (
+	// MaxBytes is the largest encoded image that [Decode] reads: 32 MiB.
+	MaxBytes = 32 << 20
+
+	// MaxPixels is the largest image, in pixels, that [Decode] and
+	// [DecodeImage] accept: 20 megapixels, more than a phone camera's
+	// usual picture.
+	MaxPixels = 20_000_000
+)
+
+// Decode reads a PNG or JPEG image from r and returns the text of the QR code
+// it shows.
+//
+// It reads at most [MaxBytes] and checks the dimensions in the image header
+// before decoding any pixel. Errors wrap [ErrImageTooLarge],
+// [ErrUnsupportedImage] or [ErrNoQRCode], or are an I/O error from r.
+func Decode(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("qrimage: reading image: %w", err)
+	}
+	if len(data) > MaxBytes {
+		return "", fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, MaxBytes)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
+	}
+	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+		return "", err
+	}
+	var img image.Image
+	switch format {
+	case "png":
+		img, err = png.Decode(bytes.NewReader(data))
+	case "jpeg":
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	default:
+		return "", fmt.Errorf("%w: %s, not png or jpeg", ErrUnsupportedImage, format)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
+	}
+	return DecodeImage(img)
+}
+
+// checkDimensions refuses images of more than MaxPixels.
+func checkDimensions(width, height int) error {
+	// int64: on 32-bit platforms (WebAssembly) the product of two ints
+	// could overflow.
+	if int64(width)*int64(height) > MaxPixels {
+		return fmt.Errorf("%w: %dx%d pixels, more than %d", ErrImageTooLarge, width, height, MaxPixels)
+	}
+	return nil
+}
+
+// attempts are the decoder settings tried in order: plain and fast, then
+// harder, then assuming the image is nothing but a straight code (as a PNG
+// from this package is).
+var attempts = []map[gozxing.DecodeHintType]any{
+	nil,
+	{gozxing.DecodeHintType_TRY_HARDER: true},
+	{gozxing.DecodeHintType_PURE_BARCODE: true},
+}
+
+// DecodeImage returns the text of the QR code that img shows. The code may be
+// dark on light or, as in a screenshot of a dark terminal, light on dark.
+//
+// Errors wrap [ErrImageTooLarge] for an image of more than [MaxPixels] or
+// [ErrNoQRCode].
+func DecodeImage(img image.Image) (text string, err error) {
+	b := img.Bounds()
+	if err := checkDimensions(b.Dx(), b.Dy()); err != nil {
+		return "", err
+	}
+	if b.Empty() {
+		return "", fmt.Errorf("%w: empty image", ErrNoQRCode)
+	}
+	// The decoder is a port of Java code on untrusted input: a panic in it
+	// must not bring the verifier down.
+	defer func() {
+		if p := recover(); p != nil {
+			text, err = "", fmt.Errorf("%w: decoder panic: %v", ErrNoQRCode, p)
+		}
+	}()
+
+	reader := qrcode.NewQRCodeReader()
+	src := gozxing.NewLuminanceSourceFromImage(img)
+	var last error
+	for _, s := range []gozxing.LuminanceSource{src, src.Invert()} {
+		// One bitmap per polarity: it caches the binarized image.
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(s))
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", ErrNoQRCode, err)
+		}
+		for _, hints := range attempts {
+			res, err := reader.Decode(bmp, hints)
+			if err == nil {
+				return res.GetText(), nil
+			}
+			last = err
+		}
+	}
+	return "", fmt.Errorf("%w: %w", ErrNoQRCode, last)
+}

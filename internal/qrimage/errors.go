@@ -1,0 +1,25 @@
+package qrimage
+
+import "errors"
+
+// Errors returned by this package; test for them with [errors.Is].
+var (
+	// ErrNoQRCode means the image was read but holds no QR code that could
+	// be located and decoded.
+	ErrNoQRCode = errors.New("qrimage: no QR code found")
+
+	// ErrImageTooLarge means an input image exceeds [MaxBytes] or
+	// [MaxPixels], or a requested output image exceeds [MaxSize].
+	ErrImageTooLarge = errors.New("qrimage: image too large")
+
+	// ErrUnsupportedImage means the input is not a PNG or JPEG image that
+	// can be decoded.
+	ErrUnsupportedImage = errors.New("qrimage: unsupported image")
+
+	// ErrEmptyText means there is no text to draw.
+	ErrEmptyText = errors.New("qrimage: empty text")
+
+	// ErrTextTooLong means the text does not fit in the largest QR code
+	// (version 40) at the chosen error correction level.
+	ErrTextTooLong = errors.New("qrimage: text too long for a QR code")
+)

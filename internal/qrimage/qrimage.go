@@ -1,0 +1,204 @@
+// Package qrimage draws QR codes of netcred QR text and reads them back from
+// images.
+//
+// [PNG] and [Terminal] draw; [Decode] and [DecodeImage] read. [Options]
+// chooses the error correction level, the image size and how a terminal
+// drawing is coloured. Drawing uses github.com/skip2/go-qrcode and reading
+// github.com/makiuchi-d/gozxing.
+//
+// # Compatibility
+//
+// The QR text of a credential ("NC1:" followed by Base45) uses only the 45
+// characters of the QR alphanumeric mode, and the encoder writes it in that
+// mode: 11 bits per 2 characters instead of 16 in byte mode. A 256-character
+// text at the default level M fits in version 9 (53x53 modules) instead of
+// version 12 in byte mode. Drawings keep the standard quiet zone of
+// [QuietZone] modules around the symbol.
+//
+// # Security
+//
+// Images are untrusted input. [Decode] reads at most [MaxBytes], reads the
+// image header before the pixels and refuses images of more than [MaxPixels]
+// without decoding them; [DecodeImage] refuses such images too. Only PNG and
+// JPEG are accepted, whatever other decoders the program registers. A panic
+// inside the QR decoder is reported as [ErrNoQRCode] rather than crashing the
+// verifier. The text read is not verified in any way: hand it to the verifier.
+package qrimage
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+const (
+	// QuietZone is the width in modules of the light margin drawn around
+	// every QR code, the minimum that ISO/IEC 18004 requires.
+	QuietZone = 4
+
+	// DefaultSize is the width and height in pixels of a PNG when
+	// [Options.Size] is zero.
+	DefaultSize = 512
+
+	// MaxSize is the largest width and height in pixels that [Options.Size]
+	// may ask for.
+	MaxSize = 4096
+)
+
+// Level is a QR error correction level. The zero value is [Medium].
+type Level int
+
+// The four error correction levels of ISO/IEC 18004, with the share of the
+// symbol that can be damaged and still read.
+const (
+	Medium   Level = iota // M: about 15%, the default
+	Low                   // L: about 7%
+	Quartile              // Q: about 25%
+	High                  // H: about 30%
+)
+
+// String returns the level's letter: "L", "M", "Q" or "H".
+func (l Level) String() string {
+	switch l {
+	case Low:
+		return "L"
+	case Medium:
+		return "M"
+	case Quartile:
+		return "Q"
+	case High:
+		return "H"
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// recoveryLevel maps l to the encoder's level. The encoder names Q "High"
+// and H "Highest".
+func (l Level) recoveryLevel() (qrcode.RecoveryLevel, error) {
+	switch l {
+	case Low:
+		return qrcode.Low, nil
+	case Medium:
+		return qrcode.Medium, nil
+	case Quartile:
+		return qrcode.High, nil
+	case High:
+		return qrcode.Highest, nil
+	}
+	return 0, fmt.Errorf("qrimage: unknown error correction level %d", int(l))
+}
+
+// Options controls drawing. The zero value draws at level M, [DefaultSize]
+// pixels, with terminal colours.
+type Options struct {
+	// Level is the error correction level; the zero value is Medium.
+	Level Level
+
+	// Size is the width and height of a PNG in pixels; zero means
+	// [DefaultSize]. Each module gets the same whole number of pixels and the
+	// rest goes to the margin, so the code stays sharp. A size too small for
+	// one pixel per module gives a larger image. More than [MaxSize] is an
+	// error.
+	Size int
+
+	// NoColor leaves the ANSI colour codes out of [Options.Terminal]. The
+	// glyphs alone then show dark modules as ink, which is right where text
+	// is dark on light: a file, a printout, a light terminal theme.
+	NoColor bool
+
+	// Invert makes [Options.Terminal] draw the light modules as ink instead,
+	// for a terminal with light text on a dark background that ignores
+	// colour codes.
+	Invert bool
+}
+
+// PNG returns a PNG image of the QR code of text, size pixels wide and high
+// (see [Options.Size]), at error correction level M.
+func PNG(text string, size int) ([]byte, error) {
+	return Options{Size: size}.PNG(text)
+}
+
+// PNG returns a PNG image of the QR code of text. It is a two-colour
+// (1 bit per pixel) image, black on white.
+func (o Options) PNG(text string) ([]byte, error) {
+	img, err := o.Image(text)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("qrimage: encoding png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Image returns the QR code of text as a black and white paletted image,
+// the quiet zone included, [Options.Size] pixels wide and high.
+func (o Options) Image(text string) (*image.Paletted, error) {
+	size := o.Size
+	switch {
+	case size == 0:
+		size = DefaultSize
+	case size < 0:
+		return nil, fmt.Errorf("qrimage: negative image size %d", size)
+	case size > MaxSize:
+		return nil, fmt.Errorf("%w: %d pixels wide, more than %d", ErrImageTooLarge, size, MaxSize)
+	}
+	m, err := o.modules(text)
+	if err != nil {
+		return nil, err
+	}
+	n := len(m) + 2*QuietZone
+	scale := max(size/n, 1)
+	size = max(size, n)
+	margin := (size-n*scale)/2 + QuietZone*scale
+
+	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
+	for y, row := range m {
+		for x, dark := range row {
+			if !dark {
+				continue
+			}
+			x0, y0 := margin+x*scale, margin+y*scale
+			for py := y0; py < y0+scale; py++ {
+				line := img.Pix[py*img.Stride+x0 : py*img.Stride+x0+scale]
+				for i := range line {
+					line[i] = 1
+				}
+			}
+		}
+	}
+	return img, nil
+}
+
+// modules returns the QR symbol of text without its quiet zone:
+// m[y][x] is true where the module is dark.
+func (o Options) modules(text string) ([][]bool, error) {
+	q, err := o.symbol(text)
+	if err != nil {
+		return nil, err
+	}
+	q.DisableBorder = true
+	return q.Bitmap(), nil
+}
+
+// symbol encodes text at o.Level.
+func (o Options) symbol(text string) (*qrcode.QRCode, error) {
+	if text == "" {
+		return nil, ErrEmptyText
+	}
+	level, err := o.Level.recoveryLevel()
+	if err != nil {
+		return nil, err
+	}
+	q, err := qrcode.New(text, level)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %d bytes at level %v: %w", ErrTextTooLong, len(text), o.Level, err)
+	}
+	return q, nil
+}

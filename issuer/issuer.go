@@ -1,0 +1,137 @@
+// Package issuer signs credentials. This file is the signing core: it turns
+// a request (type, level, evidence, claims) into a signed credential after
+// checking the request against the schema and the level rules. The HTTP
+// service, the store and status list bookkeeping build on it.
+package issuer
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/schemas"
+)
+
+// Validity defaults and bounds.
+const (
+	DefaultValidity = 365 * 24 * time.Hour
+	MaxValidity     = 10 * 366 * 24 * time.Hour
+)
+
+// Errors of issuance; each wraps with the detail of what was refused.
+var (
+	ErrLevel    = errors.New("issuer: level not allowed")
+	ErrEvidence = errors.New("issuer: evidence does not support the level")
+	ErrValidity = errors.New("issuer: invalid validity period")
+	ErrRequest  = errors.New("issuer: invalid request")
+)
+
+// Issuer signs credentials with one key.
+type Issuer struct {
+	key     *keys.PrivateKey
+	schemas *schemas.Registry
+	// ID, when set, is written as the iss claim. Leave it empty to keep
+	// credentials small: verifiers know the issuer by the key.
+	ID string
+	// Now returns the issuance time; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns an Issuer signing with key and validating against registry
+// (nil means the built-in schemas).
+func New(key *keys.PrivateKey, registry *schemas.Registry) *Issuer {
+	if registry == nil {
+		registry = schemas.Builtin()
+	}
+	return &Issuer{key: key, schemas: registry}
+}
+
+// Request is what an enrollment client asks for.
+type Request struct {
+	// Type is the schema name, e.g. "identity".
+	Type string
+	// Level is the assurance level to issue at.
+	Level credential.Level
+	// Evidence is how identity was established; zero means the weakest
+	// evidence that supports Level (credential.DefaultEvidence).
+	Evidence credential.Evidence
+	// Claims are the subject's attributes by name, as decoded from JSON.
+	Claims map[string]any
+	// ValidFor is the validity period from issuance; zero means DefaultValidity.
+	ValidFor time.Duration
+	// Status is the status list entry reserved for this credential, if any.
+	Status *credential.StatusRef
+	// ID is an optional credential identifier (cti).
+	ID []byte
+}
+
+// Issued is a signed credential.
+type Issued struct {
+	COSE   []byte
+	QR     string
+	Claims *credential.Claims
+}
+
+// minEvidence is the weakest evidence that supports each level: a remote
+// face match for substantial, an in-person document check for high.
+func minEvidence(l credential.Level) credential.Evidence { return credential.DefaultEvidence(l) }
+
+// Issue validates the request and signs the credential.
+func (is *Issuer) Issue(req Request) (*Issued, error) {
+	schema, ok := is.schemas.ByName(req.Type)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q (known: %v)", schemas.ErrUnknownType, req.Type, is.schemas.Names())
+	}
+	if !req.Level.Valid() {
+		return nil, fmt.Errorf("%w: %v", ErrLevel, req.Level)
+	}
+	if req.Level < schema.MinLevel {
+		return nil, fmt.Errorf("%w: %s credentials need level %s or higher, requested %s", ErrLevel, schema.Name, schema.MinLevel, req.Level)
+	}
+	evidence := req.Evidence
+	if evidence == credential.EvidenceNone {
+		evidence = credential.DefaultEvidence(req.Level)
+	}
+	if !evidence.Valid() || evidence < minEvidence(req.Level) {
+		return nil, fmt.Errorf("%w: level %s needs evidence %s or stronger, got %s", ErrEvidence, req.Level, minEvidence(req.Level), evidence)
+	}
+	validFor := req.ValidFor
+	if validFor == 0 {
+		validFor = DefaultValidity
+	}
+	if validFor < time.Second || validFor > MaxValidity {
+		return nil, fmt.Errorf("%w: %s (must be between 1s and %s)", ErrValidity, validFor, MaxValidity)
+	}
+	attrs, err := schema.Encode(req.Claims)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if is.Now != nil {
+		now = is.Now
+	}
+	iat := now().UTC().Truncate(time.Second)
+	c := &credential.Claims{
+		Issuer:     is.ID,
+		IssuedAt:   iat,
+		Expiry:     iat.Add(validFor),
+		ID:         req.ID,
+		Status:     req.Status,
+		Type:       schema.ID,
+		Version:    schema.Version,
+		Level:      req.Level,
+		Evidence:   evidence,
+		Attributes: attrs,
+	}
+	cose, err := credential.Sign(c, is.key.Algorithm(), is.key.KID(), is.key.Signer())
+	if err != nil {
+		return nil, err
+	}
+	qr, err := credential.EncodeQR(cose)
+	if err != nil {
+		return nil, err
+	}
+	return &Issued{COSE: cose, QR: qr, Claims: c}, nil
+}

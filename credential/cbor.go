@@ -2,6 +2,7 @@ package credential
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -42,13 +43,14 @@ func mustEncMode() cbor.EncMode {
 
 func mustDecMode() cbor.DecMode {
 	dm, err := cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-		MaxNestedLevels:  maxDepth,
-		MaxArrayElements: maxItems,
-		MaxMapPairs:      maxItems,
-		UTF8:             cbor.UTF8RejectInvalid,
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		IndefLength:       cbor.IndefLengthForbidden,
+		TagsMd:            cbor.TagsForbidden,
+		MaxNestedLevels:   maxDepth,
+		MaxArrayElements:  maxItems,
+		MaxMapPairs:       maxItems,
+		UTF8:              cbor.UTF8RejectInvalid,
+		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
 	}.DecMode()
 	if err != nil {
 		panic(err)
@@ -59,7 +61,8 @@ func mustDecMode() cbor.DecMode {
 // checkCanonical reports whether b is exactly one well-formed CBOR data item
 // in Core Deterministic Encoding (RFC 8949 §4.2.1): definite lengths,
 // arguments in their shortest form, map keys in bytewise lexicographic order
-// of their encodings (which also rules out duplicates), no tags, no floats,
+// of their encodings (which also rules out duplicates), valid UTF-8 in text
+// strings, no tags, no floats,
 // only the simple values false, true and null, nesting at most maxDepth and
 // no array or map longer than maxItems. It allocates nothing.
 func checkCanonical(b []byte) error {
@@ -86,6 +89,9 @@ func canonicalItem(b []byte, off, depth int) (int, error) {
 		end := next + int(arg)
 		if arg > uint64(len(b)) || end > len(b) {
 			return 0, fmt.Errorf("%w: string runs past the end at offset %d", ErrMalformed, off)
+		}
+		if major == 3 && !utf8.Valid(b[next:end]) {
+			return 0, fmt.Errorf("%w: text string at offset %d is not valid UTF-8", ErrMalformed, off)
 		}
 		return end, nil
 	case 4: // array

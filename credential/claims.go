@@ -180,9 +180,9 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 	if len(data) == 0 || data[0]>>5 != 5 {
 		return fmt.Errorf("%w: claims set is not a map", ErrMalformed)
 	}
-	var w wireClaims
-	if err := decMode.Unmarshal(data, &w); err != nil {
-		return fmt.Errorf("%w: claims: %v", ErrMalformed, err)
+	w, err := decodeClaims(data)
+	if err != nil {
+		return err
 	}
 	if w.NC == nil {
 		return fmt.Errorf("%w: netcred claim (%d) missing", ErrMalformed, claimNetcred)

@@ -3,7 +3,7 @@ package credential
 import (
 	"bytes"
 	"compress/flate"
-		"fmt"
+	"fmt"
 	"io"
 	"strings"
 	"sync"

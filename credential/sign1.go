@@ -180,7 +180,7 @@ func (s *Signed) parseProtected() error {
 var sigBufPool = sync.Pool{New: func() any { b := make([]byte, 0, MaxSize+64); return &b }}
 
 // appendSigStructure appends the COSE Sig_structure (RFC 9052 §4.4)
-// ["Signature1", protected, h'', payload] to dst.
+// ["Signature1", protected, h”, payload] to dst.
 func appendSigStructure(dst, protected, payload []byte) []byte {
 	dst = append(dst, 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1')
 	dst = appendBstrHead(dst, len(protected))

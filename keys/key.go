@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -32,7 +33,8 @@ type PrivateKey struct {
 
 // PublicKey is a verification key bound to one algorithm, with its kid and
 // thumbprint computed once. Create one with NewPublicKey, ParsePublicJWK,
-// ParseSet or PrivateKey.Public; the zero value is not usable.
+// ParseSet or PrivateKey.Public; the zero value is not usable. A PublicKey
+// is immutable and safe for concurrent use.
 type PublicKey struct {
 	jwk        jose.JSONWebKey // Key is ed25519.PublicKey or *ecdsa.PublicKey
 	alg        credential.Algorithm
@@ -245,6 +247,7 @@ func (k *PublicKey) Key() crypto.PublicKey { return k.jwk.Key }
 func (k *PublicKey) Thumbprint() string { return k.thumbprint }
 
 // JWK returns the key as a go-jose JSON Web Key with kid, alg and use set.
+// Its Key is shared with k and must not be modified.
 func (k *PublicKey) JWK() jose.JSONWebKey { return k.jwk }
 
 // MarshalJSON encodes the key as a public JWK: kty, crv, x (and y), kid,
@@ -255,4 +258,22 @@ func (k *PublicKey) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("keys: encoding public jwk: %w", err)
 	}
 	return data, nil
+}
+
+// String describes the key without its secret, for example
+// "EdDSA private key kPrK_qmxVWY", so that printing or logging a
+// PrivateKey does not leak it.
+func (k *PrivateKey) String() string {
+	return string(k.public.alg) + " private key " + k.public.kidString
+}
+
+// GoString is String, so that %#v does not print the key material either.
+func (k *PrivateKey) GoString() string { return k.String() }
+
+// LogValue makes log/slog record String instead of the key.
+func (k *PrivateKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// String describes the key, for example "EdDSA public key kPrK_qmxVWY".
+func (k *PublicKey) String() string {
+	return string(k.alg) + " public key " + k.kidString
 }

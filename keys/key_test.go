@@ -11,7 +11,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/netcred/netcred/credential"
@@ -286,5 +289,25 @@ func TestKIDIsACopy(t *testing.T) {
 	kid[0] ^= 0xff
 	if bytes.Equal(k.KID(), kid) {
 		t.Error("modifying the result of KID() changed the key's kid")
+	}
+}
+
+func TestPrivateKeyDoesNotPrintSecret(t *testing.T) {
+	k := mustGenerate(t, credential.EdDSA)
+	d := jwkMap(t, mustJSON(t, k))["d"].(string)
+	seed := k.Signer().(ed25519.PrivateKey).Seed()
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("loaded", "key", k)
+	want := "EdDSA private key " + k.Public().KIDString()
+	for _, out := range []string{fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s", k, k, k, k), logged.String()} {
+		if strings.Contains(out, d) || strings.Contains(out, fmt.Sprint(seed)) || strings.Contains(out, fmt.Sprintf("%x", seed)) {
+			t.Errorf("output %q contains the private key", out)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("output %q does not contain %q", out, want)
+		}
+	}
+	if got, want := k.Public().String(), "EdDSA public key "+k.Public().KIDString(); got != want {
+		t.Errorf("PublicKey.String() = %q; want %q", got, want)
 	}
 }

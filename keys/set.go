@@ -13,7 +13,7 @@ const MaxSetSize = 1 << 20
 
 // Set is a set of public keys with distinct kids, looked up by kid during
 // verification. Build one with NewSet or ParseSet; Keys must not be
-// modified afterwards.
+// modified afterwards. A Set is safe for concurrent use.
 type Set struct {
 	// Keys are the set's keys in their original order.
 	Keys []*PublicKey

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/netcred/netcred/credential"
 )
 
 // schemaMembers are the member names a schema file may use, at any depth;
@@ -60,14 +63,20 @@ func nameIfValid(n string) string {
 
 // jsonProblem rewords an encoding/json decoding error.
 func jsonProblem(err error) string {
+	if errors.Is(err, credential.ErrUnknownLevel) {
+		return "min_level: " + err.Error()
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Field == "min_level" {
+			return "member min_level: JSON " + te.Value + " does not fit (want \"low\", \"substantial\" or \"high\")"
+		}
 		if te.Field != "" {
 			return "member " + te.Field + ": JSON " + te.Value + " does not fit (want " + goTypeWord(te.Type.Kind().String()) + ")"
 		}
 		return "JSON " + te.Value + " does not fit"
 	}
-	return err.Error()
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func goTypeWord(kind string) string {

@@ -1,7 +1,5 @@
 package schemas
 
-import "strconv"
-
 // PRC resident identity numbers (GB 11643-1999, "citizen identity number").
 //
 // An identity number has 18 characters:
@@ -75,11 +73,11 @@ func checkPRCID(id string) (birth int64, rule string, err error) {
 		}
 		return 0, CheckFormat, errorf(ErrInvalidClaim, "check character is not a digit or X")
 	}
-	region := id[0:2]
+	p := int(id[0]-'0')*10 + int(id[1]-'0')
 	if id[0] == '9' {
-		region = id[1:3] // foreign permanent resident: 9, then the province
+		p = int(id[1]-'0')*10 + int(id[2]-'0') // foreign permanent resident: 9, then the province
 	}
-	if p, _ := strconv.Atoi(region); !validProvince(p) || (id[0] == '9' && p > 65) {
+	if !validProvince(p) || (id[0] == '9' && p > 65) {
 		return 0, CheckRegion, errorf(ErrInvalidClaim, "region code %q is not a PRC province code", id[0:6])
 	}
 	y, _ := digits(id[6:10])

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"sync"
@@ -106,6 +107,10 @@ func (r *Registry) Add(s *Schema) error {
 // that name the file, and the schema and claim where the problem is.
 func (r *Registry) LoadFile(path string) error {
 	fail := func(err error) error {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the message already
+		}
 		var se *SchemaError
 		if errors.As(err, &se) {
 			cp := *se

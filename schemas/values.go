@@ -44,7 +44,7 @@ func (cl *cclaim) checkWire(v any, w *wval) (rule string, err error) {
 			return CheckType, wireTypeError(v, "an integer")
 		}
 		if overflow {
-			return CheckRange, errorf(ErrInvalidClaim, "integer is out of range")
+			return CheckRange, errorf(ErrInvalidClaim, "is an integer above 2^63-1")
 		}
 		w.n = n
 		switch {
@@ -190,7 +190,7 @@ func (cl *cclaim) fromJSON(v any) (wire any, rule string, err error) {
 			return nil, CheckType, jsonTypeError(v, "a string of 64 hex digits")
 		}
 		if len(s) != 2*sha256Size || !isLowerHex(s) {
-			return nil, CheckFormat, errorf(ErrInvalidClaim, "want %d lower-case hex digits", 2*sha256Size)
+			return nil, CheckFormat, errorf(ErrInvalidClaim, "is not %d lower-case hex digits", 2*sha256Size)
 		}
 		b, _ := hex.DecodeString(s)
 		return b, "", nil

@@ -1,0 +1,268 @@
+package credential
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// decodeClaims reads a claims set that checkCanonical has accepted. It is
+// the verifier's hot path, written out by hand because a reflective decoder
+// costs more than the rest of verification together; the fuzz test
+// FuzzClaimsDecoders holds it to the same answers as fxamacker/cbor's
+// strict decoder (decodeClaimsReference).
+func decodeClaims(b []byte) (wireClaims, error) {
+	var w wireClaims
+	major, pairs, off, _ := head(b, 0)
+	if major != 5 {
+		return w, fmt.Errorf("%w: claims set is not a map", ErrMalformed)
+	}
+	for i := uint64(0); i < pairs; i++ {
+		kmaj, karg, _, _ := head(b, off)
+		next, err := itemEnd(b, off)
+		if err != nil {
+			return w, err
+		}
+		end, err := itemEnd(b, next)
+		if err != nil {
+			return w, err
+		}
+		item := b[next:end]
+		if kmaj != 0 && kmaj != 1 && kmaj != 3 {
+			return w, fmt.Errorf("%w: claim keys must be integers or text", ErrMalformed)
+		}
+		key, isInt := claimKey(kmaj, karg)
+		if kmaj != 3 && !isInt {
+			return w, fmt.Errorf("%w: claim key out of range", ErrMalformed)
+		}
+		if isInt {
+			switch key {
+			case claimIss:
+				w.Iss, err = textItem(item, "iss")
+			case claimSub:
+				w.Sub, err = textItem(item, "sub")
+			case claimExp:
+				w.Exp, err = timeItem(item, "exp")
+			case claimNbf:
+				w.Nbf, err = timeItem(item, "nbf")
+			case claimIat:
+				w.Iat, err = timeItem(item, "iat")
+			case claimCti:
+				w.Cti, err = bytesItem(item, "cti")
+			case claimCnf:
+				if item[0]>>5 != 5 {
+					err = fmt.Errorf("%w: cnf is not a map", ErrMalformed)
+				}
+				w.Cnf = append([]byte(nil), item...)
+			case claimStatus:
+				w.Status, err = decodeStatus(item)
+			case claimNetcred:
+				w.NC, err = decodeNetcred(item)
+			}
+			if err != nil {
+				return w, err
+			}
+		}
+		off = end
+	}
+	return w, nil
+}
+
+// itemEnd returns the offset just after the item at b[off:]. The buffer
+// has passed checkCanonical, so this fails only on a bug; it still returns
+// an error rather than trusting that.
+func itemEnd(b []byte, off int) (int, error) {
+	return canonicalItem(b, off, 0)
+}
+
+// claimKey returns the integer value of a map key, if it is an integer in
+// int64 range.
+func claimKey(major byte, arg uint64) (int64, bool) {
+	if arg > 1<<63-1 {
+		return 0, false
+	}
+	switch major {
+	case 0:
+		return int64(arg), true
+	case 1:
+		return -1 - int64(arg), true
+	}
+	return 0, false
+}
+
+func textItem(item []byte, what string) (string, error) {
+	major, n, off, _ := head(item, 0)
+	if major != 3 {
+		return "", fmt.Errorf("%w: %s is not a text string", ErrMalformed, what)
+	}
+	s := item[off : off+int(n)]
+	if !utf8.Valid(s) {
+		return "", fmt.Errorf("%w: %s is not valid UTF-8", ErrMalformed, what)
+	}
+	return string(s), nil
+}
+
+func bytesItem(item []byte, what string) ([]byte, error) {
+	major, n, off, _ := head(item, 0)
+	if major != 2 {
+		return nil, fmt.Errorf("%w: %s is not a byte string", ErrMalformed, what)
+	}
+	return append([]byte(nil), item[off:off+int(n)]...), nil
+}
+
+func uintItem(item []byte, what string) (uint64, error) {
+	major, n, _, _ := head(item, 0)
+	if major != 0 {
+		return 0, fmt.Errorf("%w: %s is not an unsigned integer", ErrMalformed, what)
+	}
+	return n, nil
+}
+
+// timeItem reads a NumericDate; this profile allows only non-negative
+// integers (no floats), which fit int64.
+func timeItem(item []byte, what string) (int64, error) {
+	n, err := uintItem(item, what)
+	if err != nil || n > 1<<62 {
+		return 0, fmt.Errorf("%w: %s must be a non-negative integer NumericDate", ErrMalformed, what)
+	}
+	return int64(n), nil
+}
+
+// decodeStatus reads {"status_list": {"idx": uint, "uri": text}}; other
+// status mechanisms and other members are skipped.
+func decodeStatus(item []byte) (*wireStatus, error) {
+	var st wireStatus
+	err := eachTextKey(item, "status", func(key string, v []byte) error {
+		if key != "status_list" {
+			return nil
+		}
+		var sl wireStatusList
+		var haveIdx, haveURI bool
+		err := eachTextKey(v, "status_list", func(k string, v []byte) (err error) {
+			switch k {
+			case "idx":
+				sl.Idx, err = uintItem(v, "status_list idx")
+				haveIdx = true
+			case "uri":
+				sl.URI, err = textItem(v, "status_list uri")
+				haveURI = true
+			}
+			return err
+		})
+		if err == nil && (!haveIdx || !haveURI) {
+			err = fmt.Errorf("%w: status_list needs idx and uri", ErrMalformed)
+		}
+		st.StatusList = &sl
+		return err
+	})
+	return &st, err
+}
+
+// eachTextKey calls fn for every text key of a map, refusing other keys.
+func eachTextKey(item []byte, what string, fn func(key string, value []byte) error) error {
+	major, pairs, off, _ := head(item, 0)
+	if major != 5 {
+		return fmt.Errorf("%w: %s is not a map", ErrMalformed, what)
+	}
+	for i := uint64(0); i < pairs; i++ {
+		kend, err := itemEnd(item, off)
+		if err != nil {
+			return err
+		}
+		key, err := textItem(item[off:kend], what+" key")
+		if err != nil {
+			return err
+		}
+		vend, err := itemEnd(item, kend)
+		if err != nil {
+			return err
+		}
+		if err := fn(key, item[kend:vend]); err != nil {
+			return err
+		}
+		off = vend
+	}
+	return nil
+}
+
+// decodeNetcred reads [type, version, level, evidence, {attributes}].
+func decodeNetcred(item []byte) (*wireNetcred, error) {
+	major, n, off, _ := head(item, 0)
+	if major != 4 || n != 5 {
+		return nil, fmt.Errorf("%w: netcred claim must be an array of 5", ErrMalformed)
+	}
+	var nc wireNetcred
+	fields := [...]*uint64{&nc.Type, &nc.Version, &nc.Level, &nc.Evidence}
+	names := [...]string{"type", "version", "level", "evidence"}
+	for i, f := range fields {
+		end, err := itemEnd(item, off)
+		if err != nil {
+			return nil, err
+		}
+		v, err := uintItem(item[off:end], names[i])
+		if err != nil {
+			return nil, err
+		}
+		*f = v
+		off = end
+	}
+	major, pairs, off, _ := head(item, off)
+	if major != 5 {
+		return nil, fmt.Errorf("%w: attributes are not a map", ErrMalformed)
+	}
+	nc.Attributes = make(map[int64]any, pairs)
+	for i := uint64(0); i < pairs; i++ {
+		kmaj, karg, next, err := head(item, off)
+		if err != nil {
+			return nil, err
+		}
+		key, ok := claimKey(kmaj, karg)
+		if !ok {
+			return nil, fmt.Errorf("%w: attribute keys must be integers", ErrMalformed)
+		}
+		end, err := itemEnd(item, next)
+		if err != nil {
+			return nil, err
+		}
+		v, err := attributeValue(item[next:end])
+		if err != nil {
+			return nil, err
+		}
+		nc.Attributes[key] = v
+		off = end
+	}
+	return &nc, nil
+}
+
+// attributeValue decodes one attribute the way fxamacker/cbor decodes into
+// an interface: uint64, int64, string, []byte, bool, nil; arrays and maps go
+// through the library itself.
+func attributeValue(item []byte) (any, error) {
+	major, n, off, _ := head(item, 0)
+	switch major {
+	case 0:
+		return n, nil
+	case 1:
+		if n > 1<<63-1 {
+			return nil, fmt.Errorf("%w: attribute integer out of range", ErrMalformed)
+		}
+		return -1 - int64(n), nil
+	case 2:
+		return append([]byte(nil), item[off:off+int(n)]...), nil
+	case 3:
+		return textItem(item, "attribute")
+	case 7:
+		switch item[0] {
+		case 0xf4:
+			return false, nil
+		case 0xf5:
+			return true, nil
+		default:
+			return nil, nil
+		}
+	}
+	var v any
+	if err := decMode.Unmarshal(item, &v); err != nil {
+		return nil, fmt.Errorf("%w: attribute: %v", ErrMalformed, err)
+	}
+	return v, nil
+}

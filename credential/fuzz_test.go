@@ -1,0 +1,151 @@
+package credential
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// seedCOSE returns signed credentials of both shapes to seed the fuzzers.
+func seedCOSE(tb testing.TB) [][]byte {
+	full := referenceClaims()
+	full.Issuer, full.Subject, full.ID = "gov.cn", "subject-1", []byte{1, 2, 3, 4}
+	full.NotBefore = full.IssuedAt.Add(time.Hour)
+	full.Confirmation = []byte{0xa1, 0x01, 0xa1, 0x01, 0x01}
+	bare := referenceClaims()
+	bare.Status = nil
+	return [][]byte{
+		signTB(tb, referenceClaims(), EdDSA, testKey),
+		signTB(tb, full, EdDSA, testKey),
+		signTB(tb, bare, EdDSA, testKey),
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to Parse and, when it accepts them, to
+// Verify and Inspect: no panic, no result with an error, and an accepted
+// claims set re-encodes to the same payload bytes.
+func FuzzParse(f *testing.F) {
+	for _, s := range seedCOSE(f) {
+		f.Add(s)
+		f.Add(s[:len(s)/2])
+		f.Add(append([]byte{0xd2, 0x9f}, s[2:]...))
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if err != nil {
+			if s != nil {
+				t.Fatal("Parse returned a message and an error")
+			}
+			return
+		}
+		c, err := s.Inspect()
+		if err != nil {
+			if c != nil {
+				t.Fatal("Inspect returned claims and an error")
+			}
+			return
+		}
+		again, err := c.MarshalCBOR()
+		if err != nil {
+			t.Fatalf("accepted claims do not re-encode: %v", err)
+		}
+		var c2 Claims
+		if err := c2.UnmarshalCBOR(again); err != nil {
+			t.Fatalf("re-encoded claims do not decode: %v", err)
+		}
+		if again2, _ := c2.MarshalCBOR(); !bytes.Equal(again, again2) {
+			t.Fatalf("claims encoding is not stable:\n%x\n%x", again, again2)
+		}
+		if c3, err := s.Verify(EdDSA, testKey.Public()); err == nil && c3 == nil {
+			t.Fatal("Verify returned no claims and no error")
+		}
+	})
+}
+
+// FuzzDecodeQR: no panic, nil on error, and accepted text re-encodes to
+// text that decodes to the same bytes.
+func FuzzDecodeQR(f *testing.F) {
+	for _, s := range seedCOSE(f) {
+		text, err := EncodeQR(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(text)
+		f.Add(QRPrefix + b45(s))
+		f.Add(text[:len(text)-2])
+	}
+	f.Add(QRPrefix + b45(deflateTB(f, make([]byte, 1<<16))))
+	f.Add("HC1:NCFOXN%TS3DH")
+	f.Add(QRPrefix)
+	f.Fuzz(func(t *testing.T, text string) {
+		b, err := DecodeQR(text)
+		if err != nil {
+			if b != nil {
+				t.Fatal("DecodeQR returned bytes and an error")
+			}
+			return
+		}
+		if len(b) > MaxSize || b[0] != 0xd2 {
+			t.Fatalf("DecodeQR returned %d bytes starting %x", len(b), b[0])
+		}
+		again, err := EncodeQR(b)
+		if err != nil {
+			t.Fatalf("EncodeQR of accepted bytes: %v", err)
+		}
+		back, err := DecodeQR(again)
+		if err != nil || !bytes.Equal(back, b) {
+			t.Fatalf("re-encoded text does not round-trip: %v", err)
+		}
+	})
+}
+
+// FuzzClaimsDecoders holds the hand-written claims decoder to fxamacker/cbor:
+// whatever the lean decoder accepts, the library's strict decoder accepts
+// with the same result. (The lean one may refuse more.)
+func FuzzClaimsDecoders(f *testing.F) {
+	for _, s := range seedCOSE(f) {
+		m, err := Parse(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(m.Payload())
+	}
+	f.Add([]byte{0xa0})
+	f.Add([]byte{0xa1, 0x01, 0x61, 0x41})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if checkCanonical(data) != nil {
+			return
+		}
+		lean, err := decodeClaims(data)
+		if err != nil {
+			return
+		}
+		var ref wireClaims
+		if err := decMode.Unmarshal(data, &ref); err != nil {
+			t.Fatalf("lean decoder accepted what fxamacker refuses: %v", err)
+		}
+		if ref.Status != nil && ref.Status.StatusList == nil && lean.Status != nil && lean.Status.StatusList == nil {
+			ref.Status, lean.Status = nil, nil
+		}
+		if !reflect.DeepEqual(normalise(lean), normalise(ref)) {
+			t.Fatalf("decoders disagree:\nlean %#v\n ref %#v", lean, ref)
+		}
+	})
+}
+
+// normalise makes empty and nil byte slices and maps compare equal.
+func normalise(w wireClaims) wireClaims {
+	if len(w.Cti) == 0 {
+		w.Cti = nil
+	}
+	if len(w.Cnf) == 0 {
+		w.Cnf = nil
+	}
+	if w.NC != nil && len(w.NC.Attributes) == 0 {
+		w.NC.Attributes = nil
+	}
+	return w
+}

@@ -1,0 +1,176 @@
+package keys
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"testing"
+
+	"github.com/netcred/netcred/credential"
+)
+
+// seedKeys returns fixed keys of both algorithms (RFC 8037 A.1 and
+// RFC 7517 A.2), so that seed corpora do not change between runs.
+func seedKeys(tb testing.TB) []*PrivateKey {
+	tb.Helper()
+	ed, err := NewPrivateKey(ed25519.NewKeyFromSeed(decodeB64(tb, rfc8037D)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p256, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), decodeB64(tb, rfc7517D))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ec, err := NewPrivateKey(p256)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []*PrivateKey{ed, ec}
+}
+
+// checkPublicRoundTrip asserts that an accepted key is in the profile and
+// survives marshal and parse with the same thumbprint.
+func checkPublicRoundTrip(t *testing.T, k *PublicKey) {
+	t.Helper()
+	switch k.Key().(type) {
+	case ed25519.PublicKey:
+		if k.Algorithm() != credential.EdDSA {
+			t.Fatalf("Ed25519 key bound to %q", k.Algorithm())
+		}
+	case *ecdsa.PublicKey:
+		if k.Algorithm() != credential.ES256 {
+			t.Fatalf("ECDSA key bound to %q", k.Algorithm())
+		}
+	default:
+		t.Fatalf("accepted a %T", k.Key())
+	}
+	data, err := k.MarshalJSON()
+	if err != nil {
+		t.Fatalf("MarshalJSON of an accepted key: %v", err)
+	}
+	again, err := ParsePublicJWK(data)
+	if err != nil {
+		t.Fatalf("ParsePublicJWK(%s) of a marshalled key: %v", data, err)
+	}
+	if again.Thumbprint() != k.Thumbprint() || again.KIDString() != k.KIDString() {
+		t.Fatalf("round trip changed the key: %s -> %s", k.Thumbprint(), again.Thumbprint())
+	}
+}
+
+func FuzzParsePublicJWK(f *testing.F) {
+	for _, k := range seedKeys(f) {
+		f.Add(mustJSON(f, k.Public()))
+		f.Add(mustJSON(f, k))
+	}
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add(bad.data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := ParsePublicJWK(data)
+		if err != nil {
+			if k != nil {
+				t.Fatalf("got a key and error %v", err)
+			}
+			return
+		}
+		checkPublicRoundTrip(t, k)
+	})
+}
+
+func FuzzParseSet(f *testing.F) {
+	keys := seedKeys(f)
+	set, err := NewSet(keys[0].Public(), keys[1].Public())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(mustJSON(f, set))
+	f.Add(mustJSON(f, keys[0].Public()))
+	f.Add([]byte(`{"keys":[]}`))
+	f.Add([]byte(`{"keys":[` + string(mustJSON(f, keys[0].Public())) + `,` + string(mustJSON(f, keys[0].Public())) + `]}`))
+	f.Add([]byte(`{"keys":[` + string(mustJSON(f, keys[1])) + `]}`))
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add([]byte(`{"keys":[` + string(bad.data) + `]}`))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseSet(data)
+		if err != nil {
+			if s != nil {
+				t.Fatalf("got a set and error %v", err)
+			}
+			return
+		}
+		if len(s.Keys) == 0 {
+			t.Fatal("accepted an empty set")
+		}
+		for _, k := range s.Keys {
+			checkPublicRoundTrip(t, k)
+			if s.Lookup(k.KID()) != k {
+				t.Fatalf("Lookup(%s) does not find the key", k.KIDString())
+			}
+		}
+		out, err := s.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON of an accepted set: %v", err)
+		}
+		again, err := ParseSet(out)
+		if err != nil {
+			t.Fatalf("ParseSet(%s) of a marshalled set: %v", out, err)
+		}
+		if len(again.Keys) != len(s.Keys) {
+			t.Fatalf("round trip has %d keys; want %d", len(again.Keys), len(s.Keys))
+		}
+		for i, k := range s.Keys {
+			if again.Keys[i].Thumbprint() != k.Thumbprint() {
+				t.Fatalf("round trip changed key %d", i)
+			}
+		}
+	})
+}
+
+func FuzzParsePrivateJWK(f *testing.F) {
+	passphrase := []byte("correct horse")
+	for _, k := range seedKeys(f) {
+		private := mustJSON(f, k)
+		f.Add(private, []byte(nil))
+		f.Add(private, passphrase)
+		f.Add(mustJSON(f, k.Public()), []byte(nil))
+		encrypted, err := k.MarshalEncrypted(passphrase)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(encrypted, passphrase)
+		f.Add(encrypted, []byte(nil))
+		f.Add(encrypted, []byte("wrong"))
+	}
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add(bad.data, []byte(nil))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data, passphrase []byte) {
+		k, err := ParsePrivateJWK(data, passphrase)
+		if err != nil {
+			if k != nil {
+				t.Fatalf("got a key and error %v", err)
+			}
+			return
+		}
+		checkPublicRoundTrip(t, k.Public())
+		plain, err := k.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON of an accepted key: %v", err)
+		}
+		again, err := ParsePrivateJWK(plain, nil)
+		if err != nil {
+			t.Fatalf("ParsePrivateJWK of a marshalled key: %v", err)
+		}
+		if again.Public().Thumbprint() != k.Public().Thumbprint() {
+			t.Fatal("round trip changed the key")
+		}
+		checkSignature(t, k, k.Public())
+	})
+}

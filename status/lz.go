@@ -310,15 +310,24 @@ func (p *parser) findCandidates() {
 				}
 				return candidate{int32(d), int32(srcMin), int32(end)}, int32(end - srcMin), true
 			}
+			// The most a match through e can cover, from the run start (or
+			// maxMatch-1 before e) to hi.
+			maxCover := int32(hi - max(int(runStart), e-maxMatch+1))
 			pick, cover = pick[:0], cover[:0]
 			if key, ok := pairKey(k); ok {
 				n := 0
 				for q := head[key]; q >= 0 && n < pairScan && e-int(pos[q]) <= windowSize; q = chain[q] {
 					n++
-					if val[q] == val[k] && val[q+1] == val[k+1] && pos[q+1]-pos[q] == pos[k+1]-pos[k] {
-						if c, cov, ok := try(q); ok {
-							keep(c, cov, pairKeep)
-						}
+					if val[q] != val[k] || val[q+1] != val[k+1] || pos[q+1]-pos[q] != pos[k+1]-pos[k] {
+						continue
+					}
+					c, cov, ok := try(q)
+					if !ok {
+						continue
+					}
+					keep(c, cov, pairKeep)
+					if cov == maxCover {
+						break // nothing can cover more
 					}
 				}
 			}
@@ -332,8 +341,8 @@ func (p *parser) findCandidates() {
 					continue
 				}
 				keep(c, cov, singleKeep)
-				if c.srcMin == int32(max(int(runStart), e-maxMatch+1)) && c.end == int32(hi) {
-					break // nothing can cover more
+				if cov == maxCover {
+					break
 				}
 			}
 			p.cands = append(p.cands, pick...)

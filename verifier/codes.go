@@ -56,6 +56,6 @@ const (
 var Codes = []Code{
 	CodeValid, CodeTooLarge, CodeMalformed, CodeAlgNotAllowed, CodeUnknownKey,
 	CodeAlgMismatch, CodeSignatureInvalid, CodeWrongType, CodeNotYetValid,
-	CodeExpired, CodeIssuerMismatch, CodeKeyNotAuthorized, CodeUnknownType,
+	CodeExpired, CodeUnknownType,
 	CodeSchemaInvalid, CodeTypeNotAllowed, CodeLevelTooLow,
 }

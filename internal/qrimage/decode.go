@@ -79,6 +79,8 @@ var attempts = []map[gozxing.DecodeHintType]any{
 
 // DecodeImage returns the text of the QR code that img shows. The code may be
 // dark on light or, as in a screenshot of a dark terminal, light on dark.
+// For each polarity it tries a plain reading, then the TRY_HARDER and then
+// the PURE_BARCODE hint of the decoder.
 //
 // Errors wrap [ErrImageTooLarge] for an image of more than [MaxPixels] or
 // [ErrNoQRCode].

@@ -69,9 +69,11 @@ const (
 	MaxStringLength = 1024
 	// MaxEnum is the largest number of values in a claim's Enum.
 	MaxEnum = 64
-	// MaxID is the largest schema id and MaxVersion the largest version;
-	// both then encode in at most three CBOR bytes.
-	MaxID      = 65535
+	// MaxID is the largest schema id; an id encodes in at most three CBOR
+	// bytes.
+	MaxID = 65535
+	// MaxVersion is the largest schema version; a version encodes in at
+	// most three CBOR bytes.
 	MaxVersion = 65535
 	// MinOperatorID is the lowest id of an operator-defined type. Ids 1 to
 	// 63 are reserved for types defined by the netcred specification

@@ -1,0 +1,21 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, "", "demo", "--dir", dir).must(t, exitOK)
+	for _, want := range []string{"NC1:", "VALID: identity credential, level substantial", "NOT VALID: level_too_low", "█"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "credential.png")); err != nil {
+		t.Errorf("demo wrote no PNG: %v", err)
+	}
+}

@@ -81,8 +81,8 @@ type token uint32
 
 const matchFlag token = 1 << 31
 
-func literal(b byte) token { return token(b) }
-func match(l, d int) token { return matchFlag | token(l-minMatch)<<15 | token(d-1) }
+func literal(b byte) token    { return token(b) }
+func match(l, d int) token    { return matchFlag | token(l-minMatch)<<15 | token(d-1) }
 func (t token) isMatch() bool { return t&matchFlag != 0 }
 func (t token) length() int   { return int(t>>15&0xff) + minMatch }
 func (t token) dist() int     { return int(t&0x7fff) + 1 }

@@ -130,58 +130,74 @@ func timeItem(item []byte, what string) (int64, error) {
 // decodeStatus reads {"status_list": {"idx": uint, "uri": text}}; other
 // status mechanisms and other members are skipped.
 func decodeStatus(item []byte) (*wireStatus, error) {
-	var st wireStatus
-	err := eachTextKey(item, "status", func(key string, v []byte) error {
-		if key != "status_list" {
-			return nil
-		}
-		var sl wireStatusList
-		var haveIdx, haveURI bool
-		err := eachTextKey(v, "status_list", func(k string, v []byte) (err error) {
-			switch k {
-			case "idx":
-				sl.Idx, err = uintItem(v, "status_list idx")
-				haveIdx = true
-			case "uri":
-				sl.URI, err = textItem(v, "status_list uri")
-				haveURI = true
-			}
-			return err
-		})
-		if err == nil && (!haveIdx || !haveURI) {
-			err = fmt.Errorf("%w: status_list needs idx and uri", ErrMalformed)
-		}
-		st.StatusList = &sl
-		return err
-	})
-	return &st, err
-}
-
-// eachTextKey calls fn for every text key of a map, refusing other keys.
-func eachTextKey(item []byte, what string, fn func(key string, value []byte) error) error {
+	st := new(wireStatus)
 	major, pairs, off, _ := head(item, 0)
 	if major != 5 {
-		return fmt.Errorf("%w: %s is not a map", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: status is not a map", ErrMalformed)
 	}
 	for i := uint64(0); i < pairs; i++ {
-		kend, err := itemEnd(item, off)
+		key, value, next, err := textKeyPair(item, off, "status")
+		if err != nil {
+			return nil, err
+		}
+		off = next
+		if string(key) != "status_list" {
+			continue
+		}
+		st.StatusList = new(wireStatusList)
+		if err := decodeStatusList(value, st.StatusList); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func decodeStatusList(item []byte, sl *wireStatusList) error {
+	major, pairs, off, _ := head(item, 0)
+	if major != 5 {
+		return fmt.Errorf("%w: status_list is not a map", ErrMalformed)
+	}
+	var haveIdx, haveURI bool
+	for i := uint64(0); i < pairs; i++ {
+		key, value, next, err := textKeyPair(item, off, "status_list")
 		if err != nil {
 			return err
 		}
-		key, err := textItem(item[off:kend], what+" key")
+		off = next
+		switch string(key) {
+		case "idx":
+			sl.Idx, err = uintItem(value, "status_list idx")
+			haveIdx = true
+		case "uri":
+			sl.URI, err = textItem(value, "status_list uri")
+			haveURI = true
+		}
 		if err != nil {
 			return err
 		}
-		vend, err := itemEnd(item, kend)
-		if err != nil {
-			return err
-		}
-		if err := fn(key, item[kend:vend]); err != nil {
-			return err
-		}
-		off = vend
+	}
+	if !haveIdx || !haveURI {
+		return fmt.Errorf("%w: status_list needs idx and uri", ErrMalformed)
 	}
 	return nil
+}
+
+// textKeyPair reads the map entry at item[off:], whose key must be a text
+// string, without copying the key.
+func textKeyPair(item []byte, off int, what string) (key, value []byte, next int, err error) {
+	kmaj, n, koff, err := head(item, off)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if kmaj != 3 {
+		return nil, nil, 0, fmt.Errorf("%w: %s keys must be text", ErrMalformed, what)
+	}
+	kend := koff + int(n)
+	vend, err := itemEnd(item, kend)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return item[koff:kend], item[kend:vend], vend, nil
 }
 
 // decodeNetcred reads [type, version, level, evidence, {attributes}].
@@ -190,21 +206,19 @@ func decodeNetcred(item []byte) (*wireNetcred, error) {
 	if major != 4 || n != 5 {
 		return nil, fmt.Errorf("%w: netcred claim must be an array of 5", ErrMalformed)
 	}
-	var nc wireNetcred
-	fields := [...]*uint64{&nc.Type, &nc.Version, &nc.Level, &nc.Evidence}
-	names := [...]string{"type", "version", "level", "evidence"}
-	for i, f := range fields {
+	nc := new(wireNetcred)
+	var header [4]uint64 // type, version, level, evidence
+	for i := range header {
 		end, err := itemEnd(item, off)
 		if err != nil {
 			return nil, err
 		}
-		v, err := uintItem(item[off:end], names[i])
-		if err != nil {
+		if header[i], err = uintItem(item[off:end], netcredItemNames[i]); err != nil {
 			return nil, err
 		}
-		*f = v
 		off = end
 	}
+	nc.Type, nc.Version, nc.Level, nc.Evidence = header[0], header[1], header[2], header[3]
 	major, pairs, off, _ := head(item, off)
 	if major != 5 {
 		return nil, fmt.Errorf("%w: attributes are not a map", ErrMalformed)
@@ -230,8 +244,10 @@ func decodeNetcred(item []byte) (*wireNetcred, error) {
 		nc.Attributes[key] = v
 		off = end
 	}
-	return &nc, nil
+	return nc, nil
 }
+
+var netcredItemNames = [4]string{"type", "version", "level", "evidence"}
 
 // attributeValue decodes one attribute the way fxamacker/cbor decodes into
 // an interface: uint64, int64, string, []byte, bool, nil; arrays and maps go

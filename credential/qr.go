@@ -81,36 +81,49 @@ func DecodeQR(text string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("%w: QR text must start with %q", ErrMalformed, QRPrefix)
 	}
-	body, err := base45.Decode(rest)
+	bp := sigBufPool.Get().(*[]byte)
+	defer sigBufPool.Put(bp)
+	body, err := base45.AppendDecode((*bp)[:0], rest)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	*bp = body[:0]
 	if len(body) == 0 {
 		return nil, fmt.Errorf("%w: empty QR payload", ErrMalformed)
 	}
 	if body[0] == 0xc0|tagSign1 {
-		return body, nil
+		if len(body) > MaxSize {
+			return nil, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(body), MaxSize)
+		}
+		return bytes.Clone(body), nil
 	}
 	return inflate(body)
+}
+
+// inflater is a pooled DEFLATE reader with its source.
+type inflater struct {
+	src bytes.Reader
+	r   io.ReadCloser
+	out [MaxSize + 1]byte
 }
 
 // inflate decompresses a raw DEFLATE stream with qrDictionary, refusing
 // output over MaxSize and input with bytes after the stream's end.
 func inflate(z []byte) ([]byte, error) {
-	src := bytes.NewReader(z)
-	var r io.ReadCloser
-	if pooled, ok := flateReaders.Get().(io.ReadCloser); ok {
-		r = pooled
-		if err := r.(flate.Resetter).Reset(src, qrDictionary); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-	} else {
-		r = flate.NewReaderDict(src, qrDictionary)
+	inf, ok := flateReaders.Get().(*inflater)
+	if !ok {
+		inf = new(inflater)
 	}
-	defer flateReaders.Put(r)
-	bp := sigBufPool.Get().(*[]byte)
-	defer sigBufPool.Put(bp)
-	buf := (*bp)[:MaxSize+1]
+	defer flateReaders.Put(inf)
+	src := &inf.src
+	src.Reset(z)
+	if inf.r == nil {
+		inf.r = flate.NewReaderDict(src, qrDictionary)
+	} else if err := inf.r.(flate.Resetter).Reset(src, qrDictionary); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	r := inf.r
+	buf := inf.out[:]
 	n := 0
 	for {
 		m, err := r.Read(buf[n:])
@@ -128,9 +141,8 @@ func inflate(z []byte) ([]byte, error) {
 	if src.Len() != 0 {
 		return nil, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, src.Len())
 	}
-	out := append([]byte(nil), buf[:n]...)
-	if n == 0 || out[0] != 0xc0|tagSign1 {
+	if n == 0 || buf[0] != 0xc0|tagSign1 {
 		return nil, fmt.Errorf("%w: compressed QR payload is not a COSE_Sign1", ErrMalformed)
 	}
-	return out, nil
+	return bytes.Clone(buf[:n]), nil
 }

@@ -20,14 +20,30 @@ const (
 	headerCrit = 2
 	headerKID  = 4
 	headerTyp  = 16
-	// TypCWT is the typ of a credential: CoAP Content-Format 61,
-	// application/cwt (RFC 8392 §9.3).
-	TypCWT = 61
 	// tagSign1 is the CBOR tag of a COSE_Sign1 message.
 	tagSign1 = 18
 	// maxKIDLen bounds a kid; netcred kids are 8 bytes.
 	maxKIDLen = 64
 )
+
+// Typ is a typ header value (RFC 9596): a CoAP Content-Format number or,
+// when MediaType is set, a media type string.
+type Typ struct {
+	Format    uint64
+	MediaType string
+}
+
+// TypCWT is the typ of a credential: CoAP Content-Format 61,
+// application/cwt (RFC 8392 §9.3).
+var TypCWT = Typ{Format: 61}
+
+// String returns the media type, or the content-format number.
+func (t Typ) String() string {
+	if t.MediaType != "" {
+		return fmt.Sprintf("%q", t.MediaType)
+	}
+	return fmt.Sprintf("%d", t.Format)
+}
 
 // Signed is a parsed COSE_Sign1 whose signature has not been checked yet.
 // Its payload is reachable only through Verify, or through Inspect, whose
@@ -35,7 +51,7 @@ const (
 type Signed struct {
 	alg       Algorithm
 	kid       []byte
-	typ       uint64
+	typ       Typ
 	protected []byte // the protected header's serialized map
 	payload   []byte
 	signature []byte
@@ -47,8 +63,8 @@ func (s *Signed) Algorithm() Algorithm { return s.alg }
 // KID is the kid of the protected header. It selects a key; it proves nothing.
 func (s *Signed) KID() []byte { return s.kid }
 
-// Typ is the typ of the protected header as a CoAP Content-Format number.
-func (s *Signed) Typ() uint64 { return s.typ }
+// Typ is the typ of the protected header.
+func (s *Signed) Typ() Typ { return s.typ }
 
 // Payload returns the signed bytes without verifying them. Only status list
 // tokens and tests need it; credentials go through Verify.
@@ -154,11 +170,21 @@ func (s *Signed) parseProtected() error {
 				return fmt.Errorf("%w: kid of %d bytes", ErrMalformed, len(s.kid))
 			}
 		case headerTyp:
-			if vmaj != 0 {
-				return fmt.Errorf("%w: typ must be a content-format number", ErrWrongType)
+			switch vmaj {
+			case 0:
+				s.typ = Typ{Format: val}
+				off = vnext
+			case 3:
+				end := vnext + int(val)
+				if val == 0 {
+					return fmt.Errorf("%w: empty typ", ErrWrongType)
+				}
+				s.typ = Typ{MediaType: string(p[vnext:end])}
+				off = end
+			default:
+				return fmt.Errorf("%w: typ must be a content-format number or a media type", ErrWrongType)
 			}
-			s.typ, haveTyp = val, true
-			off = vnext
+			haveTyp = true
 		case headerCrit:
 			return fmt.Errorf("%w: crit parameters are not supported", ErrMalformed)
 		default:
@@ -245,7 +271,7 @@ func (s *Signed) Verify(alg Algorithm, pub crypto.PublicKey) (*Claims, error) {
 		return nil, err
 	}
 	if s.typ != TypCWT {
-		return nil, fmt.Errorf("%w: typ %d, want %d (application/cwt)", ErrWrongType, s.typ, TypCWT)
+		return nil, fmt.Errorf("%w: typ %s, want %s (application/cwt)", ErrWrongType, s.typ, TypCWT)
 	}
 	var c Claims
 	if err := c.UnmarshalCBOR(s.payload); err != nil {
@@ -275,9 +301,9 @@ func Sign(c *Claims, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, e
 	return SignPayload(payload, TypCWT, alg, kid, signer)
 }
 
-// SignPayload signs any payload in this profile with the given typ
-// (a CoAP Content-Format number). Status list tokens use it too.
-func SignPayload(payload []byte, typ uint64, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+// SignPayload signs any payload in this profile with the given typ.
+// Status list tokens use it too.
+func SignPayload(payload []byte, typ Typ, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
 	coseAlg, err := alg.COSE()
 	if err != nil {
 		return nil, err
@@ -292,7 +318,11 @@ func SignPayload(payload []byte, typ uint64, alg Algorithm, kid []byte, signer c
 	msg := cose.NewSign1Message()
 	msg.Headers.Protected.SetAlgorithm(cose.Algorithm(coseAlg))
 	msg.Headers.Protected[cose.HeaderLabelKeyID] = kid
-	msg.Headers.Protected[cose.HeaderLabelType] = typ
+	if typ.MediaType != "" {
+		msg.Headers.Protected[cose.HeaderLabelType] = typ.MediaType
+	} else {
+		msg.Headers.Protected[cose.HeaderLabelType] = typ.Format
+	}
 	msg.Payload = payload
 	if err := msg.Sign(rand.Reader, nil, cs); err != nil {
 		return nil, fmt.Errorf("credential: sign: %w", err)

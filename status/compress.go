@@ -81,8 +81,11 @@ func Decompress(z []byte, limit int) ([]byte, error) {
 	limit = max(limit, 0)
 	br := bytes.NewReader(z)
 	zr, err := zlib.NewReader(br)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%w: zlib: truncated header", ErrMalformed)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: zlib: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer zr.Close()
 	// Read one byte past limit to tell "exactly limit" from "more". Below
@@ -93,8 +96,8 @@ func Decompress(z []byte, limit int) ([]byte, error) {
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, fmt.Errorf("%w: zlib: truncated stream", ErrMalformed)
-	case err != nil:
-		return nil, fmt.Errorf("%w: zlib: %v", ErrMalformed, err)
+	case err != nil: // from compress/zlib or compress/flate, self-describing
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	case n > int64(limit):
 		return nil, fmt.Errorf("%w: inflates to more than %d bytes", ErrTooLarge, limit)
 	case br.Len() > 0:

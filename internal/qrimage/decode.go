@@ -68,6 +68,17 @@ func checkDimensions(width, height int) error {
 	return nil
 }
 
+// luma returns the luma plane of a JPEG's YCbCr image as a grey image sharing
+// its pixels, which reads twice as fast as converting every pixel to RGB.
+// Other images are returned as they are.
+func luma(img image.Image) image.Image {
+	if y, ok := img.(*image.YCbCr); ok {
+		// The Y plane has the layout of image.Gray's Pix.
+		return &image.Gray{Pix: y.Y, Stride: y.YStride, Rect: y.Rect}
+	}
+	return img
+}
+
 // attempts are the decoder settings tried in order: plain and fast, then
 // harder, then assuming the image is nothing but a straight code (as a PNG
 // from this package is).
@@ -101,7 +112,7 @@ func DecodeImage(img image.Image) (text string, err error) {
 	}()
 
 	reader := qrcode.NewQRCodeReader()
-	src := gozxing.NewLuminanceSourceFromImage(img)
+	src := gozxing.NewLuminanceSourceFromImage(luma(img))
 	var last error
 	for _, s := range []gozxing.LuminanceSource{src, src.Invert()} {
 		// One bitmap per polarity: it caches the binarized image.

@@ -243,12 +243,48 @@ func TestJPEG(t *testing.T) {
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 75}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Decode(&buf)
+	got, err := Decode(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatalf("Decode(JPEG): got error %v; want nil", err)
 	}
 	if got != text {
 		t.Errorf("Decode(JPEG) = %q; want %q", got, text)
+	}
+
+	// A part of a larger colour photo: the YCbCr fast path must honour the
+	// sub-image's offset.
+	big := image.NewRGBA(image.Rect(0, 0, 1000, 800))
+	for i := range big.Pix {
+		big.Pix[i] = byte(180 + i%3*20) // light, slightly coloured
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y < 128 {
+				big.Set(300+x, 200+y, color.RGBA{R: 20, G: 30, B: 90, A: 255}) // dark blue modules
+			}
+		}
+	}
+	buf.Reset()
+	if err := jpeg.Encode(&buf, big, &jpeg.Options{Quality: 75}); err != nil {
+		t.Fatal(err)
+	}
+	photo, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ycc, ok := photo.(*image.YCbCr)
+	if !ok {
+		t.Fatalf("jpeg.Decode gave %T; want *image.YCbCr", photo)
+	}
+	for _, r := range []image.Rectangle{ycc.Bounds(), image.Rect(250, 150, 900, 790)} {
+		got, err := DecodeImage(ycc.SubImage(r))
+		if err != nil {
+			t.Fatalf("DecodeImage(JPEG photo %v): got error %v; want nil", r, err)
+		}
+		if got != text {
+			t.Errorf("DecodeImage(JPEG photo %v) = %q; want %q", r, got, text)
+		}
 	}
 }
 

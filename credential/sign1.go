@@ -75,8 +75,14 @@ func (s *Signed) Payload() []byte { return s.payload }
 // typ and nothing else, an empty unprotected header, an attached payload and
 // a signature of the algorithm's size. It does not verify the signature.
 func Parse(data []byte) (*Signed, error) {
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(data), MaxSize)
+	return ParseSized(data, MaxSize)
+}
+
+// ParseSized is Parse with another size limit, for signed objects of this
+// profile that are larger than credentials: status list tokens.
+func ParseSized(data []byte, maxSize int) (*Signed, error) {
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(data), maxSize)
 	}
 	if len(data) == 0 || data[0] != 0xc0|tagSign1 {
 		return nil, fmt.Errorf("%w: not a tagged COSE_Sign1 (want tag 18)", ErrMalformed)

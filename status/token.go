@@ -1,0 +1,128 @@
+package status
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/netcred/netcred/credential"
+)
+
+// TokenTyp is the typ header of a Status List Token.
+var TokenTyp = credential.Typ{MediaType: TokenType}
+
+// maxTokenSize bounds a token: the largest list's compressed form plus
+// headers. Parse refuses more before decoding anything.
+const maxTokenSize = maxEncoded + 4096
+
+// Token is a verified Status List Token: a list with its URI and times.
+type Token struct {
+	// URI is the token's sub: the uri credentials reference.
+	URI string
+	// IssuedAt (iat) is when the issuer signed this version of the list;
+	// verifiers judge freshness by it.
+	IssuedAt time.Time
+	// Expiry (exp) is when the token stops being usable; zero if absent.
+	Expiry time.Time
+	// TTL is how long a consumer may cache it before fetching anew; zero
+	// if absent.
+	TTL time.Duration
+	// KID is the kid of the key that signed it.
+	KID []byte
+	// List is the status list.
+	List *List
+}
+
+// wireToken is the CWT claims set of a Status List Token.
+type wireToken struct {
+	Sub        string          `cbor:"2,keyasint"`
+	Exp        int64           `cbor:"4,keyasint,omitempty"`
+	Iat        int64           `cbor:"6,keyasint"`
+	TTL        uint64          `cbor:"65534,keyasint,omitempty"`
+	StatusList cbor.RawMessage `cbor:"65533,keyasint"`
+}
+
+// Errors of tokens.
+var (
+	ErrTokenMalformed = errors.New("status: malformed status list token")
+	ErrTokenSignature = errors.New("status: status list token signature invalid")
+)
+
+// SignToken signs list as a Status List Token for uri, issued at iat,
+// expiring after validFor, with a ttl. The signer's key must be bound to alg
+// and named by kid.
+func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duration, alg credential.Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+	if uri == "" {
+		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
+	}
+	if validFor <= 0 || ttl < 0 {
+		return nil, fmt.Errorf("%w: validity %s and ttl %s", ErrTokenMalformed, validFor, ttl)
+	}
+	lst, err := list.MarshalCBOR()
+	if err != nil {
+		return nil, err
+	}
+	w := wireToken{
+		Sub:        uri,
+		Iat:        iat.Unix(),
+		Exp:        iat.Add(validFor).Unix(),
+		TTL:        uint64(ttl / time.Second),
+		StatusList: lst,
+	}
+	payload, err := encMode.Marshal(&w)
+	if err != nil {
+		return nil, err
+	}
+	return credential.SignPayload(payload, TokenTyp, alg, kid, signer)
+}
+
+// KeyFinder returns the algorithm and public key that kid names, or false.
+type KeyFinder func(kid []byte) (credential.Algorithm, crypto.PublicKey, bool)
+
+// ParseToken checks a Status List Token's structure, finds its key with
+// keyFor, verifies the signature, and decodes the claims and the list
+// (capped as Parse caps it). It does not judge freshness: that is the
+// verifier's policy.
+func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
+	if len(data) > maxTokenSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(data))
+	}
+	signed, err := credential.ParseSized(data, maxTokenSize)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTokenMalformed, err)
+	}
+	if signed.Typ() != TokenTyp {
+		return nil, fmt.Errorf("%w: typ %s, want %q", ErrTokenMalformed, signed.Typ(), TokenType)
+	}
+	alg, pub, ok := keyFor(signed.KID())
+	if !ok {
+		return nil, fmt.Errorf("%w: signed by kid %s, which is not a known issuer key", ErrTokenSignature, credential.KIDIssuer(signed.KID()))
+	}
+	if err := signed.VerifySignature(alg, pub); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTokenSignature, err)
+	}
+	var w wireToken
+	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {
+		return nil, fmt.Errorf("%w: claims: %v", ErrTokenMalformed, err)
+	}
+	if w.Sub == "" || w.Iat <= 0 || w.Exp < 0 || (w.Exp != 0 && w.Exp <= w.Iat) || w.TTL > 1<<40 {
+		return nil, fmt.Errorf("%w: sub, iat, exp or ttl missing or out of range", ErrTokenMalformed)
+	}
+	list, err := Parse(w.StatusList)
+	if err != nil {
+		return nil, err
+	}
+	t := &Token{
+		URI:      w.Sub,
+		IssuedAt: time.Unix(w.Iat, 0).UTC(),
+		TTL:      time.Duration(w.TTL) * time.Second,
+		KID:      signed.KID(),
+		List:     list,
+	}
+	if w.Exp != 0 {
+		t.Expiry = time.Unix(w.Exp, 0).UTC()
+	}
+	return t, nil
+}

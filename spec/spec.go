@@ -16,33 +16,57 @@ import (
 //go:embed vectors/*.json
 var Vectors embed.FS
 
-// Vector is one conformance case (credential.md §11).
+// Vector is one conformance case (credential.md §11). Kind "verify" (the
+// default) verifies Input with Keys or Trust under Policy; kind
+// "trust_update" offers Update to a trust store that holds Trust and
+// expects Expect.Code ("ok" when the update is accepted).
 type Vector struct {
 	Name    string          `json:"name"`
 	Comment string          `json:"comment"`
-	Input   string          `json:"input"`
-	Keys    json.RawMessage `json:"keys"`
+	Kind    string          `json:"kind,omitempty"`
+	Input   string          `json:"input,omitempty"`
+	Keys    json.RawMessage `json:"keys,omitempty"`
+	Trust   *VectorTrust    `json:"trust,omitempty"`
+	Update  *VectorTrust    `json:"update,omitempty"`
 	Policy  VectorPolicy    `json:"policy"`
 	Expect  VectorExpect    `json:"expect"`
+}
+
+// Kinds of vectors.
+const (
+	KindVerify      = "verify"
+	KindTrustUpdate = "trust_update"
+)
+
+// VectorTrust is trust material: pinned roots, a bundle (JWS compact) and
+// status list tokens (hex of the COSE_Sign1 bytes).
+type VectorTrust struct {
+	Roots       []string `json:"roots,omitempty"`
+	Bundle      string   `json:"bundle,omitempty"`
+	StatusLists []string `json:"status_lists,omitempty"`
 }
 
 // VectorPolicy is the verifier policy of a vector; empty members mean the
 // defaults.
 type VectorPolicy struct {
-	At        string   `json:"at"`
-	MinLevel  string   `json:"min_level,omitempty"`
-	Types     []string `json:"types,omitempty"`
-	ClockSkew string   `json:"clock_skew,omitempty"`
+	At               string   `json:"at,omitempty"`
+	MinLevel         string   `json:"min_level,omitempty"`
+	Types            []string `json:"types,omitempty"`
+	ClockSkew        string   `json:"clock_skew,omitempty"`
+	MaxStatusAge     string   `json:"max_status_age,omitempty"`
+	AllowStaleStatus bool     `json:"allow_stale_status,omitempty"`
+	BundleGrace      string   `json:"bundle_grace,omitempty"`
 }
 
 // VectorExpect is the expected result; Level, Type and Claims are checked
 // when present.
 type VectorExpect struct {
-	Valid  bool           `json:"valid"`
-	Code   string         `json:"code"`
-	Level  string         `json:"level,omitempty"`
-	Type   string         `json:"type,omitempty"`
-	Claims map[string]any `json:"claims,omitempty"`
+	Valid   bool           `json:"valid"`
+	Verdict string         `json:"verdict,omitempty"`
+	Code    string         `json:"code"`
+	Level   string         `json:"level,omitempty"`
+	Type    string         `json:"type,omitempty"`
+	Claims  map[string]any `json:"claims,omitempty"`
 }
 
 // LoadVectors parses every embedded vector, sorted by name.

@@ -81,6 +81,7 @@ func cborHead(major byte, n uint64) []byte {
 func cborUint(n uint64) []byte  { return cborHead(0, n) }
 func cborBytes(b []byte) []byte { return append(cborHead(2, uint64(len(b))), b...) }
 func cborText(s string) []byte  { return append(cborHead(3, uint64(len(s))), s...) }
+
 // cborMap makes a map of the given pairs, each a key and a value already
 // concatenated (see kv).
 func cborMap(pairs ...[]byte) []byte {

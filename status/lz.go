@@ -171,7 +171,8 @@ func (p *parser) tokens(b []byte, lo, hi int) []token {
 	p.b, p.lo, p.hi = b, int32(lo), int32(hi)
 	p.findEvents()
 	p.findCandidates()
-	// First pass: zero runs and literals only, priced by themselves.
+	// The plain encoding (event literals and zero runs) gives the first
+	// cost model; long-distance matches get seedDistCost until counted.
 	p.toks = p.toks[:0]
 	x := lo
 	for k := p.t0; k < len(p.val); k++ {

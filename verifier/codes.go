@@ -50,12 +50,76 @@ const (
 	CodeTypeNotAllowed Code = "type_not_allowed"
 	// CodeLevelTooLow: the level is below the policy's minimum.
 	CodeLevelTooLow Code = "level_too_low"
+
+	// CodeRevoked: the issuer's status list says the credential is revoked.
+	CodeRevoked Code = "revoked"
+	// CodeSuspended: the issuer's status list says the credential is
+	// suspended (it may be reinstated).
+	CodeSuspended Code = "suspended"
+	// CodeStatusInvalid: the status reference cannot be right: a list the
+	// issuer does not publish, or an index outside the list.
+	CodeStatusInvalid Code = "status_invalid"
+	// CodeStatusUnavailable (undetermined): the verifier holds no list for
+	// the credential's status reference. Sync, then verify again.
+	CodeStatusUnavailable Code = "status_unavailable"
+	// CodeStatusStale (undetermined): the verifier's copy of the status list
+	// is older than the policy's maximum status age, or past its exp.
+	CodeStatusStale Code = "status_stale"
+	// CodeBundleExpired (undetermined): the trust bundle is past its
+	// next_update (plus any grace period the policy allows).
+	CodeBundleExpired Code = "bundle_expired"
+
+	// Codes of loading and updating trust material (errors of the trust
+	// store, not results of one credential).
+
+	// CodeBundleUntrusted: the bundle is not signed by a pinned root key.
+	CodeBundleUntrusted Code = "bundle_untrusted"
+	// CodeBundleMalformed: the bundle does not parse or breaks its rules.
+	CodeBundleMalformed Code = "bundle_malformed"
+	// CodeBundleRollback: the bundle's serial is lower than the stored one
+	// (or equal with other content).
+	CodeBundleRollback Code = "bundle_rollback"
+	// CodeStatusListInvalid: a status list token that does not verify
+	// against the bundle (unknown signer, a list of another issuer, bad
+	// encoding) or is older than the stored one.
+	CodeStatusListInvalid Code = "status_list_invalid"
 )
+
+// Verdict is one of three outcomes: valid; invalid (forged, revoked,
+// expired, not acceptable here); or undetermined (the signature holds but the
+// verifier's own data is too old or incomplete to decide: sync, then retry).
+type Verdict string
+
+// The verdicts.
+const (
+	VerdictValid        Verdict = "valid"
+	VerdictInvalid      Verdict = "invalid"
+	VerdictUndetermined Verdict = "undetermined"
+)
+
+// undetermined lists the codes whose verdict is undetermined.
+var undetermined = map[Code]bool{CodeStatusUnavailable: true, CodeStatusStale: true, CodeBundleExpired: true}
+
+// Verdict returns the verdict of a reason code.
+func (c Code) Verdict() Verdict {
+	switch {
+	case c == CodeValid:
+		return VerdictValid
+	case undetermined[c]:
+		return VerdictUndetermined
+	}
+	return VerdictInvalid
+}
 
 // Codes lists every reason code, for documentation and the vectors test.
 var Codes = []Code{
 	CodeValid, CodeTooLarge, CodeMalformed, CodeAlgNotAllowed, CodeUnknownKey,
 	CodeAlgMismatch, CodeSignatureInvalid, CodeWrongType, CodeNotYetValid,
-	CodeExpired, CodeUnknownType,
-	CodeSchemaInvalid, CodeTypeNotAllowed, CodeLevelTooLow,
+	CodeExpired, CodeIssuerMismatch, CodeUnknownType, CodeKeyNotAuthorized,
+	CodeSchemaInvalid, CodeRevoked, CodeSuspended, CodeStatusInvalid,
+	CodeStatusUnavailable, CodeStatusStale, CodeTypeNotAllowed, CodeLevelTooLow,
+	CodeBundleExpired,
 }
+
+// TrustCodes lists the codes of loading and updating trust material.
+var TrustCodes = []Code{CodeBundleUntrusted, CodeBundleMalformed, CodeBundleRollback, CodeStatusListInvalid}

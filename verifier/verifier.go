@@ -8,13 +8,21 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
+	"github.com/netcred/netcred/status"
 )
 
-// DefaultClockSkew is how far the verifier's clock may disagree with the
-// issuer's before a credential counts as not yet valid or expired.
-const DefaultClockSkew = 5 * time.Minute
+// Defaults of the policy.
+const (
+	// DefaultClockSkew is how far the verifier's clock may disagree with the
+	// issuer's before a credential counts as not yet valid or expired.
+	DefaultClockSkew = 5 * time.Minute
+	// DefaultMaxStatusAge is how old (since its iat) a status list may be
+	// before a result that depends on it is undetermined.
+	DefaultMaxStatusAge = 24 * time.Hour
+)
 
-// KeyResolver finds the trusted key a kid names, or nil. keys.Set is one.
+// KeyResolver finds the trusted key a kid names, or nil. keys.Set is one:
+// a plain key set for quick local checks, with no authorizations.
 type KeyResolver interface {
 	Lookup(kid []byte) *keys.PublicKey
 }
@@ -30,12 +38,24 @@ type Policy struct {
 	ClockSkew time.Duration
 	// At is the verification time; zero means the current time.
 	At time.Time
+	// MaxStatusAge is the oldest a status list may be (now minus its iat);
+	// zero means DefaultMaxStatusAge.
+	MaxStatusAge time.Duration
+	// AllowStaleStatus turns status_stale into a warning: the stale list is
+	// still consulted (a revocation in it still counts).
+	AllowStaleStatus bool
+	// BundleGrace is how long past its next_update a bundle is still used;
+	// zero means none.
+	BundleGrace time.Duration
 }
 
-// Config builds a Verifier.
+// Config builds a Verifier. Exactly one of Keys and Trust is set.
 type Config struct {
-	// Keys resolves kids to trusted keys. Required.
+	// Keys resolves kids to trusted keys, with no authorization or status
+	// checks: for quick local checks.
 	Keys KeyResolver
+	// Trust is a verified bundle with status lists (see LoadTrust).
+	Trust *Trust
 	// Schemas is the registry of credential types; nil means the built-ins.
 	Schemas *schemas.Registry
 	// Policy is applied to every credential.
@@ -46,6 +66,7 @@ type Config struct {
 // safe for concurrent use.
 type Verifier struct {
 	keys    KeyResolver
+	trust   *Trust
 	schemas *schemas.Registry
 	policy  Policy
 	types   map[string]bool
@@ -53,31 +74,46 @@ type Verifier struct {
 
 // Errors of configuration, returned by New.
 var (
-	ErrNoKeys    = errors.New("verifier: no key resolver configured")
+	ErrNoKeys    = errors.New("verifier: no keys or trust store configured")
 	ErrBadPolicy = errors.New("verifier: invalid policy")
 )
 
 // New checks the configuration and returns a Verifier.
 func New(cfg Config) (*Verifier, error) {
-	if cfg.Keys == nil {
+	v := &Verifier{keys: cfg.Keys, trust: cfg.Trust, schemas: cfg.Schemas, policy: cfg.Policy}
+	switch {
+	case cfg.Keys == nil && cfg.Trust == nil:
 		return nil, ErrNoKeys
+	case cfg.Keys != nil && cfg.Trust != nil:
+		return nil, fmt.Errorf("%w: both a key set and a trust store given", ErrBadPolicy)
+	case cfg.Trust != nil:
+		if cfg.Trust.Bundle == nil {
+			return nil, ErrNoKeys
+		}
+		v.keys = bundleKeys{cfg.Trust.Bundle}
 	}
-	v := &Verifier{keys: cfg.Keys, schemas: cfg.Schemas, policy: cfg.Policy}
 	if v.schemas == nil {
 		v.schemas = schemas.Builtin()
 	}
-	if p := cfg.Policy; p.MinLevel != 0 && !p.MinLevel.Valid() {
+	p := &v.policy
+	if p.MinLevel != 0 && !p.MinLevel.Valid() {
 		return nil, fmt.Errorf("%w: minimum level %v", ErrBadPolicy, p.MinLevel)
 	}
 	switch {
-	case v.policy.ClockSkew == 0:
-		v.policy.ClockSkew = DefaultClockSkew
-	case v.policy.ClockSkew < 0:
-		v.policy.ClockSkew = 0
+	case p.ClockSkew == 0:
+		p.ClockSkew = DefaultClockSkew
+	case p.ClockSkew < 0:
+		p.ClockSkew = 0
 	}
-	if len(cfg.Policy.Types) > 0 {
-		v.types = make(map[string]bool, len(cfg.Policy.Types))
-		for _, name := range cfg.Policy.Types {
+	if p.MaxStatusAge == 0 {
+		p.MaxStatusAge = DefaultMaxStatusAge
+	}
+	if p.MaxStatusAge < 0 || p.BundleGrace < 0 {
+		return nil, fmt.Errorf("%w: negative status age or bundle grace", ErrBadPolicy)
+	}
+	if len(p.Types) > 0 {
+		v.types = make(map[string]bool, len(p.Types))
+		for _, name := range p.Types {
 			if _, ok := v.schemas.ByName(name); !ok {
 				return nil, fmt.Errorf("%w: unknown credential type %q (known: %v)", ErrBadPolicy, name, v.schemas.Names())
 			}
@@ -91,6 +127,8 @@ func New(cfg Config) (*Verifier, error) {
 type Result struct {
 	// Valid is true exactly when Code is CodeValid.
 	Valid bool `json:"valid"`
+	// Verdict is valid, invalid or undetermined (see Verdict).
+	Verdict Verdict `json:"verdict"`
 	// Code is the stable reason code.
 	Code Code `json:"code"`
 	// Detail explains a failure for people; it is not stable.
@@ -103,11 +141,14 @@ type Result struct {
 	Claims map[string]any `json:"claims,omitempty"`
 	// Warnings are findings that do not make the credential invalid.
 	Warnings []string `json:"warnings"`
-	// Issuer is the iss claim or the key's issuer; KID the key id (base64url).
+	// Issuer is the issuer id from the trust bundle, else the iss claim;
+	// KID the key id (base64url).
 	Issuer string `json:"issuer,omitempty"`
 	KID    string `json:"kid,omitempty"`
 	// ExpiresAt is the credential's exp, once the signature holds.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Status is the credential's status list entry ("uri#idx"), if any.
+	Status string `json:"status,omitempty"`
 	// Credential is the decoded claims set; only in a valid result.
 	Credential *credential.Claims `json:"-"`
 	// Schema is the credential's schema, once known.
@@ -115,7 +156,7 @@ type Result struct {
 }
 
 func fail(code Code, format string, args ...any) Result {
-	return Result{Code: code, Detail: fmt.Sprintf(format, args...), Warnings: []string{}}
+	return Result{Code: code, Verdict: code.Verdict(), Detail: fmt.Sprintf(format, args...), Warnings: []string{}}
 }
 
 // Verify checks QR text ("NC1:..."). See VerifyCOSE for the rest.
@@ -127,15 +168,24 @@ func (v *Verifier) Verify(text string) Result {
 	return v.VerifyCOSE(cose)
 }
 
-// VerifyCOSE checks a tagged COSE_Sign1, in the order of the spec:
-// structure, key by kid, algorithm, signature, typ, claims, validity window,
-// issuer, schema, policy.
+// VerifyCOSE checks a tagged COSE_Sign1 in the order of spec/credential.md
+// §8. A check that proves the credential invalid always wins over one that
+// leaves it undetermined: a revoked credential is reported revoked even when
+// the verifier's bundle is past its next_update.
 func (v *Verifier) VerifyCOSE(data []byte) Result {
 	msg, err := credential.Parse(data)
 	if err != nil {
 		return fail(decodeCode(err), "%v", err)
 	}
-	key := v.keys.Lookup(msg.KID())
+	var ref *keys.BundleKeyRef
+	var key *keys.PublicKey
+	if v.trust != nil {
+		if r, ok := v.trust.Bundle.Key(msg.KID()); ok {
+			ref, key = r, r.Key.Key
+		}
+	} else {
+		key = v.keys.Lookup(msg.KID())
+	}
 	if key == nil {
 		return fail(CodeUnknownKey, "no trusted key has kid %s", credential.KIDIssuer(msg.KID()))
 	}
@@ -150,6 +200,9 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 		KID:       key.KIDString(),
 		ExpiresAt: &claims.Expiry,
 	}
+	if claims.Status != nil {
+		r.Status = fmt.Sprintf("%s#%d", claims.Status.URI, claims.Status.Index)
+	}
 	at := v.policy.At
 	if at.IsZero() {
 		at = time.Now()
@@ -161,6 +214,12 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	if !at.Add(-skew).Before(claims.Expiry) {
 		return r.fail(CodeExpired, "expired at %s, now %s", stamp(claims.Expiry), stamp(at))
 	}
+	if ref != nil {
+		if claims.Issuer != "" && claims.Issuer != ref.Issuer.ID {
+			return r.fail(CodeIssuerMismatch, "credential names issuer %q, key %s belongs to %q", claims.Issuer, key.KIDString(), ref.Issuer.ID)
+		}
+		r.Issuer = ref.Issuer.ID
+	}
 	schema, ok := v.schemas.ByID(claims.Type)
 	if !ok {
 		return r.fail(CodeUnknownType, "credential type %d is not in the schema registry", claims.Type)
@@ -169,6 +228,11 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	if claims.Version != schema.Version {
 		return r.fail(CodeUnknownType, "%s schema version %d is not known (have version %d)", schema.Name, claims.Version, schema.Version)
 	}
+	if ref != nil {
+		if err := ref.Key.Authorization.Check(schema.Name, claims.Level, claims.IssuedAt); err != nil {
+			return r.fail(CodeKeyNotAuthorized, "issuer %s key %s: %v", ref.Issuer.ID, key.KIDString(), err)
+		}
+	}
 	if claims.Level < schema.MinLevel {
 		return r.fail(CodeSchemaInvalid, "%s credentials need level %s or higher, got %s", schema.Name, schema.MinLevel, claims.Level)
 	}
@@ -176,21 +240,91 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	if err != nil {
 		return r.fail(CodeSchemaInvalid, "%v", err)
 	}
+	// From here on a finding may leave the result undetermined; keep the
+	// first such finding and let any later invalid finding override it.
+	var pending *Result
+	if res, done := v.checkStatus(&r, claims, ref, at); done {
+		return res
+	} else if res.Code != "" {
+		pending = &res
+	}
 	if v.types != nil && !v.types[schema.Name] {
 		return r.fail(CodeTypeNotAllowed, "type %s is not accepted here (accepted: %v)", schema.Name, v.policy.Types)
 	}
 	if claims.Level < v.policy.MinLevel {
 		return r.fail(CodeLevelTooLow, "level %s is below the required %s", claims.Level, v.policy.MinLevel)
 	}
+	if v.trust != nil && pending == nil {
+		if next := v.trust.Bundle.NextUpdate.Add(v.policy.BundleGrace); !at.Before(next) {
+			res := r.fail(CodeBundleExpired, "trust bundle %d was due for an update at %s: sync", v.trust.Bundle.Serial, stamp(v.trust.Bundle.NextUpdate))
+			pending = &res
+		}
+	}
+	if pending != nil {
+		return *pending
+	}
 	if claims.Confirmation != nil {
 		r.Warnings = append(r.Warnings, "holder binding (cnf) present but not checked: the QR code alone does not prove possession")
 	}
-	r.Valid, r.Code, r.Claims, r.Credential = true, CodeValid, attrs, claims
+	r.Valid, r.Verdict, r.Code, r.Claims, r.Credential = true, VerdictValid, CodeValid, attrs, claims
 	return r
 }
 
+// checkStatus looks the credential up in its status list. done reports a
+// final (invalid) result; otherwise a non-empty result is undetermined
+// and pending, and an empty one means the status is fine.
+func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *keys.BundleKeyRef, at time.Time) (res Result, done bool) {
+	ref2 := claims.Status
+	switch {
+	case ref2 == nil:
+		if v.trust != nil {
+			r.Warnings = append(r.Warnings, "credential carries no status reference: revocation cannot be checked")
+		}
+		return Result{}, false
+	case v.trust == nil:
+		r.Warnings = append(r.Warnings, "status not checked: verifying with a plain key set, not a trust store")
+		return Result{}, false
+	}
+	owner, ok := v.trust.Bundle.IssuerOfStatusList(ref2.URI)
+	if !ok || owner.ID != ref.Issuer.ID {
+		return r.fail(CodeStatusInvalid, "status list %s is not one that issuer %s publishes", ref2.URI, ref.Issuer.ID), true
+	}
+	tok, ok := v.trust.Lists[ref2.URI]
+	if !ok {
+		return r.fail(CodeStatusUnavailable, "no status list %s in the trust store: sync", ref2.URI), false
+	}
+	st, err := tok.List.Get(ref2.Index)
+	if err != nil {
+		return r.fail(CodeStatusInvalid, "index %d outside status list %s of %d entries", ref2.Index, ref2.URI, tok.List.Len()), true
+	}
+	switch st {
+	case status.Revoked:
+		return r.fail(CodeRevoked, "revoked (status list %s of %s)", ref2.URI, stamp(tok.IssuedAt)), true
+	case status.Suspended:
+		return r.fail(CodeSuspended, "suspended (status list %s of %s)", ref2.URI, stamp(tok.IssuedAt)), true
+	case status.Valid:
+	default:
+		return r.fail(CodeStatusInvalid, "status %s is not defined", st), true
+	}
+	age := at.Sub(tok.IssuedAt)
+	stale := age > v.policy.MaxStatusAge || (!tok.Expiry.IsZero() && !at.Before(tok.Expiry))
+	if stale {
+		msg := fmt.Sprintf("status list %s is from %s (%s old, max %s)", ref2.URI, stamp(tok.IssuedAt), age.Round(time.Minute), v.policy.MaxStatusAge)
+		if !tok.Expiry.IsZero() && !at.Before(tok.Expiry) {
+			msg = fmt.Sprintf("status list %s expired at %s", ref2.URI, stamp(tok.Expiry))
+		}
+		if v.policy.AllowStaleStatus {
+			r.Warnings = append(r.Warnings, msg+"; accepted by policy")
+			return Result{}, false
+		}
+		return r.fail(CodeStatusStale, "%s: sync", msg), false
+	}
+	return Result{}, false
+}
+
 func (r Result) fail(code Code, format string, args ...any) Result {
-	r.Code, r.Detail = code, fmt.Sprintf(format, args...)
+	r.Code, r.Verdict, r.Detail = code, code.Verdict(), fmt.Sprintf(format, args...)
+	r.Warnings = append([]string{}, r.Warnings...)
 	return r
 }
 

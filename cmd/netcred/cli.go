@@ -16,7 +16,7 @@ const (
 	exitOK       = 0 // success; for verify: the credential is valid
 	exitInvalid  = 1 // verify: the credential is not valid
 	exitUsage    = 2 // usage or configuration error
-	exitUnknown  = 3 // verify: undetermined (reserved for stale trust data)
+	exitUnknown  = 3 // verify: undetermined (the verifier's data is too old to decide)
 	progName     = "netcred"
 	maxInputSize = 32 << 20
 )
@@ -45,6 +45,9 @@ func commands() []command {
 		{"issue", "sign a credential and print its QR text", runIssue},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
+		{"bundle", "sign and show the root-signed trust bundle", runBundle},
+		{"trust", "create, import into and show a verifier trust store", runTrust},
+		{"sync", "refresh a trust store over HTTP when online", runSync},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }

@@ -5,20 +5,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/status"
+	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
 )
 
 const demoSynopsis = `demo [--dir DIR] [--no-qr]
 
-Runs the whole flow on built-in defaults: creates a temporary issuer key,
-issues an identity credential at level substantial, prints it as QR text and
-as a QR code in the terminal, writes a PNG of it, reads the PNG back and
-verifies it offline, then shows a gate that requires level high refusing it.`
+Runs the whole flow on built-in defaults, in a temporary directory: a root
+key and an issuer key; a trust bundle; an identity credential at level
+substantial with a status list entry, printed as QR text and as a QR code
+in the terminal and written as a PNG; a verifier trust store filled from the
+published files; the PNG read back and verified offline; a portal that
+requires level high refusing it; the credential revoked, the lists
+republished and a synced handheld refusing it offline; and a handheld whose
+list is too old answering "undetermined" rather than guessing.`
 
 // demoClaims is the sample subject: a valid PRC resident id number whose
 // birth date and sex digit agree with the other claims.
@@ -28,6 +35,25 @@ var demoClaims = map[string]any{
 	"birth_date":  "1949-12-31",
 	"sex":         "F",
 	"nationality": "CHN",
+}
+
+// demoStatusURI is where the demo issuer's status lists live.
+const demoStatusURI = "https://id.example.cn/s/"
+
+type demo struct {
+	e    *env
+	dir  string
+	step int
+}
+
+func (d *demo) say(format string, args ...any) {
+	d.step++
+	fmt.Fprintf(d.e.stdout, "\n== %d. "+format+"\n", append([]any{d.step}, args...)...)
+}
+
+func (d *demo) fail(err error) int {
+	errorf(d.e, "demo: %v", err)
+	return exitUsage
 }
 
 func runDemo(args []string, e *env) int {
@@ -43,91 +69,201 @@ func runDemo(args []string, e *env) int {
 		return exitUsage
 	}
 	if *dir == "" {
-		d, err := os.MkdirTemp("", "netcred-demo-")
+		tmp, err := os.MkdirTemp("", "netcred-demo-")
 		if err != nil {
 			errorf(e, "%v", err)
 			return exitUsage
 		}
-		*dir = d
-	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
+		*dir = tmp
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	w := e.stdout
-	step := func(format string, args ...any) { fmt.Fprintf(w, "\n== "+format+"\n", args...) }
+	d := &demo{e: e, dir: *dir}
+	return d.run(!*noQR)
+}
 
-	step("1. issuer key")
-	key, err := keys.Generate(credential.EdDSA)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
-	}
-	keyFile := filepath.Join(*dir, "issuer.jwk")
-	if err := keys.WritePrivateFile(keyFile, key, nil); err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
-	}
-	set, err := keys.NewSet(key.Public())
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
-	}
-	fmt.Fprintf(w, "created an Ed25519 key, kid %s, in %s\n", key.Public().KIDString(), keyFile)
+func (d *demo) path(name string) string { return filepath.Join(d.dir, name) }
 
-	step("2. issue an identity credential at level substantial (remote face match)")
-	is := issuer.New(key, nil)
-	is.Now = e.now
-	issued, err := is.Issue(issuer.Request{Type: "identity", Level: credential.LevelSubstantial, Claims: demoClaims})
+func (d *demo) run(drawQR bool) int {
+	w := d.e.stdout
+	now := d.e.now().UTC().Truncate(time.Second)
+
+	d.say("keys: an offline root key (trust-root operator) and an issuer key")
+	root, err := keys.Generate(credential.EdDSA)
 	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+		return d.fail(err)
 	}
-	fmt.Fprintf(w, "QR text (%d characters, %d COSE bytes):\n%s\n", len(issued.QR), len(issued.COSE), issued.QR)
-	if !*noQR {
+	issuerKey, err := keys.Generate(credential.EdDSA)
+	if err != nil {
+		return d.fail(err)
+	}
+	for name, k := range map[string]*keys.PrivateKey{"root.jwk": root, "issuer.jwk": issuerKey} {
+		if err := keys.WritePrivateFile(d.path(name), k, nil); err != nil {
+			return d.fail(err)
+		}
+	}
+	fmt.Fprintf(w, "root %s, issuer kid %s, in %s\n", root.Public().Thumbprint(), issuerKey.Public().KIDString(), d.dir)
+
+	d.say("issue an identity credential at level substantial (remote face match), with a status list entry")
+	sd, err := issuer.OpenStatusDir(d.path("status"), issuer.StatusDirOptions{BaseURI: demoStatusURI})
+	if err != nil {
+		return d.fail(err)
+	}
+	defer sd.Close()
+	is := issuer.New(issuerKey, nil)
+	is.Now = func() time.Time { return now }
+	issued, err := sd.Issue(is, issuer.Request{Type: "identity", Level: credential.LevelSubstantial, Claims: demoClaims})
+	if err != nil {
+		return d.fail(err)
+	}
+	id := issuer.CredentialID(issued.Claims.Status)
+	fmt.Fprintf(w, "credential id %s\nQR text (%d characters, %d COSE bytes):\n%s\n", id, len(issued.QR), len(issued.COSE), issued.QR)
+	if drawQR {
 		fmt.Fprint(w, qrimage.Terminal(issued.QR))
 	}
-	pngFile := filepath.Join(*dir, "credential.png")
+	pngFile := d.path("credential.png")
 	if err := writePNG(pngFile, issued.QR); err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+		return d.fail(err)
 	}
 	fmt.Fprintf(w, "PNG written to %s\n", pngFile)
 
-	step("3. a courier's handheld reads the PNG and verifies offline")
+	d.say("the trust-root operator signs a bundle: this issuer may sign identity and ticket up to high")
+	lists, err := bundleLists(sd)
+	if err != nil {
+		return d.fail(err)
+	}
+	bundle := &keys.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []keys.BundleIssuer{{
+		ID: "id.example.cn", Name: "Example identity authority", StatusLists: lists,
+		Keys: []keys.BundleKey{{Key: issuerKey.Public(), Authorization: keys.Authorization{
+			MaxLevel: credential.LevelHigh, Types: []string{"identity", "ticket"}, NotBefore: now.Add(-time.Hour)}}},
+	}}}
+	jws, err := bundle.Sign(root)
+	if err != nil {
+		return d.fail(err)
+	}
+	if err := os.WriteFile(d.path("bundle.jws"), jws, 0o644); err != nil {
+		return d.fail(err)
+	}
+	fmt.Fprintf(w, "bundle serial 1 written to %s\n", d.path("bundle.jws"))
+
+	d.say("the issuer publishes its status lists; a courier's handheld syncs while online")
+	if _, err := sd.Publish(issuerKey, d.path("www"), now, 48*time.Hour, time.Hour); err != nil {
+		return d.fail(err)
+	}
+	for _, store := range []string{"trust", "trust-courier-b"} {
+		if err := trust.Init(d.path(store), []string{root.Public().Thumbprint()}); err != nil {
+			return d.fail(err)
+		}
+		if code := d.importInto(store); code != exitOK {
+			return code
+		}
+	}
+
+	d.say("offline: the handheld reads the PNG and verifies")
 	png, err := os.ReadFile(pngFile)
 	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+		return d.fail(err)
 	}
 	scanned, err := qrimage.Decode(bytes.NewReader(png))
 	if err != nil {
-		errorf(e, "reading the PNG back: %v", err)
-		return exitUsage
+		return d.fail(fmt.Errorf("reading the PNG back: %w", err))
 	}
-	v, err := verifier.New(verifier.Config{Keys: set, Policy: verifier.Policy{At: e.now()}})
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	res, code := d.verify("trust", scanned, verifier.Policy{At: now.Add(time.Minute)})
+	if code != exitOK {
+		return code
 	}
-	res := v.Verify(scanned)
-	printResult(e, res, pngFile)
 	if !res.Valid {
-		errorf(e, "the demo credential did not verify: %s", res.Code)
-		return exitInvalid
+		return d.fail(fmt.Errorf("the demo credential did not verify: %s", res.Code))
 	}
 
-	step("4. a government portal that requires level high refuses it")
-	strict, err := verifier.New(verifier.Config{Keys: set, Policy: verifier.Policy{At: e.now(), MinLevel: credential.LevelHigh}})
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	d.say("a government portal that requires level high refuses it")
+	if res, code = d.verify("trust", scanned, verifier.Policy{At: now.Add(time.Minute), MinLevel: credential.LevelHigh}); code != exitOK {
+		return code
 	}
-	res = strict.Verify(scanned)
-	printResult(e, res, pngFile)
 	if res.Code != verifier.CodeLevelTooLow {
-		errorf(e, "expected %s, got %s", verifier.CodeLevelTooLow, res.Code)
-		return exitInvalid
+		return d.fail(fmt.Errorf("expected %s, got %s", verifier.CodeLevelTooLow, res.Code))
 	}
-	fmt.Fprintf(w, "\nfiles are in %s; try:\n  go run ./cmd/netcred verify --keys <(go run ./cmd/netcred keys set %s) %s\n", *dir, keyFile, pngFile)
+
+	d.say("the holder reports the phone stolen: the issuer revokes and republishes")
+	if _, err := sd.SetStatus(id, status.Revoked, "phone reported stolen"); err != nil {
+		return d.fail(err)
+	}
+	later := now.Add(2 * time.Hour)
+	if _, err := sd.Publish(issuerKey, d.path("www"), later, 48*time.Hour, time.Hour); err != nil {
+		return d.fail(err)
+	}
+	fmt.Fprintf(w, "revoked %s\n", id)
+	if code := d.importInto("trust"); code != exitOK {
+		return code
+	}
+
+	d.say("offline again, the next morning: courier A's handheld, synced after the revocation, refuses it")
+	if res, code = d.verify("trust", scanned, verifier.Policy{At: later.Add(18 * time.Hour)}); code != exitOK {
+		return code
+	}
+	if res.Code != verifier.CodeRevoked {
+		return d.fail(fmt.Errorf("expected %s, got %s", verifier.CodeRevoked, res.Code))
+	}
+
+	d.say("courier B last synced before the revocation, 30 hours ago: its list is too old to trust, so it says undetermined, not valid")
+	if res, code = d.verify("trust-courier-b", scanned, verifier.Policy{At: now.Add(30 * time.Hour)}); code != exitOK {
+		return code
+	}
+	if res.Code != verifier.CodeStatusStale {
+		return d.fail(fmt.Errorf("expected %s, got %s", verifier.CodeStatusStale, res.Code))
+	}
+	fmt.Fprintf(w, "\nfiles are in %s; try:\n  go run ./cmd/netcred trust show --trust %s\n  go run ./cmd/netcred verify --trust %s %s\n",
+		d.dir, d.path("trust"), d.path("trust"), pngFile)
 	return exitOK
+}
+
+// importInto imports the bundle and the published tokens into a trust
+// store of the demo, as `netcred trust import` would.
+func (d *demo) importInto(name string) int {
+	store, err := trust.Open(d.path(name))
+	if err != nil {
+		return d.fail(err)
+	}
+	inputs := []trust.Input{}
+	bundle, err := os.ReadFile(d.path("bundle.jws"))
+	if err != nil {
+		return d.fail(err)
+	}
+	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: bundle})
+	tokens, _ := filepath.Glob(filepath.Join(d.path("www"), "status", "*.cwt"))
+	for _, f := range tokens {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return d.fail(err)
+		}
+		inputs = append(inputs, trust.Input{Name: f, Data: data})
+	}
+	rep, err := store.Import(inputs)
+	if err != nil {
+		return d.fail(err)
+	}
+	printUpdate(d.e, rep)
+	return exitOK
+}
+
+// verify loads a trust store of the demo and verifies text under p,
+// printing the result.
+func (d *demo) verify(name, text string, p verifier.Policy) (verifier.Result, int) {
+	store, err := trust.Open(d.path(name))
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	t, err := store.Trust()
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	v, err := verifier.New(verifier.Config{Trust: t, Policy: p})
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	res := v.Verify(text)
+	printResult(d.e, res)
+	return res, exitOK
 }

@@ -20,6 +20,12 @@ const keysUsage = `Usage:
       print a JWK set (JWKS) of the public keys of the files, for verify --keys
   netcred keys thumbprint FILE
       print the RFC 7638 thumbprint of a key, which a trust store pins
+  netcred keys rotate --key FILE [--issuer-config CONFIG] [--alg ed25519|es256]
+      a new key takes over issuance: FILE gets the new key, the old one is kept
+      as FILE.<kid>.retired; with --issuer-config the old key's not_after is set
+      to now (credentials it signed stay valid until they expire unless it is
+      withdrawn with revoked_at) and the new key is added with the same rights;
+      then sign a new bundle with netcred bundle new
 `
 
 func runKeys(args []string, e *env) int {
@@ -36,6 +42,8 @@ func runKeys(args []string, e *env) int {
 		return runKeysSet(args[1:], e)
 	case "thumbprint":
 		return runKeysThumbprint(args[1:], e)
+	case "rotate":
+		return runKeysRotate(args[1:], e)
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(e.stdout, keysUsage)
 		return exitOK

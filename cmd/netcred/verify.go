@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -10,23 +9,35 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
 )
 
-const verifySynopsis = `verify --keys JWKS_FILE [--min-level L] [--type T] [--at RFC3339] [--json] INPUT
+const verifySynopsis = `verify (--trust DIR | --keys JWKS_FILE) [--min-level L] [--type T] [--at RFC3339] [--json] INPUT
 
 Verifies a credential offline. INPUT is QR text, a file holding it, - for
-standard input, or a PNG/JPEG image of the QR code.
+standard input, or a PNG/JPEG image of the QR code. With --trust the keys,
+their authorizations and the status lists come from a trust store (netcred
+trust init / import / sync); --keys is for quick local checks with a plain
+key set, without authorization or revocation checks.
 
 Exit codes: 0 valid, 1 not valid (the reason code is printed), 2 usage or
-configuration error, 3 undetermined.
+configuration error, 3 undetermined (the trust store is too old to decide:
+sync, then verify again).
 
-Example:
-  netcred verify --keys trusted.jwks --min-level substantial alice.png`
+Examples:
+  netcred verify --trust ./trust --min-level substantial alice.png
+  netcred verify --keys trusted.jwks --json alice.txt`
 
 func runVerify(args []string, e *env) int {
 	fs := newFlags(e, "verify", verifySynopsis)
-	keysFile := fs.String("keys", "", "JWK set (or single JWK) of trusted issuer keys (required)")
+	keysFile := fs.String("keys", "", "JWK set (or single JWK) of trusted issuer keys, for quick local checks")
+	trustDir := fs.String("trust", "", "trust store directory (netcred trust init)")
+	maxStatusAge := verifier.DefaultMaxStatusAge
+	fs.Var(durationFlag{&maxStatusAge}, "max-status-age", "oldest status list accepted (default 24h); past it: status_stale")
+	allowStale := fs.Bool("allow-stale-status", false, "accept a status list older than --max-status-age, with a warning")
+	bundleGrace := time.Duration(0)
+	fs.Var(durationFlag{&bundleGrace}, "bundle-grace", "accept a bundle this long past its next_update")
 	minLevel := fs.String("min-level", "", "lowest assurance level accepted: low, substantial or high")
 	types := fs.String("type", "", "accepted credential types, comma-separated (default: any)")
 	atText := fs.String("at", "", "verify as of this time (RFC 3339) instead of now")
@@ -42,22 +53,43 @@ func runVerify(args []string, e *env) int {
 		errorf(e, "verify needs exactly one INPUT (QR text, a file, - or an image)")
 		return exitUsage
 	}
-	if *keysFile == "" {
-		errorf(e, "verify needs --keys JWKS_FILE")
-		hint(e, "make one with: netcred keys set issuer.pub.jwk > trusted.jwks")
+	cfg := verifier.Config{}
+	switch {
+	case *keysFile == "" && *trustDir == "":
+		errorf(e, "verify needs --trust DIR (a trust store) or --keys JWKS_FILE")
+		hint(e, "for a quick local check: netcred keys set issuer.pub.jwk > trusted.jwks; netcred verify --keys trusted.jwks INPUT")
 		return exitUsage
-	}
-	keyData, err := os.ReadFile(*keysFile)
-	if err != nil {
-		errorf(e, "%v", err)
+	case *keysFile != "" && *trustDir != "":
+		errorf(e, "give --trust or --keys, not both")
 		return exitUsage
+	case *keysFile != "":
+		keyData, err := os.ReadFile(*keysFile)
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		set, err := keys.ParseSet(keyData)
+		if err != nil {
+			errorf(e, "%s: %v", *keysFile, err)
+			return exitUsage
+		}
+		cfg.Keys = set
+	default:
+		store, err := trust.Open(*trustDir)
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		for _, s := range store.Skipped {
+			warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
+		}
+		if cfg.Trust, err = store.Trust(); err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
 	}
-	set, err := keys.ParseSet(keyData)
-	if err != nil {
-		errorf(e, "%s: %v", *keysFile, err)
-		return exitUsage
-	}
-	policy := verifier.Policy{ClockSkew: skew}
+	var err error
+	policy := verifier.Policy{ClockSkew: skew, MaxStatusAge: maxStatusAge, AllowStaleStatus: *allowStale, BundleGrace: bundleGrace}
 	if *minLevel != "" {
 		if policy.MinLevel, err = credential.ParseLevel(*minLevel); err != nil {
 			errorf(e, "%v", err)
@@ -80,12 +112,13 @@ func runVerify(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	v, err := verifier.New(verifier.Config{Keys: set, Schemas: registry, Policy: policy})
+	cfg.Schemas, cfg.Policy = registry, policy
+	v, err := verifier.New(cfg)
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	data, source, err := loadInput(e, rest[0])
+	data, _, err := loadInput(e, rest[0])
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
@@ -99,22 +132,35 @@ func runVerify(args []string, e *env) int {
 	if *asJSON {
 		printJSON(e, res)
 	} else {
-		printResult(e, res, source)
+		printResult(e, res)
 	}
 	return resultExit(res)
 }
 
 func resultExit(res verifier.Result) int {
-	if res.Valid {
+	switch res.Verdict {
+	case verifier.VerdictValid:
 		return exitOK
+	case verifier.VerdictUndetermined:
+		return exitUnknown
 	}
 	return exitInvalid
 }
 
 // printResult writes the verdict for people: the verdict line first, then
 // the claims of a valid credential, then warnings.
-func printResult(e *env, res verifier.Result, source string) {
+func printResult(e *env, res verifier.Result) {
 	w := e.stdout
+	if res.Verdict == verifier.VerdictUndetermined {
+		fmt.Fprintf(w, "UNDETERMINED: %s (the signature holds; this device's trust data is too old to decide: sync)\n", res.Code)
+		if res.Detail != "" {
+			fmt.Fprintf(w, "  %s\n", res.Detail)
+		}
+		for _, warning := range res.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", warning)
+		}
+		return
+	}
 	if !res.Valid {
 		fmt.Fprintf(w, "NOT VALID: %s\n", res.Code)
 		if res.Detail != "" {
@@ -151,7 +197,6 @@ func printResult(e *env, res verifier.Result, source string) {
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
-	_ = source
 }
 
 // schemaOrder lists claim names in the schema's order.
@@ -177,5 +222,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-var _ = errors.Is

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/keys"
+)
+
+// issuerConfig is the file `bundle new --issuer-config` reads and `keys
+// rotate --issuer-config` updates: the issuers a trust-root operator
+// vouches for, their public keys and authorizations. Key files are paths
+// relative to the config file.
+//
+//	{"issuers": [{"id": "cn-mps", "name": "Ministry ...",
+//	  "status_lists": ["https://id.gov.cn/s/1"],
+//	  "keys": [{"file": "issuer.pub.jwk", "max_level": "high",
+//	            "types": ["identity"], "not_before": "2026-01-01T00:00:00Z"}]}]}
+type issuerConfig struct {
+	Issuers []issuerConfigEntry `json:"issuers"`
+}
+
+type issuerConfigEntry struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	StatusLists []string          `json:"status_lists,omitempty"`
+	Keys        []issuerConfigKey `json:"keys"`
+}
+
+type issuerConfigKey struct {
+	File      string           `json:"file,omitempty"`
+	JWK       json.RawMessage  `json:"jwk,omitempty"`
+	MaxLevel  credential.Level `json:"max_level"`
+	Types     []string         `json:"types"`
+	NotBefore *time.Time       `json:"not_before,omitempty"`
+	NotAfter  *time.Time       `json:"not_after,omitempty"`
+	RevokedAt *time.Time       `json:"revoked_at,omitempty"`
+}
+
+// defaultNotBefore is the not_before of keys whose config gives none: no
+// lower bound on the iat of the credentials they sign.
+var defaultNotBefore = time.Unix(0, 0).UTC()
+
+func readIssuerConfig(path string) (*issuerConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c issuerConfig
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(c.Issuers) == 0 {
+		return nil, fmt.Errorf("%s: no issuers", path)
+	}
+	return &c, nil
+}
+
+func writeIssuerConfig(path string, c *issuerConfig) error {
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// publicKey loads the key entry's JWK, from the inline member or the file
+// (a public JWK, or the public half of a private key file).
+func (k issuerConfigKey) publicKey(e *env, configDir string) (*keys.PublicKey, error) {
+	if len(k.JWK) > 0 {
+		return keys.ParsePublicJWK(k.JWK)
+	}
+	if k.File == "" {
+		return nil, fmt.Errorf("key entry has neither \"file\" nor \"jwk\"")
+	}
+	path := k.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(configDir, path)
+	}
+	pub, code := loadPublic(e, path, "")
+	if pub == nil {
+		return nil, fmt.Errorf("cannot load %s (exit %d)", path, code)
+	}
+	return pub, nil
+}
+
+// bundleIssuers converts the config into bundle entries.
+func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]keys.BundleIssuer, error) {
+	var out []keys.BundleIssuer
+	for _, ic := range c.Issuers {
+		bi := keys.BundleIssuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
+		if bi.StatusLists == nil {
+			bi.StatusLists = []string{}
+		}
+		for i, kc := range ic.Keys {
+			pub, err := kc.publicKey(e, configDir)
+			if err != nil {
+				return nil, fmt.Errorf("issuer %s key %d: %w", ic.ID, i+1, err)
+			}
+			nb := defaultNotBefore
+			if kc.NotBefore != nil {
+				nb = *kc.NotBefore
+			}
+			bi.Keys = append(bi.Keys, keys.BundleKey{Key: pub, Authorization: keys.Authorization{
+				MaxLevel: kc.MaxLevel, Types: kc.Types, NotBefore: nb, NotAfter: kc.NotAfter, RevokedAt: kc.RevokedAt,
+			}})
+		}
+		out = append(out, bi)
+	}
+	return out, nil
+}
+
+func jsonIndent(dst *bytes.Buffer, src []byte) error {
+	if err := json.Indent(dst, src, "", "  "); err != nil {
+		return err
+	}
+	dst.WriteByte('\n')
+	return nil
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/netcred/netcred/trust"
+	"github.com/netcred/netcred/verifier"
+)
+
+const trustUsage = `Usage:
+  netcred trust init --trust DIR --root-thumbprint T [--root-thumbprint T2 ...]
+      create a verifier trust store that pins the root key thumbprint(s)
+      (get one with: netcred keys thumbprint ROOT_KEY)
+  netcred trust import --trust DIR FILE...
+      add a bundle and/or status list tokens from files (USB, device
+      management); everything is verified before anything is replaced
+  netcred trust show --trust DIR
+      say what the store holds and how fresh it is
+Also: netcred sync --from URL --trust DIR refreshes the store over HTTP.
+`
+
+func runTrust(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, trustUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "init":
+		return runTrustInit(args[1:], e)
+	case "import":
+		return runTrustImport(args[1:], e)
+	case "show":
+		return runTrustShow(args[1:], e)
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(e.stdout, trustUsage)
+		return exitOK
+	}
+	errorf(e, "unknown trust command %q", args[0])
+	fmt.Fprint(e.stderr, trustUsage)
+	return exitUsage
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return fmt.Sprint([]string(*l)) }
+func (l *listFlag) Set(s string) error {
+	*l = append(*l, splitList(s)...)
+	return nil
+}
+
+func runTrustInit(args []string, e *env) int {
+	fs := newFlags(e, "trust init", "trust init --trust DIR --root-thumbprint T [--root-thumbprint T2 ...]")
+	dir := fs.String("trust", "", "trust store directory to create (required)")
+	var roots listFlag
+	fs.Var(&roots, "root-thumbprint", "RFC 7638 thumbprint of a root key to pin (repeatable; required)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 || *dir == "" || len(roots) == 0 {
+		errorf(e, "trust init needs --trust DIR and --root-thumbprint T")
+		hint(e, "netcred trust init --trust ./trust --root-thumbprint $(netcred keys thumbprint root.jwk)")
+		return exitUsage
+	}
+	if err := trust.Init(*dir, roots); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stdout, "trust store %s pins %d root key(s); next: netcred trust import --trust %s bundle.jws, or netcred sync\n", *dir, len(roots), *dir)
+	return exitOK
+}
+
+func runTrustImport(args []string, e *env) int {
+	fs := newFlags(e, "trust import", "trust import --trust DIR FILE...")
+	dir := fs.String("trust", "", "trust store directory (required)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if *dir == "" || len(rest) == 0 {
+		errorf(e, "trust import needs --trust DIR and at least one FILE")
+		return exitUsage
+	}
+	store, err := trust.Open(*dir)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	var inputs []trust.Input
+	for _, name := range rest {
+		data, err := readInput(e, name)
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		inputs = append(inputs, trust.Input{Name: name, Data: data})
+	}
+	rep, err := store.Import(inputs)
+	if err != nil {
+		return trustUpdateError(e, err)
+	}
+	printUpdate(e, rep)
+	return exitOK
+}
+
+// trustUpdateError prints a refused update with its reason code. A refused
+// update is a configuration error (exit 2): the store is unchanged.
+func trustUpdateError(e *env, err error) int {
+	var te *verifier.TrustError
+	if errors.As(err, &te) {
+		errorf(e, "refused (%s): %v", te.Code, err)
+		if te.Code == verifier.CodeBundleUntrusted {
+			hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show)")
+		}
+		return exitUsage
+	}
+	errorf(e, "%v", err)
+	return exitUsage
+}
+
+func printUpdate(e *env, rep trust.Report) {
+	if rep.BundleUpdated {
+		fmt.Fprintf(e.stdout, "bundle: stored serial %d\n", rep.Bundle)
+	} else if rep.Bundle != 0 {
+		fmt.Fprintf(e.stdout, "bundle: serial %d unchanged\n", rep.Bundle)
+	}
+	for _, uri := range rep.Lists {
+		fmt.Fprintf(e.stdout, "status list: stored %s\n", uri)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(e.stdout, "note: %s\n", n)
+	}
+}
+
+func runTrustShow(args []string, e *env) int {
+	fs := newFlags(e, "trust show", "trust show --trust DIR [--max-status-age D]")
+	dir := fs.String("trust", "", "trust store directory (required)")
+	maxAge := verifier.DefaultMaxStatusAge
+	fs.Var(durationFlag{&maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if *dir == "" || len(rest) > 0 {
+		errorf(e, "trust show needs --trust DIR")
+		return exitUsage
+	}
+	store, err := trust.Open(*dir)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	w := e.stdout
+	now := e.now()
+	fmt.Fprintf(w, "trust store %s\n", store.Dir())
+	for _, r := range store.Roots() {
+		fmt.Fprintf(w, "  pinned root  %s\n", r)
+	}
+	for _, s := range store.Skipped {
+		warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
+	}
+	t, err := store.Trust()
+	if err != nil {
+		fmt.Fprintf(w, "  bundle       none yet: netcred trust import or netcred sync\n")
+		return exitOK
+	}
+	b := t.Bundle
+	fresh := "current"
+	if !now.Before(b.NextUpdate) {
+		fresh = fmt.Sprintf("PAST next_update by %s: sync", now.Sub(b.NextUpdate).Round(time.Minute))
+	}
+	fmt.Fprintf(w, "  bundle       serial %d, issued %s, next update %s (%s), root %s\n",
+		b.Serial, stamp(b.IssuedAt), stamp(b.NextUpdate), fresh, t.Root.Thumbprint())
+	for _, iss := range b.Issuers {
+		fmt.Fprintf(w, "  issuer       %s (%s)\n", iss.ID, iss.Name)
+		for _, k := range iss.Keys {
+			state := ""
+			if k.RevokedAt != nil {
+				state = ", WITHDRAWN at " + stamp(*k.RevokedAt)
+			} else if k.NotAfter != nil {
+				state = ", retired from issuance at " + stamp(*k.NotAfter)
+			}
+			fmt.Fprintf(w, "    key        %s %s, up to %s, types %v, from %s%s\n",
+				k.Key.KIDString(), k.Key.Algorithm(), k.MaxLevel, k.Types, stamp(k.NotBefore), state)
+		}
+		for _, uri := range iss.StatusLists {
+			tok, ok := t.Lists[uri]
+			if !ok {
+				fmt.Fprintf(w, "    list       %s: MISSING (sync)\n", uri)
+				continue
+			}
+			age := now.Sub(tok.IssuedAt)
+			state := "fresh"
+			if age > maxAge || (!tok.Expiry.IsZero() && !now.Before(tok.Expiry)) {
+				state = "STALE (sync)"
+			}
+			counts := tok.List.Count()
+			fmt.Fprintf(w, "    list       %s: %s, issued %s (%s old), %d entries, %d revoked, %d suspended\n",
+				uri, state, stamp(tok.IssuedAt), age.Round(time.Minute), tok.List.Len(), counts[1], counts[2])
+		}
+	}
+	var extra []string
+	for uri := range t.Lists {
+		if _, ok := b.IssuerOfStatusList(uri); !ok {
+			extra = append(extra, uri)
+		}
+	}
+	sort.Strings(extra)
+	for _, uri := range extra {
+		fmt.Fprintf(w, "  list         %s is not in the bundle (ignored)\n", uri)
+	}
+	return exitOK
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+var _ = os.Stdout

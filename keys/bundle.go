@@ -1,0 +1,1218 @@
+package keys
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-jose/go-jose/v4"
+	josejson "github.com/go-jose/go-jose/v4/json"
+
+	"github.com/netcred/netcred/credential"
+)
+
+// Trust bundle profile (spec/bundle.md).
+const (
+	// BundleType is the JWS "typ" header of a trust bundle.
+	BundleType = "netcred-bundle+json"
+	// MaxBundleSize is the largest bundle, in bytes of its JWS compact
+	// serialization, that ParseBundle reads and Sign writes.
+	MaxBundleSize = 8 << 20
+	// MaxSerial is the largest bundle serial: 2^53-1, the largest integer
+	// that every JSON implementation reads exactly (RFC 7493 §2.2).
+	MaxSerial = 1<<53 - 1
+	// MaxIssuerIDLength is the longest issuer id, in bytes.
+	MaxIssuerIDLength = 64
+	// MaxIssuerNameLength is the longest issuer name, in characters.
+	MaxIssuerNameLength = 128
+	// MaxStatusListURILength is the longest status list URI, in bytes.
+	MaxStatusListURILength = 2048
+	// MaxSchemaNumber is the largest schema id and schema version.
+	MaxSchemaNumber = 65535
+)
+
+// maxBundleDepth is the deepest nesting of JSON arrays and objects a bundle
+// payload may have; a valid one needs 7 (bundle, issuers, issuer, keys,
+// key, jwk, key_ops).
+const maxBundleDepth = 16
+
+// bundleAlgorithms is the JWS "alg" allow-list of a bundle.
+var bundleAlgorithms = []jose.SignatureAlgorithm{jose.EdDSA, jose.ES256}
+
+// Authorization says what an issuer key may sign. Every window is decided
+// by the credential's iat, so that a verifier reaches the same answer
+// whenever it checks a credential.
+type Authorization struct {
+	// MaxLevel is the highest assurance level the key may sign. Required.
+	MaxLevel credential.Level `json:"max_level"`
+	// Types are the credential type names (schema names) the key may sign.
+	// Required: at least one, no duplicates.
+	Types []string `json:"types"`
+	// NotBefore: credentials with an iat before it are not authorized.
+	// Required.
+	NotBefore time.Time `json:"not_before"`
+	// NotAfter, when set, retires the key from issuance: credentials with
+	// an iat at or after it are not authorized, while those issued before
+	// stay valid. It must be after NotBefore.
+	NotAfter *time.Time `json:"not_after,omitempty"`
+	// RevokedAt, when set, withdraws the key: credentials with an iat at or
+	// after it are refused. A stolen key can backdate iat, so an operator
+	// who fears that sets it to the earliest time the key may have been
+	// compromised.
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Check reports why a key with this authorization may not sign a credential
+// of type typeName at level issued at iat, or nil if it may. The error
+// wraps ErrNotAuthorized with the reason, such as "key may sign up to
+// substantial, credential is high"; an authorization without max_level,
+// types or not_before also wraps ErrMissingAuthorization. Check does not
+// allocate when it returns nil.
+func (a *Authorization) Check(typeName string, level credential.Level, iat time.Time) error {
+	if a == nil || !a.MaxLevel.Valid() || len(a.Types) == 0 || a.NotBefore.IsZero() {
+		return &bundleError{
+			msg:  ErrNotAuthorized.Error() + ": the key has no valid authorization",
+			errs: []error{ErrNotAuthorized, ErrMissingAuthorization},
+		}
+	}
+	if a.RevokedAt != nil && !iat.Before(*a.RevokedAt) {
+		return fmt.Errorf("%w: key withdrawn at %s, credential issued %s", ErrNotAuthorized, stamp(*a.RevokedAt), stamp(iat))
+	}
+	if iat.Before(a.NotBefore) {
+		return fmt.Errorf("%w: key not valid for credentials issued before %s, credential issued %s", ErrNotAuthorized, stamp(a.NotBefore), stamp(iat))
+	}
+	if a.NotAfter != nil && !iat.Before(*a.NotAfter) {
+		return fmt.Errorf("%w: key retired from issuance at %s, credential issued %s", ErrNotAuthorized, stamp(*a.NotAfter), stamp(iat))
+	}
+	if !slices.Contains(a.Types, typeName) {
+		return fmt.Errorf("%w: key may not sign type %s (may sign: %s)", ErrNotAuthorized, printable(typeName), strings.Join(a.Types, ", "))
+	}
+	if !level.Valid() {
+		return fmt.Errorf("%w: credential level %s is not low, substantial or high", ErrNotAuthorized, level)
+	}
+	if level > a.MaxLevel {
+		return fmt.Errorf("%w: key may sign up to %s, credential is %s", ErrNotAuthorized, a.MaxLevel, level)
+	}
+	return nil
+}
+
+// validate checks the authorization's own rules; where names the key.
+func (a *Authorization) validate(where string) error {
+	fail := func(format string, args ...any) error {
+		return bundleErrorf(ErrBundleInvalid, ErrMissingAuthorization, where+": authorization: "+format, args...)
+	}
+	switch {
+	case a.MaxLevel == 0:
+		return fail("max_level is missing")
+	case !a.MaxLevel.Valid():
+		return fail("max_level %s is not low, substantial or high", a.MaxLevel)
+	case len(a.Types) == 0:
+		return fail("types is missing or empty")
+	}
+	for i, t := range a.Types {
+		if !validTypeName(t) {
+			return fail("type %q: want 1 to 32 characters a-z, 0-9 and _, starting with a letter", t)
+		}
+		if slices.Contains(a.Types[:i], t) {
+			return fail("type %q is listed twice", t)
+		}
+	}
+	if a.NotBefore.IsZero() {
+		return fail("not_before is missing")
+	}
+	if !validTime(a.NotBefore) {
+		return fail("not_before %s is outside the years 0001 to 9999", a.NotBefore)
+	}
+	if a.NotAfter != nil {
+		if !validTime(*a.NotAfter) {
+			return fail("not_after %s is outside the years 0001 to 9999", *a.NotAfter)
+		}
+		if !a.NotAfter.After(a.NotBefore) {
+			return fail("not_after %s is not after not_before %s", stamp(*a.NotAfter), stamp(a.NotBefore))
+		}
+	}
+	if a.RevokedAt != nil && !validTime(*a.RevokedAt) {
+		return fail("revoked_at %s is outside the years 0001 to 9999", *a.RevokedAt)
+	}
+	return nil
+}
+
+// BundleKey is an issuer key in a trust bundle with what it may sign. In
+// JSON it is one object: "jwk" (a public JWK under ParsePublicJWK's rules)
+// beside the Authorization members.
+type BundleKey struct {
+	// Key is the public key.
+	Key *PublicKey `json:"jwk"`
+	Authorization
+}
+
+// BundleIssuer is an issuer the trust bundle lists.
+type BundleIssuer struct {
+	// ID identifies the issuer: 1 to MaxIssuerIDLength characters a-z,
+	// 0-9, '.' and '-', starting and ending with a letter or digit; unique
+	// in the bundle. A credential's iss, when present, must equal it.
+	ID string `json:"id"`
+	// Name is the issuer's name for people: 1 to MaxIssuerNameLength
+	// characters, no control characters.
+	Name string `json:"name"`
+	// Keys are the issuer's keys, at least one. Kids are unique across the
+	// whole bundle.
+	Keys []BundleKey `json:"keys"`
+	// StatusLists are the absolute http or https URIs of the issuer's
+	// status lists, possibly none; a URI appears at most once in the whole
+	// bundle.
+	StatusLists []string `json:"status_lists"`
+}
+
+// BundleSchema pins a credential type's schema by digest.
+type BundleSchema struct {
+	// Name is the type's name, such as "identity".
+	Name string `json:"name"`
+	// ID is the type's numeric id on the wire, 1 to MaxSchemaNumber.
+	ID uint64 `json:"id"`
+	// Version is the schema version, 1 to MaxSchemaNumber.
+	Version uint64 `json:"version"`
+	// Digest is "sha256:" and 64 lower-case hex digits, as
+	// schemas.Schema.Digest returns.
+	Digest string `json:"digest"`
+}
+
+// Bundle is the trust bundle: the issuers a root key trusts, their keys
+// and what each may sign, their status lists and the schema digests. It
+// travels as the payload of a JWS signed by an offline root key (Sign,
+// ParseBundle).
+//
+// A Bundle returned by ParseBundle or ParseBundleJSON, or accepted by
+// Validate, must not be modified afterwards; it is then safe for
+// concurrent use. Do not copy a Bundle by value.
+type Bundle struct {
+	// Serial numbers bundles: 1 to MaxSerial, higher in each new bundle.
+	// A verifier refuses a bundle with a lower serial than the one it has.
+	Serial uint64 `json:"serial"`
+	// IssuedAt is when the bundle was made.
+	IssuedAt time.Time `json:"issued_at"`
+	// NextUpdate is when the next bundle is due, after IssuedAt. A
+	// verifier treats a bundle past it as expired.
+	NextUpdate time.Time `json:"next_update"`
+	// Issuers are the trusted issuers, at least one.
+	Issuers []BundleIssuer `json:"issuers"`
+	// Schemas are the pinned schema digests, possibly none.
+	Schemas []BundleSchema `json:"schemas,omitempty"`
+
+	index atomic.Pointer[bundleIndex]
+}
+
+// BundleKeyRef is a key found in a bundle, with its issuer. Both point into
+// the bundle and must not be modified.
+type BundleKeyRef struct {
+	Key    *BundleKey
+	Issuer *BundleIssuer
+}
+
+// bundleIndex holds the lookup tables of a bundle.
+type bundleIndex struct {
+	refs    []BundleKeyRef
+	byKID   map[string]int
+	issuers map[string]int
+	lists   map[string]int
+}
+
+// Key returns the key whose kid is kid and its issuer. It does not
+// allocate once the bundle's index exists (ParseBundle, ParseBundleJSON and
+// Validate build it; otherwise the first lookup does).
+func (b *Bundle) Key(kid []byte) (*BundleKeyRef, bool) {
+	if b == nil || len(kid) != KIDSize {
+		return nil, false
+	}
+	idx := b.lookupIndex()
+	i, ok := idx.byKID[string(kid)]
+	if !ok {
+		return nil, false
+	}
+	return &idx.refs[i], true
+}
+
+// Issuer returns the issuer whose id is id.
+func (b *Bundle) Issuer(id string) (*BundleIssuer, bool) {
+	if b == nil {
+		return nil, false
+	}
+	i, ok := b.lookupIndex().issuers[id]
+	if !ok {
+		return nil, false
+	}
+	return &b.Issuers[i], true
+}
+
+// IssuerOfStatusList returns the issuer that lists the status list uri.
+// URIs are compared byte for byte.
+func (b *Bundle) IssuerOfStatusList(uri string) (*BundleIssuer, bool) {
+	if b == nil {
+		return nil, false
+	}
+	i, ok := b.lookupIndex().lists[uri]
+	if !ok {
+		return nil, false
+	}
+	return &b.Issuers[i], true
+}
+
+func (b *Bundle) lookupIndex() *bundleIndex {
+	if idx := b.index.Load(); idx != nil {
+		return idx
+	}
+	// A bundle that was never validated: index what is there, first entry
+	// wins. Concurrent callers may each build one; they are equal.
+	idx := newBundleIndex(b)
+	for i := range b.Issuers {
+		iss := &b.Issuers[i]
+		if _, dup := idx.issuers[iss.ID]; !dup {
+			idx.issuers[iss.ID] = i
+		}
+		for j := range iss.Keys {
+			k := &iss.Keys[j]
+			if k.Key == nil || len(k.Key.kid) != KIDSize {
+				continue
+			}
+			if _, dup := idx.byKID[string(k.Key.kid)]; !dup {
+				idx.byKID[string(k.Key.kid)] = len(idx.refs)
+				idx.refs = append(idx.refs, BundleKeyRef{Key: k, Issuer: iss})
+			}
+		}
+		for _, u := range iss.StatusLists {
+			if _, dup := idx.lists[u]; !dup {
+				idx.lists[u] = i
+			}
+		}
+	}
+	b.index.Store(idx)
+	return idx
+}
+
+func newBundleIndex(b *Bundle) *bundleIndex {
+	n := 0
+	for i := range b.Issuers {
+		n += len(b.Issuers[i].Keys)
+	}
+	return &bundleIndex{
+		refs:    make([]BundleKeyRef, 0, n),
+		byKID:   make(map[string]int, n),
+		issuers: make(map[string]int, len(b.Issuers)),
+		lists:   make(map[string]int),
+	}
+}
+
+// Validate checks every rule of spec/bundle.md that the bundle itself can
+// break: serial and times; at least one issuer; issuer ids (syntax,
+// duplicates) and names; at least one key per issuer, each a valid public
+// key with a kid no other key in the bundle has (ErrDuplicateKID) and a
+// complete authorization (ErrMissingAuthorization); status list URIs
+// (absolute http or https, no duplicates in the whole bundle); schema
+// entries. Every error wraps ErrBundleInvalid and names the issuer id and
+// kid concerned. A bundle that passes has its lookup index built.
+func (b *Bundle) Validate() error {
+	if b == nil {
+		return bundleErrorf(ErrBundleInvalid, nil, "no bundle")
+	}
+	b.index.Store(nil)
+	idx, err := b.validate()
+	if err != nil {
+		return err
+	}
+	b.index.Store(idx)
+	return nil
+}
+
+func (b *Bundle) validate() (*bundleIndex, error) {
+	fail := func(format string, args ...any) error {
+		return bundleErrorf(ErrBundleInvalid, nil, format, args...)
+	}
+	if b.Serial < 1 || b.Serial > MaxSerial {
+		return nil, fail("serial %d is outside 1..%d", b.Serial, uint64(MaxSerial))
+	}
+	switch {
+	case b.IssuedAt.IsZero():
+		return nil, fail("issued_at is missing")
+	case !validTime(b.IssuedAt):
+		return nil, fail("issued_at %s is outside the years 0001 to 9999", b.IssuedAt)
+	case b.NextUpdate.IsZero():
+		return nil, fail("next_update is missing")
+	case !validTime(b.NextUpdate):
+		return nil, fail("next_update %s is outside the years 0001 to 9999", b.NextUpdate)
+	case !b.NextUpdate.After(b.IssuedAt):
+		return nil, fail("next_update %s is not after issued_at %s", stamp(b.NextUpdate), stamp(b.IssuedAt))
+	case len(b.Issuers) == 0:
+		return nil, fail("no issuers")
+	}
+	idx := newBundleIndex(b)
+	for i := range b.Issuers {
+		iss := &b.Issuers[i]
+		if !validIssuerID(iss.ID) {
+			return nil, fail("issuer %d: id %q: want 1 to %d characters a-z, 0-9, '.' and '-', starting and ending with a letter or digit", i+1, iss.ID, MaxIssuerIDLength)
+		}
+		if _, dup := idx.issuers[iss.ID]; dup {
+			return nil, fail("issuer %q: listed twice", iss.ID)
+		}
+		idx.issuers[iss.ID] = i
+		if err := checkIssuerName(iss.Name); err != nil {
+			return nil, fail("issuer %q: name %s", iss.ID, err)
+		}
+		if len(iss.Keys) == 0 {
+			return nil, fail("issuer %q: no keys", iss.ID)
+		}
+		for j := range iss.Keys {
+			k := &iss.Keys[j]
+			if k.Key == nil || len(k.Key.kid) != KIDSize || k.Key.jwk.Key == nil {
+				return nil, bundleErrorf(ErrBundleInvalid, ErrInvalidKey, "issuer %q key %d: no valid public key", iss.ID, j+1)
+			}
+			where := fmt.Sprintf("issuer %q key %s", iss.ID, k.Key.kidString)
+			if other, dup := idx.byKID[string(k.Key.kid)]; dup {
+				return nil, bundleErrorf(ErrBundleInvalid, ErrDuplicateKID, "%s: duplicate kid, also a key of issuer %q", where, idx.refs[other].Issuer.ID)
+			}
+			if err := k.Authorization.validate(where); err != nil {
+				return nil, err
+			}
+			idx.byKID[string(k.Key.kid)] = len(idx.refs)
+			idx.refs = append(idx.refs, BundleKeyRef{Key: k, Issuer: iss})
+		}
+		for _, u := range iss.StatusLists {
+			if err := checkStatusListURI(u); err != nil {
+				return nil, fail("issuer %q: status list %q: %s", iss.ID, u, err)
+			}
+			if other, dup := idx.lists[u]; dup {
+				return nil, fail("issuer %q: status list %q is also listed by issuer %q", iss.ID, u, b.Issuers[other].ID)
+			}
+			idx.lists[u] = i
+		}
+	}
+	if err := validateSchemas(b.Schemas); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+func validateSchemas(schemas []BundleSchema) error {
+	fail := func(format string, args ...any) error {
+		return bundleErrorf(ErrBundleInvalid, nil, format, args...)
+	}
+	type nameVersion struct {
+		name    string
+		version uint64
+	}
+	type idVersion struct{ id, version uint64 }
+	byNameVersion := make(map[nameVersion]bool, len(schemas))
+	byIDVersion := make(map[idVersion]bool, len(schemas))
+	idOfName := make(map[string]uint64, len(schemas))
+	nameOfID := make(map[uint64]string, len(schemas))
+	for i, s := range schemas {
+		if !validTypeName(s.Name) {
+			return fail("schema %d: name %q: want 1 to 32 characters a-z, 0-9 and _, starting with a letter", i+1, s.Name)
+		}
+		where := fmt.Sprintf("schema %q version %d", s.Name, s.Version)
+		switch {
+		case s.ID < 1 || s.ID > MaxSchemaNumber:
+			return fail("%s: id %d is outside 1..%d", where, s.ID, MaxSchemaNumber)
+		case s.Version < 1 || s.Version > MaxSchemaNumber:
+			return fail("%s: version is outside 1..%d", where, MaxSchemaNumber)
+		case !validDigest(s.Digest):
+			return fail("%s: digest %q: want \"sha256:\" and 64 lower-case hex digits", where, s.Digest)
+		case byNameVersion[nameVersion{s.Name, s.Version}]:
+			return fail("%s: listed twice", where)
+		case byIDVersion[idVersion{s.ID, s.Version}]:
+			return fail("%s: id %d version %d is listed twice", where, s.ID, s.Version)
+		}
+		if id, ok := idOfName[s.Name]; ok && id != s.ID {
+			return fail("%s: id %d, but another version of %q has id %d", where, s.ID, s.Name, id)
+		}
+		if name, ok := nameOfID[s.ID]; ok && name != s.Name {
+			return fail("%s: id %d is also the id of schema %q", where, s.ID, name)
+		}
+		byNameVersion[nameVersion{s.Name, s.Version}] = true
+		byIDVersion[idVersion{s.ID, s.Version}] = true
+		idOfName[s.Name] = s.ID
+		nameOfID[s.ID] = s.Name
+	}
+	return nil
+}
+
+// checkRoot refuses a root key that the bundle also lists as an issuer key:
+// the offline root and the online issuers keep separate keys.
+func (b *Bundle) checkRoot(root *PublicKey) error {
+	for i := range b.Issuers {
+		for j := range b.Issuers[i].Keys {
+			if k := b.Issuers[i].Keys[j].Key; k != nil && k.thumbprint == root.thumbprint {
+				return bundleErrorf(ErrBundleInvalid, nil, "issuer %q key %s is the root key that signs the bundle", b.Issuers[i].ID, k.kidString)
+			}
+		}
+	}
+	return nil
+}
+
+// Sign validates the bundle and signs it with root: a JWS compact
+// serialization (RFC 7515) whose protected header holds exactly "alg" (the
+// root's algorithm), "kid" (its kid), "jwk" (its public JWK, so that a
+// verifier that pins only thumbprints can check the signature) and "typ"
+// (BundleType), over the bundle's JSON (MarshalJSON). The root key must not
+// also be an issuer key of the bundle.
+func (b *Bundle) Sign(root *PrivateKey) ([]byte, error) {
+	if root == nil || root.public == nil {
+		return nil, fmt.Errorf("%w: no root key to sign the bundle with", ErrNotPrivateKey)
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	if err := b.checkRoot(root.public); err != nil {
+		return nil, err
+	}
+	payload, err := b.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	options := new(jose.SignerOptions).
+		WithType(BundleType).
+		WithHeader(jose.HeaderKey("kid"), root.public.kidString).
+		WithHeader(jose.HeaderKey("jwk"), root.public.jwk)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(root.Algorithm()), Key: root.Signer()}, options)
+	if err != nil {
+		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+	}
+	object, err := signer.Sign(payload)
+	if err != nil {
+		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+	}
+	compact, err := object.CompactSerialize()
+	if err != nil {
+		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+	}
+	if len(compact) > MaxBundleSize {
+		return nil, fmt.Errorf("%w: signed bundle of %d bytes (limit %d)", ErrTooLarge, len(compact), MaxBundleSize)
+	}
+	return []byte(compact), nil
+}
+
+// ParseBundle verifies a signed trust bundle and returns it with the root
+// key that signed it. The bundle must be a JWS compact serialization of at
+// most MaxBundleSize bytes (leading and trailing whitespace is ignored)
+// whose protected header has exactly the members alg, kid, jwk and typ:
+// typ BundleType, jwk a public key under ParsePublicJWK's rules whose RFC
+// 7638 thumbprint is one of pinned, alg the algorithm that key is bound to
+// and kid its kid. The signature must verify with that key. The payload
+// is then decoded strictly (ParseBundleJSON) and validated.
+//
+// Errors wrap ErrBundleUntrusted (no pinned root, a bad signature, a header
+// alg or jwk that cannot be trusted), ErrBundleMalformed (not a compact
+// JWS, a bad header, a payload that is not the bundle's JSON), ErrTooLarge,
+// or Validate's errors (ErrBundleInvalid).
+func ParseBundle(data []byte, pinned []string) (*Bundle, *PublicKey, error) {
+	return parseBundle(data, pinned, true)
+}
+
+// InspectBundle parses a signed trust bundle and checks its signature
+// against the root key embedded in its own header, without pinning: it
+// does NOT establish that the bundle is trustworthy, since anyone can sign
+// a bundle with a key of their own. It is for displaying a bundle
+// (`netcred bundle show`) and for learning the thumbprint of a root to
+// pin; every other check is that of ParseBundle.
+func InspectBundle(data []byte) (*Bundle, *PublicKey, error) {
+	return parseBundle(data, nil, false)
+}
+
+func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *PublicKey, error) {
+	if len(data) > MaxBundleSize {
+		return nil, nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxBundleSize)
+	}
+	compact := bytes.Trim(data, " \t\r\n")
+	header, err := splitCompact(compact)
+	if err != nil {
+		return nil, nil, err
+	}
+	root, err := readBundleHeader(header)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pin {
+		if len(pinned) == 0 {
+			return nil, nil, fmt.Errorf("%w: no root key is pinned", ErrBundleUntrusted)
+		}
+		if !slices.Contains(pinned, root.thumbprint) {
+			return nil, nil, fmt.Errorf("%w: bundle signed by root %s, which is not pinned", ErrBundleUntrusted, root.thumbprint)
+		}
+	}
+	object, err := jose.ParseSignedCompact(string(compact), bundleAlgorithms)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrBundleMalformed, err)
+	}
+	if len(object.Signatures) != 1 {
+		return nil, nil, fmt.Errorf("%w: %d signatures, want 1", ErrBundleMalformed, len(object.Signatures))
+	}
+	payload, err := object.Verify(root.Key())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: signature does not verify with root %s", ErrBundleUntrusted, root.thumbprint)
+	}
+	b, err := ParseBundleJSON(payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := b.checkRoot(root); err != nil {
+		return nil, nil, err
+	}
+	return b, root, nil
+}
+
+// splitCompact checks that compact is three segments of canonical
+// unpadded base64url separated by dots, the first not empty, and returns
+// the first. An empty payload or signature is left for the later checks
+// to refuse.
+func splitCompact(compact []byte) ([]byte, error) {
+	if len(compact) > 0 && compact[0] == '{' {
+		return nil, fmt.Errorf("%w: a JWS JSON serialization; a bundle is a JWS compact serialization", ErrBundleMalformed)
+	}
+	segments := bytes.Split(compact, []byte("."))
+	if len(segments) != 3 {
+		return nil, fmt.Errorf("%w: not a JWS compact serialization (%d dot-separated segments, want 3)", ErrBundleMalformed, len(segments))
+	}
+	if len(segments[0]) == 0 {
+		return nil, fmt.Errorf("%w: empty JWS header", ErrBundleMalformed)
+	}
+	for i, name := range []string{"header", "payload", "signature"} {
+		if !canonicalBase64URL(segments[i]) {
+			return nil, fmt.Errorf("%w: JWS %s is not canonical unpadded base64url", ErrBundleMalformed, name)
+		}
+	}
+	return segments[0], nil
+}
+
+// canonicalBase64URL reports whether s is unpadded base64url (RFC 4648 §5)
+// whose unused trailing bits are zero, so that it is the only encoding of
+// its bytes.
+func canonicalBase64URL(s []byte) bool {
+	for _, c := range s {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	switch len(s) % 4 {
+	case 1:
+		return false
+	case 2:
+		return strings.IndexByte(alphabet, s[len(s)-1])&0x0f == 0
+	case 3:
+		return strings.IndexByte(alphabet, s[len(s)-1])&0x03 == 0
+	}
+	return true
+}
+
+// bundleHeaderMembers are the members a bundle's protected header has,
+// all required, and no other.
+var bundleHeaderMembers = []string{"alg", "jwk", "kid", "typ"}
+
+// readBundleHeader decodes the protected header and returns the root key it
+// names, checked against the header's alg and kid.
+func readBundleHeader(segment []byte) (*PublicKey, error) {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(string(segment))
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWS header: %v", ErrBundleMalformed, err)
+	}
+	var members map[string]josejson.RawMessage
+	if err := josejson.Unmarshal(raw, &members); err != nil {
+		return nil, fmt.Errorf("%w: JWS header: %v", ErrBundleMalformed, err)
+	}
+	if members == nil {
+		return nil, fmt.Errorf("%w: JWS header is not a JSON object", ErrBundleMalformed)
+	}
+	names := make([]string, 0, len(members))
+	for name := range members {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !slices.Contains(bundleHeaderMembers, name) {
+			return nil, fmt.Errorf("%w: JWS header member %q is not allowed (want only alg, kid, jwk and typ)", ErrBundleMalformed, name)
+		}
+	}
+	alg, ok, err := headerString(members, "alg")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, bundleErrorf(ErrBundleUntrusted, ErrMissingAlgorithm, "JWS header has no alg")
+	case alg != string(credential.EdDSA) && alg != string(credential.ES256):
+		return nil, bundleErrorf(ErrBundleUntrusted, ErrUnsupportedAlgorithm, "JWS alg %q (want EdDSA or ES256)", alg)
+	}
+	typ, ok, err := headerString(members, "typ")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, fmt.Errorf("%w: JWS header has no typ (want %q)", ErrBundleMalformed, BundleType)
+	case typ != BundleType:
+		return nil, fmt.Errorf("%w: JWS typ %q (want %q)", ErrBundleMalformed, typ, BundleType)
+	}
+	jwk, ok := members["jwk"]
+	if !ok {
+		return nil, fmt.Errorf("%w: JWS header has no jwk: the root key cannot be identified", ErrBundleUntrusted)
+	}
+	root, err := ParsePublicJWK(jwk)
+	if err != nil {
+		return nil, bundleErrorf(ErrBundleUntrusted, err, "JWS header jwk: %v", err)
+	}
+	if credential.Algorithm(alg) != root.alg {
+		return nil, bundleErrorf(ErrBundleUntrusted, ErrAlgorithmMismatch, "JWS alg %q, but the root key %s is bound to %s", alg, root.thumbprint, root.alg)
+	}
+	kid, ok, err := headerString(members, "kid")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, fmt.Errorf("%w: JWS header has no kid", ErrBundleMalformed)
+	case kid != root.kidString:
+		return nil, bundleErrorf(ErrBundleUntrusted, ErrKIDMismatch, "JWS kid %q, but the root key's kid is %q", kid, root.kidString)
+	}
+	return root, nil
+}
+
+// headerString reads a string member of the protected header.
+func headerString(members map[string]josejson.RawMessage, name string) (string, bool, error) {
+	raw, ok := members[name]
+	if !ok {
+		return "", false, nil
+	}
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || josejson.Unmarshal(raw, &s) != nil {
+		return "", true, fmt.Errorf("%w: JWS header %q is not a string", ErrBundleMalformed, name)
+	}
+	return s, true, nil
+}
+
+// ParseBundleJSON decodes an unsigned bundle document, the JSON that Sign
+// signs (for example the file an operator edits before `netcred bundle
+// sign`), and validates it. Decoding is strict: valid UTF-8, one JSON
+// object, no member names other than the bundle's (matched
+// case-sensitively), no duplicate members, no null values, no nesting
+// deeper than 16; such errors wrap ErrBundleMalformed. A key's "jwk" must
+// pass ParsePublicJWK. It does not check any signature.
+func ParseBundleJSON(data []byte) (*Bundle, error) {
+	if len(data) > MaxBundleSize {
+		return nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxBundleSize)
+	}
+	b := new(Bundle)
+	if err := b.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// The JSON forms the decoder reads. Keys are held as raw JSON until
+// ParsePublicJWK reads them; status_lists is a pointer so that a missing
+// member is told apart from an empty array.
+type (
+	wireBundle struct {
+		Serial     uint64         `json:"serial"`
+		IssuedAt   time.Time      `json:"issued_at"`
+		NextUpdate time.Time      `json:"next_update"`
+		Issuers    []wireIssuer   `json:"issuers"`
+		Schemas    []BundleSchema `json:"schemas"`
+	}
+	wireIssuer struct {
+		ID          string    `json:"id"`
+		Name        string    `json:"name"`
+		Keys        []wireKey `json:"keys"`
+		StatusLists *[]string `json:"status_lists"`
+	}
+	wireKey struct {
+		JWK       json.RawMessage `json:"jwk"`
+		MaxLevel  string          `json:"max_level"`
+		Types     []string        `json:"types"`
+		NotBefore time.Time       `json:"not_before"`
+		NotAfter  *time.Time      `json:"not_after"`
+		RevokedAt *time.Time      `json:"revoked_at"`
+	}
+)
+
+// UnmarshalJSON decodes a bundle document strictly, as ParseBundleJSON
+// does, but does not validate it: call Validate before use.
+func (b *Bundle) UnmarshalJSON(data []byte) error {
+	var w wireBundle
+	if err := strictDecode(data, &w); err != nil {
+		return err
+	}
+	issuers := make([]BundleIssuer, len(w.Issuers))
+	for i := range w.Issuers {
+		iss, err := w.Issuers[i].issuer(fmt.Sprintf("issuer %d", i+1))
+		if err != nil {
+			return err
+		}
+		issuers[i] = iss
+	}
+	b.Serial = w.Serial
+	b.IssuedAt = w.IssuedAt.UTC()
+	b.NextUpdate = w.NextUpdate.UTC()
+	b.Issuers = issuers
+	b.Schemas = nil
+	if len(w.Schemas) > 0 {
+		b.Schemas = w.Schemas
+	}
+	b.index.Store(nil)
+	return nil
+}
+
+// UnmarshalJSON decodes one issuer object strictly. It does not validate
+// the issuer beyond its keys' JWKs and max_level names.
+func (iss *BundleIssuer) UnmarshalJSON(data []byte) error {
+	var w wireIssuer
+	if err := strictDecode(data, &w); err != nil {
+		return err
+	}
+	v, err := w.issuer("issuer")
+	if err != nil {
+		return err
+	}
+	*iss = v
+	return nil
+}
+
+// UnmarshalJSON decodes one key object strictly; the jwk must pass
+// ParsePublicJWK. It does not validate the authorization.
+func (k *BundleKey) UnmarshalJSON(data []byte) error {
+	var w wireKey
+	if err := strictDecode(data, &w); err != nil {
+		return err
+	}
+	v, err := w.key("key")
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+func (w *wireIssuer) issuer(position string) (BundleIssuer, error) {
+	where := position
+	if w.ID != "" {
+		where = "issuer " + strconv.Quote(w.ID)
+	}
+	if w.StatusLists == nil {
+		return BundleIssuer{}, bundleErrorf(ErrBundleInvalid, nil, "%s: status_lists is missing (an empty array when the issuer has none)", where)
+	}
+	iss := BundleIssuer{ID: w.ID, Name: w.Name, StatusLists: *w.StatusLists}
+	if len(w.Keys) > 0 {
+		iss.Keys = make([]BundleKey, len(w.Keys))
+	}
+	for j := range w.Keys {
+		k, err := w.Keys[j].key(fmt.Sprintf("%s key %d", where, j+1))
+		if err != nil {
+			return BundleIssuer{}, err
+		}
+		iss.Keys[j] = k
+	}
+	return iss, nil
+}
+
+func (w *wireKey) key(where string) (BundleKey, error) {
+	if w.JWK == nil {
+		return BundleKey{}, bundleErrorf(ErrBundleInvalid, nil, "%s: jwk is missing", where)
+	}
+	pub, err := ParsePublicJWK(w.JWK)
+	if err != nil {
+		return BundleKey{}, bundleErrorf(ErrBundleInvalid, err, "%s: jwk: %v", where, err)
+	}
+	where += " (" + pub.kidString + ")"
+	k := BundleKey{Key: pub, Authorization: Authorization{
+		Types:     w.Types,
+		NotBefore: w.NotBefore.UTC(),
+		NotAfter:  utcPointer(w.NotAfter),
+		RevokedAt: utcPointer(w.RevokedAt),
+	}}
+	switch w.MaxLevel {
+	case "":
+		// Validate reports it as missing.
+	case credential.LevelLow.String():
+		k.MaxLevel = credential.LevelLow
+	case credential.LevelSubstantial.String():
+		k.MaxLevel = credential.LevelSubstantial
+	case credential.LevelHigh.String():
+		k.MaxLevel = credential.LevelHigh
+	default:
+		return BundleKey{}, bundleErrorf(ErrBundleInvalid, ErrMissingAuthorization, "%s: authorization: max_level %q (want \"low\", \"substantial\" or \"high\")", where, w.MaxLevel)
+	}
+	return k, nil
+}
+
+func utcPointer(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// The JSON forms the encoder writes: times in UTC, empty arrays rather
+// than null.
+type (
+	bundleJSON struct {
+		Serial     uint64         `json:"serial"`
+		IssuedAt   time.Time      `json:"issued_at"`
+		NextUpdate time.Time      `json:"next_update"`
+		Issuers    []BundleIssuer `json:"issuers"`
+		Schemas    []BundleSchema `json:"schemas,omitempty"`
+	}
+	issuerJSON struct {
+		ID          string      `json:"id"`
+		Name        string      `json:"name"`
+		Keys        []BundleKey `json:"keys"`
+		StatusLists []string    `json:"status_lists"`
+	}
+	keyJSON struct {
+		JWK       *PublicKey       `json:"jwk"`
+		MaxLevel  credential.Level `json:"max_level"`
+		Types     []string         `json:"types"`
+		NotBefore time.Time        `json:"not_before"`
+		NotAfter  *time.Time       `json:"not_after,omitempty"`
+		RevokedAt *time.Time       `json:"revoked_at,omitempty"`
+	}
+)
+
+// MarshalJSON encodes the bundle document: members in the order serial,
+// issued_at, next_update, issuers, schemas (left out when empty); times
+// as RFC 3339 in UTC; levels by name; keys as public JWKs.
+func (b *Bundle) MarshalJSON() ([]byte, error) {
+	issuers := b.Issuers
+	if issuers == nil {
+		issuers = []BundleIssuer{}
+	}
+	data, err := json.Marshal(bundleJSON{
+		Serial:     b.Serial,
+		IssuedAt:   b.IssuedAt.UTC(),
+		NextUpdate: b.NextUpdate.UTC(),
+		Issuers:    issuers,
+		Schemas:    b.Schemas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("keys: encoding bundle: %w", err)
+	}
+	return data, nil
+}
+
+// MarshalJSON encodes the issuer, with status_lists an empty array rather
+// than null when there are none.
+func (iss BundleIssuer) MarshalJSON() ([]byte, error) {
+	lists := iss.StatusLists
+	if lists == nil {
+		lists = []string{}
+	}
+	keys := iss.Keys
+	if keys == nil {
+		keys = []BundleKey{}
+	}
+	return json.Marshal(issuerJSON{ID: iss.ID, Name: iss.Name, Keys: keys, StatusLists: lists})
+}
+
+// MarshalJSON encodes the key: its public JWK as "jwk" beside the
+// authorization members, times in UTC.
+func (k BundleKey) MarshalJSON() ([]byte, error) {
+	types := k.Types
+	if types == nil {
+		types = []string{}
+	}
+	return json.Marshal(keyJSON{
+		JWK:       k.Key,
+		MaxLevel:  k.MaxLevel,
+		Types:     types,
+		NotBefore: k.NotBefore.UTC(),
+		NotAfter:  utcPointer(k.NotAfter),
+		RevokedAt: utcPointer(k.RevokedAt),
+	})
+}
+
+// bundleMembers are the member names of the bundle document, matched
+// case-sensitively; a member of any other name is refused except inside a
+// jwk, whose members ParsePublicJWK judges.
+var bundleMembers = map[string]bool{
+	"serial": true, "issued_at": true, "next_update": true, "issuers": true, "schemas": true,
+	"id": true, "name": true, "keys": true, "status_lists": true,
+	"jwk": true, "max_level": true, "types": true, "not_before": true, "not_after": true, "revoked_at": true,
+	"version": true, "digest": true,
+}
+
+// strictDecode decodes one JSON object into v, refusing what encoding/json
+// lets through: invalid UTF-8, duplicate members, member names that match
+// only case-insensitively, null, excessive nesting, trailing data. Unknown
+// members are refused by the member scan and again by
+// DisallowUnknownFields.
+func strictDecode(data []byte, v any) error {
+	if !utf8.Valid(data) {
+		return fmt.Errorf("%w: not valid UTF-8", ErrBundleMalformed)
+	}
+	if err := scanBundleJSON(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", ErrBundleMalformed, err)
+	}
+	return nil
+}
+
+// scanFrame is an open JSON object or array during scanBundleJSON.
+type scanFrame struct {
+	object  bool
+	free    bool // inside a jwk: any member names, nulls allowed
+	wantKey bool // an object expecting a member name next
+	lastKey string
+	names   []string
+	nameSet map[string]bool
+}
+
+// seen records name and reports whether the object already had it.
+func (f *scanFrame) seen(name string) bool {
+	if f.nameSet != nil {
+		if f.nameSet[name] {
+			return true
+		}
+		f.nameSet[name] = true
+		return false
+	}
+	if slices.Contains(f.names, name) {
+		return true
+	}
+	f.names = append(f.names, name)
+	if len(f.names) > 16 {
+		f.nameSet = make(map[string]bool, 2*len(f.names))
+		for _, n := range f.names {
+			f.nameSet[n] = true
+		}
+		f.names = nil
+	}
+	return false
+}
+
+// scanBundleJSON checks the structure of a bundle document token by token.
+func scanBundleJSON(data []byte) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrBundleMalformed, fmt.Sprintf(format, args...))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	switch {
+	case err == io.EOF:
+		return fail("empty document")
+	case err != nil:
+		return fail("%v", err)
+	case tok != json.Delim('{'):
+		return fail("not a JSON object")
+	}
+	stack := []*scanFrame{{object: true, wantKey: true}}
+	for len(stack) > 0 {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return fail("unexpected end of JSON input")
+		}
+		if err != nil {
+			return fail("%v", err)
+		}
+		top := stack[len(stack)-1]
+		if top.object && top.wantKey {
+			if tok == json.Delim('}') {
+				stack = valueDone(stack[:len(stack)-1])
+				continue
+			}
+			name, _ := tok.(string)
+			if top.seen(name) {
+				return fail("duplicate member %q", name)
+			}
+			if !top.free && !bundleMembers[name] {
+				return fail("unknown member %q", name)
+			}
+			top.lastKey = name
+			top.wantKey = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) >= maxBundleDepth {
+				return fail("nested deeper than %d", maxBundleDepth)
+			}
+			free := top.free || top.object && top.lastKey == "jwk"
+			stack = append(stack, &scanFrame{object: tok == json.Delim('{'), free: free, wantKey: tok == json.Delim('{')})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = valueDone(stack[:len(stack)-1])
+			continue
+		case nil:
+			if !top.free {
+				if top.object {
+					return fail("member %q is null", top.lastKey)
+				}
+				return fail("null in an array")
+			}
+		}
+		stack = valueDone(stack)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fail("data after the JSON object")
+	}
+	return nil
+}
+
+// valueDone records that a value ended inside the innermost open object or
+// array and returns stack.
+func valueDone(stack []*scanFrame) []*scanFrame {
+	if len(stack) > 0 && stack[len(stack)-1].object {
+		stack[len(stack)-1].wantKey = true
+	}
+	return stack
+}
+
+// bundleError carries a message and the sentinels it wraps.
+type bundleError struct {
+	msg  string
+	errs []error
+}
+
+func (e *bundleError) Error() string   { return e.msg }
+func (e *bundleError) Unwrap() []error { return e.errs }
+
+// bundleErrorf returns an error reading "<primary>: <detail>" that wraps
+// primary and, when not nil, cause.
+func bundleErrorf(primary, cause error, format string, args ...any) error {
+	errs := []error{primary}
+	if cause != nil && !errors.Is(primary, cause) {
+		errs = append(errs, cause)
+	}
+	return &bundleError{msg: primary.Error() + ": " + fmt.Sprintf(format, args...), errs: errs}
+}
+
+// stamp formats a time for messages: RFC 3339 in UTC.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// printable returns s as is when it is a plain name, else quoted.
+func printable(s string) string {
+	if validTypeName(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// validTime reports whether t is set and its UTC year is 1 to 9999, the
+// years RFC 3339 can write.
+func validTime(t time.Time) bool {
+	y := t.UTC().Year()
+	return !t.IsZero() && y >= 1 && y <= 9999
+}
+
+// validTypeName reports whether n is a credential type name: 1 to 32
+// characters a-z, 0-9 and _, starting with a letter (as schema names).
+func validTypeName(n string) bool {
+	if len(n) == 0 || len(n) > 32 || n[0] < 'a' || n[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(n); i++ {
+		c := n[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// validIssuerID reports whether id is 1 to MaxIssuerIDLength characters
+// a-z, 0-9, '.' and '-', starting and ending with a letter or digit.
+func validIssuerID(id string) bool {
+	if len(id) == 0 || len(id) > MaxIssuerIDLength {
+		return false
+	}
+	alnum := func(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !alnum(c) && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return alnum(id[0]) && alnum(id[len(id)-1])
+}
+
+// checkIssuerName explains what is wrong with an issuer name, or returns
+// nil.
+func checkIssuerName(name string) error {
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return errors.New("is missing")
+	case !utf8.ValidString(name):
+		return errors.New("is not valid UTF-8")
+	case n > MaxIssuerNameLength:
+		return fmt.Errorf("has %d characters, at most %d", n, MaxIssuerNameLength)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return errors.New("has control characters")
+		}
+	}
+	return nil
+}
+
+// validDigest reports whether d is "sha256:" and 64 lower-case hex digits.
+func validDigest(d string) bool {
+	hexDigits, ok := strings.CutPrefix(d, "sha256:")
+	if !ok || len(hexDigits) != 64 {
+		return false
+	}
+	for i := 0; i < len(hexDigits); i++ {
+		if c := hexDigits[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkStatusListURI explains what is wrong with a status list URI, or
+// returns nil: it must be an absolute http or https URI (RFC 3986 §4.3)
+// of printable ASCII with a host in lower case, no user information and no
+// fragment, at most MaxStatusListURILength bytes.
+func checkStatusListURI(u string) error {
+	if len(u) == 0 {
+		return errors.New("is empty")
+	}
+	if len(u) > MaxStatusListURILength {
+		return fmt.Errorf("is %d bytes long, at most %d", len(u), MaxStatusListURILength)
+	}
+	for i := 0; i < len(u); i++ {
+		if u[i] <= 0x20 || u[i] >= 0x7f {
+			return errors.New("has characters other than printable ASCII")
+		}
+	}
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return errors.New("is not an absolute URI starting with https:// or http://")
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return errors.New("does not parse as a URI")
+	}
+	switch {
+	case strings.Contains(u, "#"):
+		return errors.New("has a fragment")
+	case p.User != nil:
+		return errors.New("has user information")
+	case p.Host == "" || p.Hostname() == "":
+		return errors.New("has no host")
+	case p.Host != strings.ToLower(p.Host):
+		return errors.New("has upper-case letters in its host")
+	}
+	return nil
+}

@@ -195,7 +195,8 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		upd("bundle_rollback_same_serial", "serial 5 again with different content", trustWith(bundle), &spec.VectorTrust{Bundle: serial5b}, "bundle_rollback"),
 		upd("bundle_untrusted", "a bundle signed by a root the store does not pin", trustWith(bundle), &spec.VectorTrust{Bundle: t.signBundle(t.bundle(6, high), t.otherRoot)}, "bundle_untrusted"),
 		upd("bundle_untrusted_first", "an empty store offered a bundle of an unpinned root", &spec.VectorTrust{Roots: roots}, &spec.VectorTrust{Bundle: t.signBundle(t.bundle(1, high), t.otherRoot)}, "bundle_untrusted"),
-		upd("bundle_malformed", "not a JWS", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJhbGciOiJub25lIn0.e30."}, "bundle_malformed"),
+		upd("bundle_malformed", "not a JWS: one segment only", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJub3QiOiJhIGp3cyJ9"}, "bundle_malformed"),
+		upd("bundle_untrusted_alg_none", "a JWS with alg none", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJhbGciOiJub25lIn0.e30."}, "bundle_untrusted"),
 		upd("status_list_invalid_other_issuer", "the railway's key signs the identity authority's list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{railSignsGov}}, "status_list_invalid"),
 		upd("status_list_invalid_unknown_signer", "a list signed by a key the bundle does not list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{t.list(govList, g.ed2, listAt, nil)}}, "status_list_invalid"),
 	)

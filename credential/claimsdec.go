@@ -68,10 +68,38 @@ func decodeClaims(b []byte) (wireClaims, error) {
 }
 
 // itemEnd returns the offset just after the item at b[off:]. The buffer
-// has passed checkCanonical, so this fails only on a bug; it still returns
-// an error rather than trusting that.
+// has passed checkCanonical, so it skips without checking again (no UTF-8
+// or key order checks); it still refuses to run past the end rather than
+// trusting that.
 func itemEnd(b []byte, off int) (int, error) {
-	return canonicalItem(b, off, 0)
+	major, arg, next, err := head(b, off)
+	if err != nil {
+		return 0, err
+	}
+	switch major {
+	case 2, 3:
+		if arg > uint64(len(b)-next) {
+			return 0, fmt.Errorf("%w: string runs past the end at offset %d", ErrMalformed, off)
+		}
+		return next + int(arg), nil
+	case 4, 5:
+		n := arg
+		if major == 5 {
+			n *= 2
+		}
+		if arg > maxItems {
+			return 0, fmt.Errorf("%w: container of %d items", ErrMalformed, arg)
+		}
+		for i := uint64(0); i < n; i++ {
+			if next, err = itemEnd(b, next); err != nil {
+				return 0, err
+			}
+		}
+		return next, nil
+	case 6:
+		return 0, fmt.Errorf("%w: tag at offset %d", ErrMalformed, off)
+	}
+	return next, nil
 }
 
 // claimKey returns the integer value of a map key, if it is an integer in
@@ -263,7 +291,9 @@ func attributeValue(item []byte) (any, error) {
 		}
 		return -1 - int64(n), nil
 	case 2:
-		return append([]byte(nil), item[off:off+int(n)]...), nil
+		v := make([]byte, n) // empty but not nil, as fxamacker/cbor decodes it
+		copy(v, item[off:])
+		return v, nil
 	case 3:
 		return textItem(item, "attribute")
 	case 7:

@@ -3,6 +3,7 @@ package credential
 import (
 	"bytes"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -116,8 +117,8 @@ func FuzzClaimsDecoders(f *testing.F) {
 	f.Add([]byte{0xa0})
 	f.Add([]byte{0xa1, 0x01, 0x61, 0x41})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if checkCanonical(data) != nil {
-			return
+		if checkCanonical(data) != nil || hasNumericTextKey(data) {
+			return // fxamacker matches text "1" to the field of int key 1; CWT does not
 		}
 		lean, err := decodeClaims(data)
 		if err != nil {
@@ -148,4 +149,21 @@ func normalise(w wireClaims) wireClaims {
 		w.NC.Attributes = nil
 	}
 	return w
+}
+
+// hasNumericTextKey reports whether a claims map has a text key that spells
+// an integer, such as "1".
+func hasNumericTextKey(data []byte) bool {
+	var m map[any]any
+	if decMode.Unmarshal(data, &m) != nil {
+		return false
+	}
+	for k := range m {
+		if s, ok := k.(string); ok {
+			if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }

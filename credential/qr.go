@@ -3,6 +3,7 @@ package credential
 import (
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -100,11 +101,13 @@ func DecodeQR(text string) ([]byte, error) {
 	return inflate(body)
 }
 
-// inflater is a pooled DEFLATE reader with its source.
+// inflater is a pooled DEFLATE reader with its source, and a window that
+// starts with the preset dictionary for inflateFast.
 type inflater struct {
 	src bytes.Reader
 	r   io.ReadCloser
 	out [MaxSize + 1]byte
+	win []byte
 }
 
 // inflate decompresses a raw DEFLATE stream with qrDictionary, refusing
@@ -113,8 +116,30 @@ func inflate(z []byte) ([]byte, error) {
 	inf, ok := flateReaders.Get().(*inflater)
 	if !ok {
 		inf = new(inflater)
+		inf.win = make([]byte, len(qrDictionary)+MaxSize+1)
+		copy(inf.win, qrDictionary)
 	}
 	defer flateReaders.Put(inf)
+	var out []byte
+	n, err := inflateFast(z, inf.win, len(qrDictionary), MaxSize)
+	switch {
+	case err == nil:
+		out = inf.win[len(qrDictionary) : len(qrDictionary)+n]
+	case errors.Is(err, errDynamicBlock):
+		if out, err = inf.inflateGeneral(z); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	if len(out) == 0 || out[0] != 0xc0|tagSign1 {
+		return nil, fmt.Errorf("%w: compressed QR payload is not a COSE_Sign1", ErrMalformed)
+	}
+	return bytes.Clone(out), nil
+}
+
+// inflateGeneral decodes any DEFLATE stream with compress/flate.
+func (inf *inflater) inflateGeneral(z []byte) ([]byte, error) {
 	src := &inf.src
 	src.Reset(z)
 	if inf.r == nil {
@@ -122,11 +147,10 @@ func inflate(z []byte) ([]byte, error) {
 	} else if err := inf.r.(flate.Resetter).Reset(src, qrDictionary); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	r := inf.r
 	buf := inf.out[:]
 	n := 0
 	for {
-		m, err := r.Read(buf[n:])
+		m, err := inf.r.Read(buf[n:])
 		n += m
 		if err == io.EOF {
 			break // the stream's final block ended within the limit
@@ -141,8 +165,5 @@ func inflate(z []byte) ([]byte, error) {
 	if src.Len() != 0 {
 		return nil, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, src.Len())
 	}
-	if n == 0 || buf[0] != 0xc0|tagSign1 {
-		return nil, fmt.Errorf("%w: compressed QR payload is not a COSE_Sign1", ErrMalformed)
-	}
-	return bytes.Clone(buf[:n]), nil
+	return buf[:n], nil
 }

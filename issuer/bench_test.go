@@ -130,4 +130,3 @@ func BenchmarkSetStatus(b *testing.B) {
 		i++
 	}
 }
-

@@ -74,6 +74,7 @@ var (
 	configBaseURI  = []byte("base_uri")
 	configListSize = []byte("list_size")
 	configCreated  = []byte("created")
+	configCurrent  = []byte("current") // number of the list being filled, 4 bytes big-endian
 
 	listAllocator = []byte("allocator") // status.Allocator.MarshalBinary
 	listStatuses  = []byte("statuses")  // status.List.Bytes: 2 bits per entry
@@ -112,8 +113,8 @@ type StatusDirOptions struct {
 // StatusDir is an issuer's status bookkeeping, kept in one bbolt database
 // file (DIR/status.db, mode 0600) with three buckets:
 //
-//   - config: the base URI, the list size, the creation time and the
-//     format version;
+//   - config: the base URI, the list size, the number of the list being
+//     filled, the creation time and the format version;
 //   - lists: one nested bucket per list, keyed by its number (4 bytes,
 //     big-endian), holding the allocator's bitmap of taken indexes
 //     (status.Allocator.MarshalBinary), the list's 2-bit statuses
@@ -245,6 +246,9 @@ func (d *StatusDir) initialize(tx *bolt.Tx, opts StatusDirOptions) error {
 	if _, err := tx.CreateBucket(bucketCredentials); err != nil {
 		return err
 	}
+	if err := cfg.Put(configCurrent, listKey(1)); err != nil {
+		return err
+	}
 	_, err = d.createList(tx, 1)
 	return err
 }
@@ -266,6 +270,9 @@ func (d *StatusDir) loadConfig(tx *bolt.Tx, opts StatusDirOptions) error {
 	}
 	if _, err := status.NewAllocator(size); err != nil {
 		return fmt.Errorf("%w: %s: list size: %v", ErrStatusDirCorrupt, d.dir, err)
+	}
+	if len(cfg.Get(configCurrent)) != 4 {
+		return fmt.Errorf("%w: %s: no current list in config", ErrStatusDirCorrupt, d.dir)
 	}
 	d.listSize = size
 	d.created, _ = time.Parse(time.RFC3339, string(cfg.Get(configCreated)))
@@ -336,15 +343,16 @@ func (d *StatusDir) createList(tx *bolt.Tx, n uint32) (*bolt.Bucket, error) {
 	return b, nil
 }
 
-// lastList returns the number and bucket of the newest list.
-func lastList(tx *bolt.Tx) (uint32, *bolt.Bucket, error) {
-	k, _ := tx.Bucket(bucketLists).Cursor().Last()
-	if len(k) != 4 {
-		return 0, nil, fmt.Errorf("%w: no list", ErrStatusDirCorrupt)
-	}
-	n := binary.BigEndian.Uint32(k)
-	return n, tx.Bucket(bucketLists).Bucket(k), nil
+// currentList returns the number of the list being filled.
+func currentList(tx *bolt.Tx) uint32 {
+	return binary.BigEndian.Uint32(tx.Bucket(bucketConfig).Get(configCurrent))
 }
+
+// nextListAt is the number of taken indexes of the current list at which
+// the next list is opened: 90% of the list. The next list is published
+// (empty) from then on, so that the operator can add its URI to the trust
+// bundle's status lists before credentials refer to it.
+func (d *StatusDir) nextListAt() int { return d.listSize - d.listSize/10 }
 
 // loadAllocator restores the allocator of list b.
 func (d *StatusDir) loadAllocator(n uint32, b *bolt.Bucket) (*status.Allocator, error) {
@@ -358,24 +366,31 @@ func (d *StatusDir) loadAllocator(n uint32, b *bolt.Bucket) (*status.Allocator, 
 	return &alloc, nil
 }
 
-// reserve takes a random free index of the newest list, opening the next
-// list when it is full, and stores the allocator. The index is taken only
-// if tx commits.
+// reserve takes a random free index of the current list, moving on to the
+// next list when the current one is full, and stores the allocator. The
+// index is taken only if tx commits.
 func (d *StatusDir) reserve(tx *bolt.Tx) (uint32, uint64, error) {
-	n, b, err := lastList(tx)
-	if err != nil {
-		return 0, 0, err
+	lists := tx.Bucket(bucketLists)
+	n := currentList(tx)
+	b := lists.Bucket(listKey(n))
+	if b == nil {
+		return 0, 0, fmt.Errorf("%w: current list %d is missing", ErrStatusDirCorrupt, n)
 	}
 	alloc, err := d.loadAllocator(n, b)
 	if err != nil {
 		return 0, 0, err
 	}
-	if alloc.Used() == alloc.Len() { // full: open the next list
+	if alloc.Used() == alloc.Len() { // full: move on to the next list
 		n++
-		if b, err = d.createList(tx, n); err != nil {
-			return 0, 0, err
+		if b = lists.Bucket(listKey(n)); b == nil {
+			if b, err = d.createList(tx, n); err != nil {
+				return 0, 0, err
+			}
 		}
 		if alloc, err = d.loadAllocator(n, b); err != nil {
+			return 0, 0, err
+		}
+		if err := tx.Bucket(bucketConfig).Put(configCurrent, listKey(n)); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -390,9 +405,7 @@ func (d *StatusDir) reserve(tx *bolt.Tx) (uint32, uint64, error) {
 	if err := b.Put(listAllocator, allocBytes); err != nil {
 		return 0, 0, err
 	}
-	if alloc.Used() == alloc.Len() {
-		// Open the next list now, so that it is published before any
-		// credential refers to it.
+	if alloc.Used() >= d.nextListAt() && lists.Bucket(listKey(n+1)) == nil {
 		if _, err := d.createList(tx, n+1); err != nil {
 			return 0, 0, err
 		}
@@ -402,7 +415,7 @@ func (d *StatusDir) reserve(tx *bolt.Tx) (uint32, uint64, error) {
 
 // Issue issues req through is with a fresh status reference from this
 // dir, and records the credential. Taking the index (a random free one of
-// the newest list; a new list when it fills), signing, and recording
+// the current list; the next list when it fills), signing, and recording
 // happen in one transaction: if any step fails nothing is stored, and the
 // credential is returned only once its record is durable, so no
 // credential can carry an index the dir does not know as taken. req.Status
@@ -719,12 +732,17 @@ type ListInfo struct {
 	Revoked, Suspended int
 	// Created is when the list was opened.
 	Created time.Time
+	// Current is true for the list new credentials go into. Lists after it
+	// are open but empty: the next list opens when the current one is 90%
+	// full, so that it can join the trust bundle before it is used.
+	Current bool
 }
 
 // Lists describes every list, oldest first.
 func (d *StatusDir) Lists() ([]ListInfo, error) {
 	var out []ListInfo
 	err := d.db.View(func(tx *bolt.Tx) error {
+		current := currentList(tx)
 		return forEachList(tx, func(n uint32, b *bolt.Bucket) error {
 			alloc, err := d.loadAllocator(n, b)
 			if err != nil {
@@ -739,6 +757,7 @@ func (d *StatusDir) Lists() ([]ListInfo, error) {
 			out = append(out, ListInfo{
 				Number: n, URI: d.ListURI(n), Size: alloc.Len(), Used: alloc.Used(),
 				Revoked: counts[status.Revoked], Suspended: counts[status.Suspended], Created: created,
+				Current: n == current,
 			})
 			return nil
 		})

@@ -314,6 +314,46 @@ func TestListRollover(t *testing.T) {
 	}
 }
 
+// TestNextListOpensEarly: the next list opens, empty, when the current one
+// is 90% full, and new credentials keep filling the current one until it
+// is full.
+func TestNextListOpensEarly(t *testing.T) {
+	const size = 20 // the next list opens at 18
+	d := openTestDir(t, size)
+	is, _ := newIssuer(t)
+	for _, step := range []struct {
+		issue       int
+		wantUsed    []int // per list
+		wantCurrent int   // list number
+	}{
+		{17, []int{17}, 1},
+		{1, []int{18, 0}, 1},
+		{2, []int{20, 0}, 1},
+		{1, []int{20, 1}, 2},
+	} {
+		for _, c := range issueN(t, d, is, step.issue) {
+			if n := strings.TrimPrefix(c.Claims.Status.URI, testBaseURI); n != fmt.Sprint(step.wantCurrent) {
+				t.Errorf("credential in list %s, want list %d", n, step.wantCurrent)
+			}
+		}
+		lists, err := d.Lists()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var used []int
+		current := 0
+		for _, l := range lists {
+			used = append(used, l.Used)
+			if l.Current {
+				current = int(l.Number)
+			}
+		}
+		if !slices.Equal(used, step.wantUsed) || current != step.wantCurrent {
+			t.Fatalf("lists used %v with list %d current; want %v and %d", used, current, step.wantUsed, step.wantCurrent)
+		}
+	}
+}
+
 // TestIndexesLookRandom: indexes are neither sequential nor confined to
 // one end of the list. With 48 indexes drawn from 1024, each check fails
 // by chance with odds below 10^-9.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -828,6 +829,9 @@ func (w *wireKey) key(where string) (BundleKey, error) {
 	if w.JWK == nil {
 		return BundleKey{}, bundleErrorf(ErrBundleInvalid, nil, "%s: jwk is missing", where)
 	}
+	if w.JWK[0] != '{' {
+		return BundleKey{}, fmt.Errorf("%w: %s: jwk is not a JSON object", ErrBundleMalformed, where)
+	}
 	pub, err := ParsePublicJWK(w.JWK)
 	if err != nil {
 		return BundleKey{}, bundleErrorf(ErrBundleInvalid, err, "%s: jwk: %v", where, err)
@@ -964,10 +968,40 @@ func strictDecode(data []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrBundleMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
+	case err != nil:
 		return fmt.Errorf("%w: %v", ErrBundleMalformed, err)
 	}
 	return nil
+}
+
+// jsonKind names the JSON value a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		return "an RFC 3339 date-time string"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Uint64:
+		return "a non-negative integer"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		return "a JSON value" // json.RawMessage
+	case t.Kind() == reflect.Slice:
+		return "an array"
+	case t.Kind() == reflect.Struct:
+		return "an object"
+	}
+	return t.Kind().String()
 }
 
 // scanFrame is an open JSON object or array during scanBundleJSON.
@@ -976,6 +1010,7 @@ type scanFrame struct {
 	free    bool // inside a jwk: any member names, nulls allowed
 	wantKey bool // an object expecting a member name next
 	lastKey string
+	index   int // the array's current element
 	names   []string
 	nameSet map[string]bool
 }
@@ -1036,10 +1071,10 @@ func scanBundleJSON(data []byte) error {
 			}
 			name, _ := tok.(string)
 			if top.seen(name) {
-				return fail("duplicate member %q", name)
+				return fail("duplicate member %q%s", name, scanPath(stack, false))
 			}
 			if !top.free && !bundleMembers[name] {
-				return fail("unknown member %q", name)
+				return fail("unknown member %q%s", name, scanPath(stack, false))
 			}
 			top.lastKey = name
 			top.wantKey = false
@@ -1048,7 +1083,7 @@ func scanBundleJSON(data []byte) error {
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			if len(stack) >= maxBundleDepth {
-				return fail("nested deeper than %d", maxBundleDepth)
+				return fail("nested deeper than %d%s", maxBundleDepth, scanPath(stack, true))
 			}
 			free := top.free || top.object && top.lastKey == "jwk"
 			stack = append(stack, &scanFrame{object: tok == json.Delim('{'), free: free, wantKey: tok == json.Delim('{')})
@@ -1058,10 +1093,7 @@ func scanBundleJSON(data []byte) error {
 			continue
 		case nil:
 			if !top.free {
-				if top.object {
-					return fail("member %q is null", top.lastKey)
-				}
-				return fail("null in an array")
+				return fail("null%s", scanPath(stack, true))
 			}
 		}
 		stack = valueDone(stack)
@@ -1075,10 +1107,36 @@ func scanBundleJSON(data []byte) error {
 // valueDone records that a value ended inside the innermost open object or
 // array and returns stack.
 func valueDone(stack []*scanFrame) []*scanFrame {
-	if len(stack) > 0 && stack[len(stack)-1].object {
-		stack[len(stack)-1].wantKey = true
+	if len(stack) > 0 {
+		if top := stack[len(stack)-1]; top.object {
+			top.wantKey = true
+		} else {
+			top.index++
+		}
 	}
 	return stack
+}
+
+// scanPath describes where the scan is, such as " at issuers[1].keys[0]",
+// or "" at the top level. With inValue, the innermost object's current
+// member is part of the path.
+func scanPath(stack []*scanFrame, inValue bool) string {
+	var sb strings.Builder
+	for i, f := range stack {
+		switch {
+		case !f.object:
+			fmt.Fprintf(&sb, "[%d]", f.index)
+		case i < len(stack)-1 || inValue:
+			if sb.Len() > 0 {
+				sb.WriteByte('.')
+			}
+			sb.WriteString(f.lastKey)
+		}
+	}
+	if sb.Len() == 0 {
+		return ""
+	}
+	return " at " + sb.String()
 }
 
 // bundleError carries a message and the sentinels it wraps.

@@ -217,7 +217,7 @@ func TestOpenSkipsBrokenStatusFiles(t *testing.T) {
 func TestSync(t *testing.T) {
 	w := newWorld(t)
 	files := map[string][]byte{
-		"/bundle.jws": w.bundle(t, 3, w.root, "x"),
+		"/bundle.jws":                         w.bundle(t, 3, w.root, "x"),
 		"/status/" + status.FileName(listURI): w.token(t, w.issuer, fixedNow, 5),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {

@@ -43,6 +43,10 @@ func commands() []command {
 	return []command{
 		{"keys", "create keys and print public keys, key sets and thumbprints", runKeys},
 		{"issue", "sign a credential and print its QR text", runIssue},
+		{"revoke", "revoke a credential issued with --status-dir (final)", runRevoke},
+		{"suspend", "suspend a credential until it is reinstated", runSuspend},
+		{"reinstate", "lift a credential's suspension", runReinstate},
+		{"status", "publish the signed status lists; show lists and records", runStatus},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},

@@ -14,14 +14,22 @@ import (
 )
 
 const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [--valid-for DURATION] [--png FILE]
+      [--status-dir DIR [--status-uri BASE_URI] [--list-size N]]
 
 Signs a credential with the issuer key and prints its QR text on standard
 output. The claims file is a JSON object of the type's claims, checked
 against the schema before anything is signed.
 
+With --status-dir, the credential gets a random index in one of the
+issuer's status lists and is recorded in DIR, so that it can be revoked,
+suspended and reinstated later; its id (LIST_URI#INDEX) is printed on
+standard error. The first use creates DIR and needs --status-uri, the
+prefix of the lists' URIs (list N is BASE_URI followed by N).
+
 Example:
   netcred issue --key issuer.jwk --type identity --level substantial \
-      --claims alice.json --png alice.png > alice.txt`
+      --claims alice.json --png alice.png \
+      --status-dir issuer-status --status-uri https://issuer.example/status/ > alice.txt`
 
 func runIssue(args []string, e *env) int {
 	fs := newFlags(e, "issue", issueSynopsis)
@@ -36,6 +44,9 @@ func runIssue(args []string, e *env) int {
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
+	statusDir := fs.String("status-dir", "", "give the credential a status list entry and record it in this status dir")
+	statusURI := fs.String("status-uri", "", "base URI of the status lists, needed when --status-dir is created (e.g. https://issuer.example/status/)")
+	listSize := fs.Int("list-size", 0, "entries per status list when --status-dir is created (default 1048576)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -50,6 +61,10 @@ func runIssue(args []string, e *env) int {
 			hint(e, "netcred issue --key issuer.jwk --type identity --level substantial --claims claims.json")
 			return exitUsage
 		}
+	}
+	if *statusDir == "" && (*statusURI != "" || *listSize != 0) {
+		errorf(e, "--status-uri and --list-size need --status-dir")
+		return exitUsage
 	}
 	level, err := credential.ParseLevel(*levelName)
 	if err != nil {
@@ -85,9 +100,18 @@ func runIssue(args []string, e *env) int {
 	is := issuer.New(key, registry)
 	is.ID = *iss
 	is.Now = e.now
-	issued, err := is.Issue(issuer.Request{
-		Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor,
-	})
+	req := issuer.Request{Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor}
+	var issued *issuer.Issued
+	if *statusDir != "" {
+		d, code := openStatusDir(e, *statusDir, issuer.StatusDirOptions{BaseURI: *statusURI, ListSize: *listSize})
+		if d == nil {
+			return code
+		}
+		defer d.Close()
+		issued, err = d.Issue(is, req)
+	} else {
+		issued, err = is.Issue(req)
+	}
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
@@ -101,6 +125,9 @@ func runIssue(args []string, e *env) int {
 	fmt.Fprintln(e.stdout, issued.QR)
 	fmt.Fprintf(e.stderr, "%s: issued %s credential at level %s, valid until %s (%d QR characters)\n",
 		progName, *typeName, level, issued.Claims.Expiry.Format(time.RFC3339), len(issued.QR))
+	if issued.Claims.Status != nil {
+		fmt.Fprintf(e.stderr, "%s: credential id %s\n", progName, issuer.CredentialID(issued.Claims.Status))
+	}
 	return exitOK
 }
 

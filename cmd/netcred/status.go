@@ -1,0 +1,206 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/netcred/netcred/issuer"
+)
+
+const statusUsage = `Usage:
+  netcred status publish --status-dir DIR --key ISSUER_KEY --out DIR
+        [--passphrase-file F] [--valid-for D] [--ttl D]
+      sign every status list of the status dir with the issuer key and write
+      OUT/status/<name>.cwt for each (<name>: the first 32 hex digits of the
+      SHA-256 of the list URI) and OUT/status/index.json; serve OUT from any
+      web server, and verifiers fetch it with netcred sync --from URL
+  netcred status show --status-dir DIR [CREDENTIAL_OR_ID]
+      print the lists and how many entries are used, revoked and suspended;
+      with a credential or its id, print what the dir recorded about it
+
+A status dir is created by the first netcred issue --status-dir DIR
+--status-uri BASE_URI; revoke, suspend and reinstate change it. Verifiers see
+changes once the lists are published again: publish after every change and
+at least every --valid-for (default 48h), e.g. from cron every hour.
+
+Example:
+  netcred status publish --status-dir issuer-status --key issuer.jwk --out www
+`
+
+func runStatus(args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, statusUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "publish":
+		return runStatusPublish(args[1:], e)
+	case "show":
+		return runStatusShow(args[1:], e)
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(e.stdout, statusUsage)
+		return exitOK
+	}
+	errorf(e, "unknown status command %q", args[0])
+	fmt.Fprint(e.stderr, statusUsage)
+	return exitUsage
+}
+
+func runStatusPublish(args []string, e *env) int {
+	fs := newFlags(e, "status publish", "status publish --status-dir DIR --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]")
+	dir := fs.String("status-dir", "", "the issuer's status dir (required)")
+	keyFile := fs.String("key", "", "issuer private key file to sign the lists with (required)")
+	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
+	out := fs.String("out", "", "directory to write status/<name>.cwt and status/index.json into (required)")
+	validFor, ttl := issuer.DefaultStatusValidity, issuer.DefaultStatusTTL
+	fs.Var(durationFlag{&validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
+	fs.Var(durationFlag{&ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		errorf(e, "status publish takes no arguments, got %q", rest)
+		return exitUsage
+	}
+	for _, f := range []struct{ name, value string }{{"status-dir", *dir}, {"key", *keyFile}, {"out", *out}} {
+		if f.value == "" {
+			errorf(e, "status publish needs --%s", f.name)
+			hint(e, "netcred status publish --status-dir issuer-status --key issuer.jwk --out www")
+			return exitUsage
+		}
+	}
+	if ttl > validFor {
+		errorf(e, "--ttl %s is longer than --valid-for %s", ttl, validFor)
+		hint(e, "verifiers must fetch new lists before the old ones expire: choose a ttl shorter than the validity")
+		return exitUsage
+	}
+	key, code := loadPrivate(e, *keyFile, *passFile)
+	if key == nil {
+		return code
+	}
+	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{ReadOnly: true})
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	published, err := d.Publish(key, *out, e.now(), validFor, ttl)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tLIST\tBYTES\tREVOKED\tSUSPENDED")
+	for _, p := range published {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", filepath.Join(issuer.PublishedDir, filepath.Base(p.File)), p.URI, p.Bytes, p.Revoked, p.Suspended)
+	}
+	tw.Flush()
+	if len(published) > 0 {
+		lists := "status lists"
+		if len(published) == 1 {
+			lists = "status list"
+		}
+		fmt.Fprintf(e.stderr, "%s: published %d %s to %s, signed by %s, valid until %s\n",
+			progName, len(published), lists, filepath.Join(*out, issuer.PublishedDir), key.Public().KIDString(),
+			published[0].Expiry.Format(time.RFC3339))
+	}
+	return exitOK
+}
+
+func runStatusShow(args []string, e *env) int {
+	fs := newFlags(e, "status show", "status show --status-dir DIR [CREDENTIAL_OR_ID]")
+	dir := fs.String("status-dir", "", "the issuer's status dir (required)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 1 {
+		errorf(e, "status show takes at most one credential or id, got %q", rest)
+		return exitUsage
+	}
+	if *dir == "" {
+		errorf(e, "status show needs --status-dir DIR")
+		return exitUsage
+	}
+	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{ReadOnly: true})
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	if len(rest) == 1 {
+		rec, code := findCredential(e, d, rest[0])
+		if rec == nil {
+			return code
+		}
+		printRecord(e, rec)
+		return exitOK
+	}
+	lists, err := d.Lists()
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stdout, "status dir %s: lists %sN of %d entries\n\n", d.Dir(), d.BaseURI(), d.ListSize())
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LIST\tUSED\tREVOKED\tSUSPENDED\tOPENED\t")
+	for _, l := range lists {
+		note := ""
+		switch {
+		case l.Current:
+			note = "(current)"
+		case l.Used == 0:
+			note = "(next: add it to the trust bundle)"
+		case l.Used == l.Size:
+			note = "(full)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", l.URI, l.Used, l.Revoked, l.Suspended, l.Created.Format(time.DateOnly), note)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func printRecord(e *env, rec *issuer.CredentialRecord) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "id\t%s\n", rec.ID)
+	fmt.Fprintf(tw, "status\t%s\n", rec.Status)
+	fmt.Fprintf(tw, "type\t%s\n", rec.Type)
+	fmt.Fprintf(tw, "level\t%s\n", rec.Level)
+	fmt.Fprintf(tw, "issued\t%s\n", rfc3339(rec.IssuedAt))
+	fmt.Fprintf(tw, "expires\t%s\n", rfc3339(rec.Expiry))
+	fmt.Fprintf(tw, "kid\t%s\n", base64.RawURLEncoding.EncodeToString(rec.KID))
+	for _, c := range rec.History {
+		line := rfc3339(c.At) + " " + c.Status.String()
+		if c.Reason != "" {
+			line += ": " + c.Reason
+		}
+		fmt.Fprintf(tw, "change\t%s\n", line)
+	}
+	tw.Flush()
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// openStatusDir opens an existing status dir (or creates one, when opts
+// has a base URI), printing the error and a hint on failure.
+func openStatusDir(e *env, dir string, opts issuer.StatusDirOptions) (*issuer.StatusDir, int) {
+	opts.Now = e.now
+	d, err := issuer.OpenStatusDir(dir, opts)
+	if err == nil {
+		return d, exitOK
+	}
+	errorf(e, "%v", err)
+	switch {
+	case errors.Is(err, issuer.ErrNoStatusDir) && opts.BaseURI == "":
+		hint(e, "check the --status-dir path, or create the status dir with its first credential: netcred issue ... --status-dir %s --status-uri https://issuer.example/status/", dir)
+	case errors.Is(err, issuer.ErrStatusDirInUse):
+		hint(e, "another netcred process (issue, revoke, serve) is using %s; try again when it has finished", dir)
+	case errors.Is(err, issuer.ErrStatusDirConfig) && strings.Contains(err.Error(), "cannot change"):
+		hint(e, "leave out --status-uri and --list-size: the status dir remembers them")
+	}
+	return nil, exitUsage
+}

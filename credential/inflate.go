@@ -1,0 +1,206 @@
+package credential
+
+import (
+	"errors"
+	"fmt"
+)
+
+// This file is a DEFLATE (RFC 1951) decoder for the blocks a credential's
+// compressed QR form uses: stored blocks and blocks with the fixed Huffman
+// code. compress/flate reads its input one byte at a time through an
+// interface, which costs more than the rest of verification together on a
+// 170-byte stream; this one reads a slice. A stream with a dynamic-Huffman
+// block is handed to compress/flate (errDynamicBlock). FuzzInflate holds the
+// two decoders to the same output.
+
+var errDynamicBlock = errors.New("dynamic Huffman block")
+
+// fixedEntry packs a decoded symbol and its code length.
+type fixedEntry struct {
+	sym uint16
+	len uint8
+}
+
+var (
+	fixedLitTable  [1 << 9]fixedEntry // indexed by the next 9 input bits
+	fixedDistTable [1 << 5]fixedEntry
+	lengthBase     = [...]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
+	lengthExtra    = [...]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase       = [...]uint16{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577}
+	distExtra      = [...]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+)
+
+func init() {
+	// RFC 1951 §3.2.6: the fixed literal/length code.
+	add := func(table []fixedEntry, bits int, sym int, code, n int) {
+		rev := 0
+		for i := 0; i < n; i++ {
+			rev |= (code >> i & 1) << (n - 1 - i)
+		}
+		for k := 0; k < 1<<(bits-n); k++ {
+			table[rev|k<<n] = fixedEntry{uint16(sym), uint8(n)}
+		}
+	}
+	for s := 0; s < 288; s++ {
+		switch {
+		case s < 144:
+			add(fixedLitTable[:], 9, s, 0x30+s, 8)
+		case s < 256:
+			add(fixedLitTable[:], 9, s, 0x190+s-144, 9)
+		case s < 280:
+			add(fixedLitTable[:], 9, s, s-256, 7)
+		default:
+			add(fixedLitTable[:], 9, s, 0xc0+s-280, 8)
+		}
+	}
+	for s := 0; s < 32; s++ {
+		add(fixedDistTable[:], 5, s, s, 5)
+	}
+}
+
+// bitReader reads bits least significant first from a slice.
+type bitReader struct {
+	src   []byte
+	pos   int
+	buf   uint64
+	nbits uint
+}
+
+func (r *bitReader) need(n uint) error {
+	for r.nbits < n {
+		if r.pos >= len(r.src) {
+			return fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
+		}
+		r.buf |= uint64(r.src[r.pos]) << r.nbits
+		r.pos++
+		r.nbits += 8
+	}
+	return nil
+}
+
+func (r *bitReader) bits(n uint) (uint32, error) {
+	if err := r.need(n); err != nil {
+		return 0, err
+	}
+	v := uint32(r.buf & (1<<n - 1))
+	r.buf >>= n
+	r.nbits -= n
+	return v, nil
+}
+
+// peekFixed decodes one symbol with a 9- or 5-bit table; near the end of
+// the input fewer bits may be left than the table width.
+func (r *bitReader) symbol(table []fixedEntry, width uint) (int, error) {
+	for r.nbits < width && r.pos < len(r.src) {
+		r.buf |= uint64(r.src[r.pos]) << r.nbits
+		r.pos++
+		r.nbits += 8
+	}
+	e := table[r.buf&(1<<width-1)]
+	if uint(e.len) > r.nbits {
+		return 0, fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
+	}
+	r.buf >>= e.len
+	r.nbits -= uint(e.len)
+	return int(e.sym), nil
+}
+
+// inflateFast decodes src into win[start:], where win[:start] holds the
+// preset dictionary, and returns the output length. It refuses output over
+// max bytes (ErrTooLarge), bytes after the final block, and malformed
+// streams; it returns errDynamicBlock for a stream it does not handle.
+func inflateFast(src, win []byte, start, max int) (int, error) {
+	r := bitReader{src: src}
+	out := start
+	for {
+		hdr, err := r.bits(3)
+		if err != nil {
+			return 0, err
+		}
+		final := hdr&1 == 1
+		switch hdr >> 1 {
+		case 0: // stored
+			r.buf >>= r.nbits % 8
+			r.nbits -= r.nbits % 8
+			r.pos -= int(r.nbits / 8) // give back whole buffered bytes
+			r.buf, r.nbits = 0, 0
+			if r.pos+4 > len(src) {
+				return 0, fmt.Errorf("%w: inflate: truncated stored block", ErrMalformed)
+			}
+			n := int(src[r.pos]) | int(src[r.pos+1])<<8
+			if nn := int(src[r.pos+2]) | int(src[r.pos+3])<<8; n != ^nn&0xffff {
+				return 0, fmt.Errorf("%w: inflate: stored block length check failed", ErrMalformed)
+			}
+			r.pos += 4
+			if r.pos+n > len(src) {
+				return 0, fmt.Errorf("%w: inflate: truncated stored block", ErrMalformed)
+			}
+			if out-start+n > max {
+				return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
+			}
+			out += copy(win[out:], src[r.pos:r.pos+n])
+			r.pos += n
+		case 1: // fixed Huffman
+			for {
+				sym, err := r.symbol(fixedLitTable[:], 9)
+				if err != nil {
+					return 0, err
+				}
+				if sym < 256 {
+					if out-start >= max {
+						return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
+					}
+					win[out] = byte(sym)
+					out++
+					continue
+				}
+				if sym == 256 {
+					break
+				}
+				if sym > 285 {
+					return 0, fmt.Errorf("%w: inflate: invalid length symbol %d", ErrMalformed, sym)
+				}
+				li := sym - 257
+				extra, err := r.bits(uint(lengthExtra[li]))
+				if err != nil {
+					return 0, err
+				}
+				length := int(lengthBase[li]) + int(extra)
+				dsym, err := r.symbol(fixedDistTable[:], 5)
+				if err != nil {
+					return 0, err
+				}
+				if dsym > 29 {
+					return 0, fmt.Errorf("%w: inflate: invalid distance symbol %d", ErrMalformed, dsym)
+				}
+				dextra, err := r.bits(uint(distExtra[dsym]))
+				if err != nil {
+					return 0, err
+				}
+				dist := int(distBase[dsym]) + int(dextra)
+				if dist > out {
+					return 0, fmt.Errorf("%w: inflate: distance %d reaches before the dictionary", ErrMalformed, dist)
+				}
+				if out-start+length > max {
+					return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
+				}
+				for i := 0; i < length; i++ { // may overlap: byte by byte
+					win[out] = win[out-dist]
+					out++
+				}
+			}
+		case 2:
+			return 0, errDynamicBlock
+		default:
+			return 0, fmt.Errorf("%w: inflate: invalid block type 3", ErrMalformed)
+		}
+		if final {
+			break
+		}
+	}
+	// Only the padding bits of the last byte may remain.
+	if r.pos-int(r.nbits/8) != len(src) {
+		return 0, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, len(src)-(r.pos-int(r.nbits/8)))
+	}
+	return out - start, nil
+}

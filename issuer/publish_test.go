@@ -264,3 +264,24 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("directory holds %v, want only token.cwt", names)
 	}
 }
+
+// TestPublishLargeList publishes a default-size list with 1% of its
+// entries revoked: its token (about 14 KB) is far larger than a
+// credential, which status list tokens may be (spec/status.md §4).
+func TestPublishLargeList(t *testing.T) {
+	d := openTestDir(t, status.DefaultSize)
+	seedLists(t, d, 1, 200_000, status.DefaultSize/100, 7)
+	_, key := newIssuer(t)
+	out := t.TempDir()
+	published, err := d.Publish(key, out, fixedNow, DefaultStatusValidity, DefaultStatusTTL)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if published[0].Bytes <= 4096 {
+		t.Errorf("token of %d bytes; the test wants one larger than a credential may be", published[0].Bytes)
+	}
+	tok := readToken(t, out, published[0].URI, key)
+	if n := tok.List.Count(); n[status.Revoked] != status.DefaultSize/100 {
+		t.Errorf("published list has %d revoked entries, want %d", n[status.Revoked], status.DefaultSize/100)
+	}
+}

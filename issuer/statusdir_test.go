@@ -627,3 +627,24 @@ func TestStatusDirPersists(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseID: parsing an id never panics, and an id it accepts is the
+// canonical spelling of what it parsed.
+func FuzzParseID(f *testing.F) {
+	for _, s := range []string{testBaseURI + "1#0", testBaseURI + "12#63", testBaseURI + "1#", testBaseURI + "01#5", "https://other/1#2", "#", ""} {
+		f.Add(s)
+	}
+	d := &StatusDir{baseURI: testBaseURI, listSize: 64}
+	f.Fuzz(func(t *testing.T, id string) {
+		n, idx, err := d.parseID(id)
+		if err != nil {
+			return
+		}
+		if n == 0 || idx >= 64 {
+			t.Fatalf("parseID(%q) = %d, %d: out of range", id, n, idx)
+		}
+		if back := CredentialID(&credential.StatusRef{URI: d.ListURI(n), Index: idx}); back != id {
+			t.Fatalf("parseID(%q) = %d, %d, which is spelled %q", id, n, idx, back)
+		}
+	})
+}

@@ -826,7 +826,7 @@ func (w *wireIssuer) issuer(position string) (BundleIssuer, error) {
 }
 
 func (w *wireKey) key(where string) (BundleKey, error) {
-	if w.JWK == nil {
+	if len(w.JWK) == 0 {
 		return BundleKey{}, bundleErrorf(ErrBundleInvalid, nil, "%s: jwk is missing", where)
 	}
 	if w.JWK[0] != '{' {

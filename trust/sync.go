@@ -19,10 +19,11 @@ var errEOF = io.EOF
 type Progress func(format string, args ...any)
 
 // Sync fetches BASE/bundle.jws and, for every status list of its issuers,
-// BASE/status/<status.FileName(uri)> (falling back to the list's own URI
-// when the distribution point has no copy and the URI is http or https),
-// then imports them all with Import's checks. Any static web server can be
-// the distribution point.
+// BASE/status/<status.FileName(uri)>, then imports them all with Import's
+// checks. A list the distribution point does not have (404) is reported in
+// the notes: a bundle may name a list before the issuer opens it. Any
+// static web server can be the distribution point; nothing else is
+// contacted.
 func (s *Store) Sync(ctx context.Context, base string, client *http.Client, progress Progress) (Report, error) {
 	if progress == nil {
 		progress = func(string, ...any) {}
@@ -55,10 +56,6 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 			listURL := base + "/status/" + status.FileName(uri)
 			progress("fetching %s (%s)", listURL, uri)
 			tok, err := fetch(ctx, client, listURL)
-			if errors.Is(err, errNotFound) && (strings.HasPrefix(uri, "https://") || strings.HasPrefix(uri, "http://")) {
-				progress("not at the distribution point; fetching %s", uri)
-				tok, err = fetch(ctx, client, uri)
-			}
 			if errors.Is(err, errNotFound) {
 				missing = append(missing, uri)
 				continue

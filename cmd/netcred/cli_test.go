@@ -20,8 +20,14 @@ type cliResult struct {
 // runCLI runs the CLI in-process with the given standard input.
 func runCLI(tb testing.TB, stdin string, args ...string) cliResult {
 	tb.Helper()
+	return runCLIAt(tb, fixedNow, stdin, args...)
+}
+
+// runCLIAt runs the CLI with its clock at now.
+func runCLIAt(tb testing.TB, now time.Time, stdin string, args ...string) cliResult {
+	tb.Helper()
 	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, now: func() time.Time { return fixedNow }}
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, now: func() time.Time { return now }}
 	code := run(args, e)
 	return cliResult{code, out.String(), errOut.String()}
 }

@@ -304,7 +304,11 @@ func Sign(c *Claims, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return SignPayload(payload, TypCWT, alg, kid, signer)
+	out, err := SignPayload(payload, TypCWT, alg, kid, signer)
+	if err == nil && len(out) > MaxSize {
+		return nil, fmt.Errorf("%w: credential of %d bytes (max %d)", ErrTooLarge, len(out), MaxSize)
+	}
+	return out, err
 }
 
 // SignPayload signs any payload in this profile with the given typ.
@@ -337,8 +341,9 @@ func SignPayload(payload []byte, typ Typ, alg Algorithm, kid []byte, signer cryp
 	if err != nil {
 		return nil, fmt.Errorf("credential: encode COSE_Sign1: %w", err)
 	}
-	// What we sign must be what every verifier accepts.
-	if _, err := Parse(out); err != nil {
+	// What we sign must be what every verifier accepts (the size limit is
+	// the caller's: status list tokens are larger than credentials).
+	if _, err := ParseSized(out, len(out)); err != nil {
 		return nil, fmt.Errorf("credential: signed message does not parse: %w", err)
 	}
 	return out, nil

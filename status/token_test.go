@@ -1,0 +1,130 @@
+package status
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+)
+
+var (
+	tokenKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, 32))
+	tokenKID = []byte{9, 8, 7, 6, 5, 4, 3, 2}
+	tokenAt  = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+)
+
+const tokenURI = "https://id.example.cn/s/1"
+
+func knownKey(kid []byte) (credential.Algorithm, crypto.PublicKey, bool) {
+	if bytes.Equal(kid, tokenKID) {
+		return credential.EdDSA, tokenKey.Public(), true
+	}
+	return "", nil, false
+}
+
+func signedToken(tb testing.TB, l *List) []byte {
+	tb.Helper()
+	tok, err := SignToken(l, tokenURI, tokenAt, 48*time.Hour, time.Hour, credential.EdDSA, tokenKID, tokenKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok
+}
+
+func TestTokenRoundTrip(t *testing.T) {
+	l, _ := New(1024)
+	l.Set(5, Revoked)
+	l.Set(6, Suspended)
+	tok, err := ParseToken(signedToken(t, l), knownKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.URI != tokenURI || !tok.IssuedAt.Equal(tokenAt) || !tok.Expiry.Equal(tokenAt.Add(48*time.Hour)) || tok.TTL != time.Hour || !bytes.Equal(tok.KID, tokenKID) {
+		t.Fatalf("token fields: %+v", tok)
+	}
+	for idx, want := range map[uint64]Status{5: Revoked, 6: Suspended, 7: Valid} {
+		if got, _ := tok.List.Get(idx); got != want {
+			t.Errorf("entry %d: got %s, want %s", idx, got, want)
+		}
+	}
+}
+
+func TestParseTokenRefuses(t *testing.T) {
+	l, _ := New(1024)
+	good := signedToken(t, l)
+	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{4}, 32))
+	forged, _ := SignToken(l, tokenURI, tokenAt, time.Hour, 0, credential.EdDSA, tokenKID, other)
+	asCredential, _ := credential.SignPayload([]byte{0xa0}, credential.TypCWT, credential.EdDSA, tokenKID, tokenKey)
+	unknownKID, _ := SignToken(l, tokenURI, tokenAt, time.Hour, 0, credential.EdDSA, []byte{1, 1, 1, 1, 1, 1, 1, 1}, tokenKey)
+	tampered := bytes.Clone(good)
+	tampered[len(tampered)-70] ^= 1
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrTokenMalformed},
+		{"truncated", good[:len(good)-1], ErrTokenMalformed},
+		{"signed by another key", forged, ErrTokenSignature},
+		{"unknown kid", unknownKID, ErrTokenSignature},
+		{"tampered", tampered, ErrTokenSignature},
+		{"a credential, not a token", asCredential, ErrTokenMalformed},
+		{"too large", make([]byte, maxTokenSize+1), ErrTooLarge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok, err := ParseToken(tc.data, knownKey)
+			if !errors.Is(err, tc.want) || tok != nil {
+				t.Fatalf("ParseToken: got %v, %v; want %v", tok, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSignTokenRefuses(t *testing.T) {
+	l, _ := New(1024)
+	for _, tc := range []struct {
+		name          string
+		uri           string
+		validFor, ttl time.Duration
+	}{
+		{"no uri", "", time.Hour, 0},
+		{"no validity", tokenURI, 0, 0},
+		{"negative ttl", tokenURI, time.Hour, -time.Second},
+	} {
+		if _, err := SignToken(l, tc.uri, tokenAt, tc.validFor, tc.ttl, credential.EdDSA, tokenKID, tokenKey); err == nil {
+			t.Errorf("%s: SignToken accepted it", tc.name)
+		}
+	}
+}
+
+// FuzzParseToken: no panic, nil on error, and an accepted token's list
+// re-encodes to what it decoded.
+func FuzzParseToken(f *testing.F) {
+	l, _ := New(1024)
+	l.Set(3, Revoked)
+	good := signedToken(f, l)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte{0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tok, err := ParseToken(data, knownKey)
+		if err != nil {
+			if tok != nil {
+				t.Fatal("token and error")
+			}
+			return
+		}
+		again, err := tok.List.MarshalCBOR()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(again)
+		if err != nil || !bytes.Equal(back.Bytes(), tok.List.Bytes()) {
+			t.Fatalf("list does not round-trip: %v", err)
+		}
+	})
+}

@@ -194,7 +194,7 @@ func runBundleShow(args []string, e *env) int {
 // statusDirLists returns the status list URIs of an issuer status dir (see
 // bundleLists).
 func statusDirLists(dir string) ([]string, error) {
-	d, err := issuer.OpenStatusDir(dir, issuer.StatusDirOptions{})
+	d, err := issuer.OpenStatusDir(dir, issuer.StatusDirOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

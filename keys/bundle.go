@@ -2,7 +2,9 @@ package keys
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,7 +214,34 @@ type Bundle struct {
 	// Schemas are the pinned schema digests, possibly none.
 	Schemas []BundleSchema `json:"schemas,omitempty"`
 
-	index atomic.Pointer[bundleIndex]
+	index  atomic.Pointer[bundleIndex]
+	digest string // of the payload it was decoded from or signed as
+}
+
+// PayloadDigest returns "sha256:" and the lower-case hex SHA-256 of the
+// payload octets the bundle was decoded from (the JWS payload for
+// ParseBundle and InspectBundle, the input of ParseBundleJSON) or last
+// signed as by Sign; for a bundle built in Go and never signed, of
+// MarshalJSON's output. A trust store keeps it to tell whether a bundle
+// with the serial it has is the same bundle (spec/bundle.md §7): compare
+// payloads, not JWS bytes, since an ES256 signature is randomized.
+func (b *Bundle) PayloadDigest() string {
+	if b == nil {
+		return ""
+	}
+	if b.digest != "" {
+		return b.digest
+	}
+	data, err := b.MarshalJSON()
+	if err != nil {
+		return ""
+	}
+	return payloadDigest(data)
+}
+
+func payloadDigest(payload []byte) string {
+	sum := sha256.Sum256(payload)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // BundleKeyRef is a key found in a bundle, with its issuer. Both point into
@@ -500,6 +529,7 @@ func (b *Bundle) Sign(root *PrivateKey) ([]byte, error) {
 	if len(compact) > MaxBundleSize {
 		return nil, fmt.Errorf("%w: signed bundle of %d bytes (limit %d)", ErrTooLarge, len(compact), MaxBundleSize)
 	}
+	b.digest = payloadDigest(payload)
 	return []byte(compact), nil
 }
 
@@ -725,8 +755,8 @@ func ParseBundleJSON(data []byte) (*Bundle, error) {
 type (
 	wireBundle struct {
 		Serial     uint64         `json:"serial"`
-		IssuedAt   time.Time      `json:"issued_at"`
-		NextUpdate time.Time      `json:"next_update"`
+		IssuedAt   wireTime       `json:"issued_at"`
+		NextUpdate wireTime       `json:"next_update"`
 		Issuers    []wireIssuer   `json:"issuers"`
 		Schemas    []BundleSchema `json:"schemas"`
 	}
@@ -740,11 +770,83 @@ type (
 		JWK       json.RawMessage `json:"jwk"`
 		MaxLevel  string          `json:"max_level"`
 		Types     []string        `json:"types"`
-		NotBefore time.Time       `json:"not_before"`
-		NotAfter  *time.Time      `json:"not_after"`
-		RevokedAt *time.Time      `json:"revoked_at"`
+		NotBefore wireTime        `json:"not_before"`
+		NotAfter  *wireTime       `json:"not_after"`
+		RevokedAt *wireTime       `json:"revoked_at"`
 	}
 )
+
+// wireTime is a time in the bundle's profile of RFC 3339 (see
+// parseBundleTime).
+type wireTime struct{ time.Time }
+
+// UnmarshalJSON reads a JSON string with parseBundleTime.
+func (w *wireTime) UnmarshalJSON(data []byte) error {
+	var s string
+	if len(data) == 0 || data[0] != '"' || json.Unmarshal(data, &s) != nil {
+		return fmt.Errorf("%w: a time is not a JSON string", ErrBundleMalformed)
+	}
+	t, err := parseBundleTime(s)
+	if err != nil {
+		return err
+	}
+	w.Time = t
+	return nil
+}
+
+// utc returns the time in UTC, or nil.
+func (w *wireTime) utc() *time.Time {
+	if w == nil {
+		return nil
+	}
+	t := w.Time.UTC()
+	return &t
+}
+
+// parseBundleTime parses the one form of RFC 3339 date-time a bundle
+// uses: YYYY-MM-DDTHH:MM:SS, an optional fraction of 1 to 9 digits, and Z
+// or an offset +HH:MM / -HH:MM (hours 00 to 23). "T" and "Z" are upper
+// case; leap seconds (:60) are refused.
+func parseBundleTime(s string) (time.Time, error) {
+	fail := func() (time.Time, error) {
+		return time.Time{}, fmt.Errorf("%w: time %q is not of the form 2006-01-02T15:04:05Z (RFC 3339, optional fraction of up to 9 digits, Z or +hh:mm)", ErrBundleMalformed, s)
+	}
+	digits := func(d string) bool {
+		for i := 0; i < len(d); i++ {
+			if d[i] < '0' || d[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if len(s) < 20 || !digits(s[0:4]) || s[4] != '-' || !digits(s[5:7]) || s[7] != '-' || !digits(s[8:10]) ||
+		s[10] != 'T' || !digits(s[11:13]) || s[13] != ':' || !digits(s[14:16]) || s[16] != ':' || !digits(s[17:19]) {
+		return fail()
+	}
+	rest := s[19:]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return fail()
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "Z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest[1:3]) && rest[3] == ':' && digits(rest[4:6]) &&
+		rest[1:3] <= "23" && rest[4:6] <= "59":
+	default:
+		return fail()
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fail()
+	}
+	return t, nil
+}
 
 // UnmarshalJSON decodes a bundle document strictly, as ParseBundleJSON
 // does, but does not validate it: call Validate before use.
@@ -764,6 +866,7 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 	b.Serial = w.Serial
 	b.IssuedAt = w.IssuedAt.UTC()
 	b.NextUpdate = w.NextUpdate.UTC()
+	b.digest = payloadDigest(data)
 	b.Issuers = issuers
 	b.Schemas = nil
 	if len(w.Schemas) > 0 {
@@ -840,8 +943,8 @@ func (w *wireKey) key(where string) (BundleKey, error) {
 	k := BundleKey{Key: pub, Authorization: Authorization{
 		Types:     w.Types,
 		NotBefore: w.NotBefore.UTC(),
-		NotAfter:  utcPointer(w.NotAfter),
-		RevokedAt: utcPointer(w.RevokedAt),
+		NotAfter:  w.NotAfter.utc(),
+		RevokedAt: w.RevokedAt.utc(),
 	}}
 	switch w.MaxLevel {
 	case "":
@@ -971,6 +1074,8 @@ func strictDecode(data []byte, v any) error {
 	err := dec.Decode(v)
 	var typeErr *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, ErrBundleMalformed):
+		return err
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrBundleMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
 	case err != nil:
@@ -1239,10 +1344,13 @@ func validDigest(d string) bool {
 	return true
 }
 
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
 // checkStatusListURI explains what is wrong with a status list URI, or
 // returns nil: it must be an absolute http or https URI (RFC 3986 §4.3)
-// of printable ASCII with a host in lower case, no user information and no
-// fragment, at most MaxStatusListURILength bytes.
+// of the characters RFC 3986 allows (unreserved, reserved and %HH), with a
+// host in lower case, no user information and no fragment, at most
+// MaxStatusListURILength bytes.
 func checkStatusListURI(u string) error {
 	if len(u) == 0 {
 		return errors.New("is empty")
@@ -1251,8 +1359,12 @@ func checkStatusListURI(u string) error {
 		return fmt.Errorf("is %d bytes long, at most %d", len(u), MaxStatusListURILength)
 	}
 	for i := 0; i < len(u); i++ {
-		if u[i] <= 0x20 || u[i] >= 0x7f {
-			return errors.New("has characters other than printable ASCII")
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0:
+		case c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
+		default:
+			return fmt.Errorf("has %q at byte %d, which a URI cannot have unencoded", c, i)
 		}
 	}
 	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {

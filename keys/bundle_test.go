@@ -663,6 +663,8 @@ func TestBundleValidate(t *testing.T) {
 		{"URI host upper case", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://T.example/s/1"} }), []error{ErrBundleInvalid}, nil},
 		{"URI with user", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://u:p@t.example/s/1"} }), []error{ErrBundleInvalid}, nil},
 		{"URI with space", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s 1"} }), []error{ErrBundleInvalid}, nil},
+		{"URI with a pipe", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s|1"} }), []error{ErrBundleInvalid}, nil},
+		{"URI with a bad escape", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s%zz"} }), []error{ErrBundleInvalid}, nil},
 		{"URI too long", edit(func(b *Bundle) {
 			b.Issuers[1].StatusLists = []string{"https://t.example/" + strings.Repeat("a", MaxStatusListURILength)}
 		}), []error{ErrBundleInvalid}, nil},
@@ -703,6 +705,7 @@ func TestBundleValidate(t *testing.T) {
 		{"no schemas", edit(func(b *Bundle) { b.Schemas = nil })},
 		{"no status lists", edit(func(b *Bundle) { b.Issuers[0].StatusLists = nil })},
 		{"http status list with port and query", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"http://127.0.0.1:8080/s/1?v=2"} })},
+		{"status list with escapes and an IPv6 host", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://[2001:db8::1]/s%2F1/~x"} })},
 		{"two versions of a schema", edit(func(b *Bundle) {
 			b.Schemas = append(b.Schemas, BundleSchema{Name: "identity", ID: 1, Version: 2, Digest: testDigest})
 		})},
@@ -1086,4 +1089,93 @@ func BenchmarkBundleKeyLookup(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestParseBundleTime(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC; empty: refused
+	}{
+		{"2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z"},
+		{"2026-03-01T08:00:00+08:00", "2026-03-01T00:00:00Z"},
+		{"2026-03-01T00:00:00-00:30", "2026-03-01T00:30:00Z"},
+		{"2026-03-01T00:00:00.5Z", "2026-03-01T00:00:00.5Z"},
+		{"2026-03-01T00:00:00.123456789Z", "2026-03-01T00:00:00.123456789Z"},
+		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
+		{"9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"},
+		{"2028-02-29T00:00:00Z", "2028-02-29T00:00:00Z"},
+		{"2026-03-01T00:00:00.1234567891Z", ""},
+		{"2026-03-01T00:00:00.Z", ""},
+		{"2026-03-01T00:00:00,5Z", ""},
+		{"2026-03-01t00:00:00Z", ""},
+		{"2026-03-01T00:00:00z", ""},
+		{"2026-03-01 00:00:00Z", ""},
+		{"2026-03-01T00:00:60Z", ""},
+		{"2026-03-01T24:00:00Z", ""},
+		{"2026-02-29T00:00:00Z", ""},
+		{"2026-13-01T00:00:00Z", ""},
+		{"2026-03-01T00:00:00+24:00", ""},
+		{"2026-03-01T00:00:00+08:60", ""},
+		{"2026-03-01T00:00:00+0800", ""},
+		{"2026-03-01T00:00:00", ""},
+		{"2026-03-01", ""},
+		{"+2026-03-01T00:00:00Z", ""},
+		{" 2026-03-01T00:00:00Z", ""},
+		{"2026-03-01T00:00:00Z ", ""},
+		{"2026-03-01T00:00:00\uff3a", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, err := parseBundleTime(tt.in)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("parseBundleTime(%q) = %v; want an error", tt.in, got)
+		case tt.want == "":
+			wantErr(t, err, ErrBundleMalformed)
+		case err != nil:
+			t.Errorf("parseBundleTime(%q): %v", tt.in, err)
+		case got.UTC().Format(time.RFC3339Nano) != tt.want:
+			t.Errorf("parseBundleTime(%q) = %s; want %s", tt.in, got.UTC().Format(time.RFC3339Nano), tt.want)
+		}
+	}
+}
+
+func TestBundlePayloadDigest(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		t.Run(string(alg), func(t *testing.T) {
+			root := mustGenerate(t, alg)
+			pinned := []string{root.Public().Thumbprint()}
+			b := testBundle(t, testIssuerKeys(t)...)
+			built := b.PayloadDigest()
+			first := mustSign(t, b, root)
+			second := mustSign(t, b, root)
+			if alg == credential.ES256 && bytes.Equal(first, second) {
+				t.Error("two ES256 signatures are equal; want randomized signatures")
+			}
+			p1, _, err := ParseBundle(first, pinned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p2, _, err := ParseBundle(second, pinned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "sha256:" + fmt.Sprintf("%x", sha256.Sum256(jwsPayload(t, first)))
+			for name, got := range map[string]string{"built": built, "signed": b.PayloadDigest(), "first": p1.PayloadDigest(), "second": p2.PayloadDigest()} {
+				if got != want {
+					t.Errorf("%s PayloadDigest = %s; want %s", name, got, want)
+				}
+			}
+			// Another payload for the same serial has another digest, even
+			// when it means the same.
+			spaced := rawJWS(t, rootHeader(t, root.Public()), append([]byte(" "), jwsPayload(t, first)...), root.Signer())
+			p3, _, err := ParseBundle(spaced, pinned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p3.PayloadDigest() == want || p3.Serial != p1.Serial {
+				t.Errorf("a different payload has digest %s, serial %d", p3.PayloadDigest(), p3.Serial)
+			}
+		})
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -200,36 +201,44 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 			return rep, fmt.Errorf("%w: %s is neither a bundle (JWS) nor a status list token (COSE_Sign1)", ErrInput, in.Name)
 		}
 	}
-	current := s.trust
+	// Work on a copy: nothing changes, in memory or on disk, unless every
+	// input verifies.
+	var current *verifier.Trust
+	if s.trust != nil {
+		cp := *s.trust
+		cp.Lists = maps.Clone(s.trust.Lists)
+		current = &cp
+	}
 	bundleBytes := s.bundle
 	if newBundle != nil {
 		t, err := verifier.LoadTrust(s.roots, newBundle.Data)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", newBundle.Name, err)
 		}
+		replace := true
 		if current != nil {
 			old, cand := current.Bundle.Serial, t.Bundle.Serial
 			switch {
 			case cand < old:
 				return rep, fmt.Errorf("%s: %w", newBundle.Name, &verifier.TrustError{Code: verifier.CodeBundleRollback,
 					Err: fmt.Errorf("bundle serial %d is lower than the stored serial %d", cand, old)})
-			case cand == old && !bytes.Equal(bytes.TrimSpace(newBundle.Data), bytes.TrimSpace(s.bundle)):
+			case cand == old && t.Bundle.PayloadDigest() != current.Bundle.PayloadDigest():
 				return rep, fmt.Errorf("%s: %w", newBundle.Name, &verifier.TrustError{Code: verifier.CodeBundleRollback,
 					Err: fmt.Errorf("bundle serial %d is already stored with different content", cand)})
+			case cand == old:
+				replace = false // the same bundle (perhaps re-signed): keep the stored one
 			}
-			if cand > old {
-				rep.BundleUpdated = true
-			}
-			// Keep the stored lists that still verify under the new bundle.
+			// Keep the stored lists that still belong to an issuer.
 			for uri, tok := range current.Lists {
 				if _, ok := t.Bundle.IssuerOfStatusList(uri); ok {
 					t.Lists[uri] = tok
 				}
 			}
-		} else {
-			rep.BundleUpdated = true
 		}
-		current, bundleBytes = t, bytes.TrimSpace(newBundle.Data)
+		if replace {
+			rep.BundleUpdated = true
+			current, bundleBytes = t, bytes.TrimSpace(newBundle.Data)
+		}
 	}
 	if current == nil {
 		return rep, fmt.Errorf("%w: import a bundle first (status lists are checked against it)", ErrNoBundle)

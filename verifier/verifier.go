@@ -76,6 +76,8 @@ type Verifier struct {
 var (
 	ErrNoKeys    = errors.New("verifier: no keys or trust store configured")
 	ErrBadPolicy = errors.New("verifier: invalid policy")
+	// ErrSchemaMismatch: a local schema differs from the bundle's digest.
+	ErrSchemaMismatch = errors.New("verifier: schema differs from the trust bundle")
 )
 
 // New checks the configuration and returns a Verifier.
@@ -94,6 +96,17 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	if v.schemas == nil {
 		v.schemas = schemas.Builtin()
+	}
+	if v.trust != nil {
+		// The bundle pins schema digests: a local schema of the same id and
+		// version with other rules would judge credentials differently
+		// from every other verifier.
+		for _, bs := range v.trust.Bundle.Schemas {
+			if local, ok := v.schemas.ByID(bs.ID); ok && local.Version == bs.Version && local.Digest() != bs.Digest {
+				return nil, fmt.Errorf("%w: schema %s version %d differs from the one the trust bundle lists (%s, bundle %s)",
+					ErrSchemaMismatch, local.Name, local.Version, local.Digest(), bs.Digest)
+			}
+		}
 	}
 	p := &v.policy
 	if p.MinLevel != 0 && !p.MinLevel.Valid() {

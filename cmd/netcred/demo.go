@@ -30,15 +30,14 @@ list is too old answering "undetermined" rather than guessing.`
 // demoClaims is the sample subject: a valid PRC resident id number whose
 // birth date and sex digit agree with the other claims.
 var demoClaims = map[string]any{
-	"name":        "王小红",
-	"id_number":   "11010519491231002X",
-	"birth_date":  "1949-12-31",
-	"sex":         "F",
-	"nationality": "CHN",
+	"name":       "王小红",
+	"id_number":  "11010519491231002X",
+	"birth_date": "1949-12-31",
+	"sex":        "F",
 }
 
 // demoStatusURI is where the demo issuer's status lists live.
-const demoStatusURI = "https://id.example.cn/s/"
+const demoStatusURI = "https://id.gov.cn/s/"
 
 type demo struct {
 	e    *env
@@ -135,7 +134,7 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	bundle := &keys.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []keys.BundleIssuer{{
-		ID: "id.example.cn", Name: "Example identity authority", StatusLists: lists,
+		ID: "id.gov.cn", Name: "Example identity authority", StatusLists: lists,
 		Keys: []keys.BundleKey{{Key: issuerKey.Public(), Authorization: keys.Authorization{
 			MaxLevel: credential.LevelHigh, Types: []string{"identity", "ticket"}, NotBefore: now.Add(-time.Hour)}}},
 	}}}

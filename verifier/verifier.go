@@ -3,6 +3,7 @@ package verifier
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -214,7 +215,7 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 		ExpiresAt: &claims.Expiry,
 	}
 	if claims.Status != nil {
-		r.Status = fmt.Sprintf("%s#%d", claims.Status.URI, claims.Status.Index)
+		r.Status = claims.Status.URI + "#" + strconv.FormatUint(claims.Status.Index, 10)
 	}
 	at := v.policy.At
 	if at.IsZero() {

@@ -184,7 +184,7 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if w.NC == nil {
+	if !w.HasNC {
 		return fmt.Errorf("%w: netcred claim (%d) missing", ErrMalformed, claimNetcred)
 	}
 	if w.Iat <= 0 || w.Exp <= 0 || w.Nbf < 0 {
@@ -200,6 +200,7 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 		Expiry:       time.Unix(w.Exp, 0).UTC(),
 		ID:           w.Cti,
 		Confirmation: w.Cnf,
+		Status:       w.Status,
 		Type:         w.NC.Type,
 		Version:      w.NC.Version,
 		Level:        Level(w.NC.Level),
@@ -208,9 +209,6 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 	}
 	if w.Nbf != 0 {
 		out.NotBefore = time.Unix(w.Nbf, 0).UTC()
-	}
-	if w.Status != nil && w.Status.StatusList != nil {
-		out.Status = &StatusRef{Index: w.Status.StatusList.Idx, URI: w.Status.StatusList.URI}
 	}
 	if out.Attributes == nil {
 		return fmt.Errorf("%w: attributes missing", ErrMalformed)

@@ -10,8 +10,8 @@ import (
 // costs more than the rest of verification together; the fuzz test
 // FuzzClaimsDecoders holds it to the same answers as fxamacker/cbor's
 // strict decoder (decodeClaimsReference).
-func decodeClaims(b []byte) (wireClaims, error) {
-	var w wireClaims
+func decodeClaims(b []byte) (leanClaims, error) {
+	var w leanClaims
 	major, pairs, off, _ := head(b, 0)
 	if major != 5 {
 		return w, fmt.Errorf("%w: claims set is not a map", ErrMalformed)
@@ -56,7 +56,8 @@ func decodeClaims(b []byte) (wireClaims, error) {
 			case claimStatus:
 				w.Status, err = decodeStatus(item)
 			case claimNetcred:
-				w.NC, err = decodeNetcred(item)
+				err = decodeNetcred(item, &w.NC)
+				w.HasNC = true
 			}
 			if err != nil {
 				return w, err
@@ -100,6 +101,17 @@ func itemEnd(b []byte, off int) (int, error) {
 		return 0, fmt.Errorf("%w: tag at offset %d", ErrMalformed, off)
 	}
 	return next, nil
+}
+
+// leanClaims is what decodeClaims reads, before the checks of
+// UnmarshalCBOR.
+type leanClaims struct {
+	Iss, Sub      string
+	Exp, Nbf, Iat int64
+	Cti, Cnf      []byte
+	Status        *StatusRef
+	NC            wireNetcred
+	HasNC         bool
 }
 
 // claimKey returns the integer value of a map key, if it is an integer in
@@ -156,9 +168,10 @@ func timeItem(item []byte, what string) (int64, error) {
 }
 
 // decodeStatus reads {"status_list": {"idx": uint, "uri": text}}; other
-// status mechanisms and other members are skipped.
-func decodeStatus(item []byte) (*wireStatus, error) {
-	st := new(wireStatus)
+// status mechanisms and other members are skipped. It returns nil when
+// there is no status_list member.
+func decodeStatus(item []byte) (*StatusRef, error) {
+	var ref *StatusRef
 	major, pairs, off, _ := head(item, 0)
 	if major != 5 {
 		return nil, fmt.Errorf("%w: status is not a map", ErrMalformed)
@@ -172,15 +185,15 @@ func decodeStatus(item []byte) (*wireStatus, error) {
 		if string(key) != "status_list" {
 			continue
 		}
-		st.StatusList = new(wireStatusList)
-		if err := decodeStatusList(value, st.StatusList); err != nil {
+		ref = new(StatusRef)
+		if err := decodeStatusList(value, ref); err != nil {
 			return nil, err
 		}
 	}
-	return st, nil
+	return ref, nil
 }
 
-func decodeStatusList(item []byte, sl *wireStatusList) error {
+func decodeStatusList(item []byte, sl *StatusRef) error {
 	major, pairs, off, _ := head(item, 0)
 	if major != 5 {
 		return fmt.Errorf("%w: status_list is not a map", ErrMalformed)
@@ -194,7 +207,7 @@ func decodeStatusList(item []byte, sl *wireStatusList) error {
 		off = next
 		switch string(key) {
 		case "idx":
-			sl.Idx, err = uintItem(value, "status_list idx")
+			sl.Index, err = uintItem(value, "status_list idx")
 			haveIdx = true
 		case "uri":
 			sl.URI, err = textItem(value, "status_list uri")
@@ -229,50 +242,49 @@ func textKeyPair(item []byte, off int, what string) (key, value []byte, next int
 }
 
 // decodeNetcred reads [type, version, level, evidence, {attributes}].
-func decodeNetcred(item []byte) (*wireNetcred, error) {
+func decodeNetcred(item []byte, nc *wireNetcred) error {
 	major, n, off, _ := head(item, 0)
 	if major != 4 || n != 5 {
-		return nil, fmt.Errorf("%w: netcred claim must be an array of 5", ErrMalformed)
+		return fmt.Errorf("%w: netcred claim must be an array of 5", ErrMalformed)
 	}
-	nc := new(wireNetcred)
 	var header [4]uint64 // type, version, level, evidence
 	for i := range header {
 		end, err := itemEnd(item, off)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if header[i], err = uintItem(item[off:end], netcredItemNames[i]); err != nil {
-			return nil, err
+			return err
 		}
 		off = end
 	}
 	nc.Type, nc.Version, nc.Level, nc.Evidence = header[0], header[1], header[2], header[3]
 	major, pairs, off, _ := head(item, off)
 	if major != 5 {
-		return nil, fmt.Errorf("%w: attributes are not a map", ErrMalformed)
+		return fmt.Errorf("%w: attributes are not a map", ErrMalformed)
 	}
 	nc.Attributes = make(map[int64]any, pairs)
 	for i := uint64(0); i < pairs; i++ {
 		kmaj, karg, next, err := head(item, off)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		key, ok := claimKey(kmaj, karg)
 		if !ok {
-			return nil, fmt.Errorf("%w: attribute keys must be integers", ErrMalformed)
+			return fmt.Errorf("%w: attribute keys must be integers", ErrMalformed)
 		}
 		end, err := itemEnd(item, next)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		v, err := attributeValue(item[next:end])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		nc.Attributes[key] = v
 		off = end
 	}
-	return nc, nil
+	return nil
 }
 
 var netcredItemNames = [4]string{"type", "version", "level", "evidence"}

@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -141,54 +142,11 @@ func inflateFast(src, win []byte, start, max int) (int, error) {
 			out += copy(win[out:], src[r.pos:r.pos+n])
 			r.pos += n
 		case 1: // fixed Huffman
-			for {
-				sym, err := r.symbol(fixedLitTable[:], 9)
-				if err != nil {
-					return 0, err
-				}
-				if sym < 256 {
-					if out-start >= max {
-						return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
-					}
-					win[out] = byte(sym)
-					out++
-					continue
-				}
-				if sym == 256 {
-					break
-				}
-				if sym > 285 {
-					return 0, fmt.Errorf("%w: inflate: invalid length symbol %d", ErrMalformed, sym)
-				}
-				li := sym - 257
-				extra, err := r.bits(uint(lengthExtra[li]))
-				if err != nil {
-					return 0, err
-				}
-				length := int(lengthBase[li]) + int(extra)
-				dsym, err := r.symbol(fixedDistTable[:], 5)
-				if err != nil {
-					return 0, err
-				}
-				if dsym > 29 {
-					return 0, fmt.Errorf("%w: inflate: invalid distance symbol %d", ErrMalformed, dsym)
-				}
-				dextra, err := r.bits(uint(distExtra[dsym]))
-				if err != nil {
-					return 0, err
-				}
-				dist := int(distBase[dsym]) + int(dextra)
-				if dist > out {
-					return 0, fmt.Errorf("%w: inflate: distance %d reaches before the dictionary", ErrMalformed, dist)
-				}
-				if out-start+length > max {
-					return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
-				}
-				for i := 0; i < length; i++ { // may overlap: byte by byte
-					win[out] = win[out-dist]
-					out++
-				}
+			n, err := r.fixedBlock(win, out, start+max)
+			if err != nil {
+				return 0, err
 			}
+			out = n
 		case 2:
 			return 0, errDynamicBlock
 		default:
@@ -203,4 +161,98 @@ func inflateFast(src, win []byte, start, max int) (int, error) {
 		return 0, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, len(src)-(r.pos-int(r.nbits/8)))
 	}
 	return out - start, nil
+}
+
+// errTruncated: the stream ends inside a block.
+var errTruncated = fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
+
+// fixedBlock decodes one fixed-Huffman block into win[out:], refusing output
+// past limit, and returns the new output offset. Bits live in locals and
+// are refilled 8 bytes at a time while the input lasts; the reader's state
+// is written back when the block ends.
+func (r *bitReader) fixedBlock(win []byte, out, limit int) (int, error) {
+	src, pos, buf, nbits := r.src, r.pos, r.buf, r.nbits
+	tooLarge := func() error {
+		return fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, MaxSize)
+	}
+	for {
+		if nbits < 32 {
+			if pos+8 <= len(src) {
+				buf |= binary.LittleEndian.Uint64(src[pos:]) << nbits
+				pos += int(63-nbits) >> 3
+				nbits |= 56
+			} else {
+				for nbits <= 56 && pos < len(src) {
+					buf |= uint64(src[pos]) << nbits
+					pos++
+					nbits += 8
+				}
+			}
+		}
+		e := fixedLitTable[buf&511]
+		if uint(e.len) > nbits {
+			return 0, errTruncated
+		}
+		buf >>= e.len
+		nbits -= uint(e.len)
+		sym := int(e.sym)
+		if sym < 256 {
+			if out >= limit {
+				return 0, tooLarge()
+			}
+			win[out] = byte(sym)
+			out++
+			continue
+		}
+		if sym == 256 {
+			r.pos, r.buf, r.nbits = pos, buf, nbits
+			return out, nil
+		}
+		if sym > 285 {
+			return 0, fmt.Errorf("%w: inflate: invalid length symbol %d", ErrMalformed, sym)
+		}
+		// A length's extra bits (up to 5), a distance code (5) and its extra
+		// bits (up to 13) need at most 23 bits; the refill above left at
+		// least 32 minus the 7-9 bits of the length code, unless the input
+		// ended, which the checks below catch.
+		li := sym - 257
+		le := uint(lengthExtra[li])
+		if le > nbits {
+			return 0, errTruncated
+		}
+		length := int(lengthBase[li]) + int(buf&(1<<le-1))
+		buf >>= le
+		nbits -= le
+		if nbits < 5 {
+			return 0, errTruncated
+		}
+		d := fixedDistTable[buf&31]
+		buf >>= 5
+		nbits -= 5
+		if d.sym > 29 {
+			return 0, fmt.Errorf("%w: inflate: invalid distance symbol %d", ErrMalformed, d.sym)
+		}
+		de := uint(distExtra[d.sym])
+		if de > nbits {
+			return 0, errTruncated
+		}
+		dist := int(distBase[d.sym]) + int(buf&(1<<de-1))
+		buf >>= de
+		nbits -= de
+		if dist > out {
+			return 0, fmt.Errorf("%w: inflate: distance %d reaches before the dictionary", ErrMalformed, dist)
+		}
+		if out+length > limit {
+			return 0, tooLarge()
+		}
+		if dist >= length {
+			copy(win[out:out+length], win[out-dist:])
+			out += length
+		} else {
+			for i := 0; i < length; i++ { // overlapping: byte by byte
+				win[out] = win[out-dist]
+				out++
+			}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/netcred/netcred/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -128,7 +129,7 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 					continue
 				}
 				path := filepath.Join(dir, status.FileName(l.uri))
-				if err := writeFileAtomic(path, token, 0o644); err != nil {
+				if err := atomicfile.Write(path, token, 0o644); err != nil {
 					errs[i] = err
 					continue
 				}
@@ -160,48 +161,9 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, PublishedIndex), append(data, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, PublishedIndex), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
-	syncDir(dir)
+	atomicfile.SyncDir(dir)
 	return out, nil
-}
-
-// writeFileAtomic replaces path with data: it writes a temporary file in
-// the same directory, flushes it and renames it over path, so that a
-// reader sees the old file or the new one, never part of one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir, base := filepath.Split(path)
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("issuer: writing %s: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	err = tmp.Chmod(perm)
-	if err == nil {
-		_, err = tmp.Write(data)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-	if err == nil {
-		err = os.Rename(tmpName, path)
-	}
-	if err != nil {
-		os.Remove(tmpName)
-		return fmt.Errorf("issuer: writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// syncDir makes renamed directory entries durable where the platform
-// allows.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -204,65 +203,6 @@ func TestPublishRefuses(t *testing.T) {
 			t.Fatal("published into a file")
 		}
 	})
-}
-
-// TestWriteFileAtomic: a reader never sees part of a file, only the old
-// content or the new, and a failed write leaves nothing behind.
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "token.cwt")
-	a, b := bytes.Repeat([]byte{'a'}, 256<<10), bytes.Repeat([]byte{'b'}, 256<<10)
-	if err := writeFileAtomic(path, a, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var (
-		wg   sync.WaitGroup
-		done = make(chan struct{})
-	)
-	wg.Go(func() {
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			got, err := os.ReadFile(path)
-			if err != nil {
-				t.Errorf("reader: %v", err)
-				return
-			}
-			if !bytes.Equal(got, a) && !bytes.Equal(got, b) {
-				t.Errorf("reader saw %d bytes that are neither version", len(got))
-				return
-			}
-		}
-	})
-	for i := range 40 {
-		content := a
-		if i%2 == 0 {
-			content = b
-		}
-		if err := writeFileAtomic(path, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	close(done)
-	wg.Wait()
-
-	if err := writeFileAtomic(filepath.Join(dir, "missing", "x.cwt"), a, 0o644); err == nil {
-		t.Error("wrote into a missing directory")
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("directory holds %v, want only token.cwt", names)
-	}
 }
 
 // TestPublishLargeList publishes a default-size list with 1% of its

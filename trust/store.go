@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/netcred/netcred/internal/atomicfile"
 	"io/fs"
 	"maps"
 	"os"
@@ -81,7 +82,7 @@ func Init(dir string, roots []string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, rootsFile), append(data, '\n'))
+	return atomicfile.Write(filepath.Join(dir, rootsFile), append(data, '\n'), 0o644)
 }
 
 func validThumbprint(s string) bool {
@@ -265,7 +266,7 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 	// Everything verified: write. The bundle goes first; a status file
 	// that an interrupted update leaves unverifiable is skipped by Open.
 	if rep.BundleUpdated {
-		if err := writeAtomic(filepath.Join(s.dir, bundleFile), append(bundleBytes, '\n')); err != nil {
+		if err := atomicfile.Write(filepath.Join(s.dir, bundleFile), append(bundleBytes, '\n'), 0o644); err != nil {
 			return rep, err
 		}
 	}
@@ -273,7 +274,7 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 		return rep, err
 	}
 	for _, w := range writes {
-		if err := writeAtomic(w.path, w.data); err != nil {
+		if err := atomicfile.Write(w.path, w.data, 0o644); err != nil {
 			return rep, err
 		}
 	}
@@ -328,39 +329,4 @@ func (l *limited) Read(p []byte) (int, error) {
 	n, err := l.f.Read(p)
 	l.n -= int64(n)
 	return n, err
-}
-
-// writeAtomic writes data to a temporary file in the same directory, syncs
-// it, renames it over path and syncs the directory: readers see the old
-// file or the new one, never a part.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

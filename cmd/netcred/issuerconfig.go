@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -68,11 +69,7 @@ func writeIssuerConfig(path string, c *issuerConfig) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
 }
 
 // publicKey loads the key entry's JWK, from the inline member or the file

@@ -192,6 +192,9 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 		in := &inputs[i]
 		switch kind(in.Data) {
 		case "bundle":
+			if newBundle != nil && bytes.Equal(bytes.TrimSpace(newBundle.Data), bytes.TrimSpace(in.Data)) {
+				continue // the same bundle named twice
+			}
 			if newBundle != nil {
 				return rep, fmt.Errorf("%w: two bundles given (%s and %s)", ErrInput, newBundle.Name, in.Name)
 			}

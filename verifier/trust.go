@@ -30,7 +30,7 @@ type TrustError struct {
 	Err  error
 }
 
-func (e *TrustError) Error() string { return fmt.Sprintf("%s: %v", e.Code, e.Err) }
+func (e *TrustError) Error() string { return fmt.Sprintf("%s (%s)", e.Err, e.Code) }
 func (e *TrustError) Unwrap() error { return e.Err }
 
 // LoadTrust verifies a bundle against the pinned root thumbprints, then each

@@ -323,7 +323,7 @@ func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *keys.B
 	age := at.Sub(tok.IssuedAt)
 	stale := age > v.policy.MaxStatusAge || (!tok.Expiry.IsZero() && !at.Before(tok.Expiry))
 	if stale {
-		msg := fmt.Sprintf("status list %s is from %s (%s old, max %s)", ref2.URI, stamp(tok.IssuedAt), age.Round(time.Minute), v.policy.MaxStatusAge)
+		msg := fmt.Sprintf("status list %s is from %s (%s old, max %s)", ref2.URI, stamp(tok.IssuedAt), age.Round(time.Second), v.policy.MaxStatusAge)
 		if !tok.Expiry.IsZero() && !at.Before(tok.Expiry) {
 			msg = fmt.Sprintf("status list %s expired at %s", ref2.URI, stamp(tok.Expiry))
 		}

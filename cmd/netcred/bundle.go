@@ -129,6 +129,17 @@ func runBundleNew(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
+	for _, iss := range issuers {
+		for _, k := range iss.Keys {
+			for _, t := range k.Types {
+				if _, ok := registry.ByName(t); !ok {
+					errorf(e, "issuer %s key %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
+					hint(e, "load operator-defined types with --schemas FILE,...")
+					return exitUsage
+				}
+			}
+		}
+	}
 	now := e.now().UTC().Truncate(time.Second)
 	b := &keys.Bundle{Serial: *serial, IssuedAt: now, NextUpdate: now.Add(validFor), Issuers: issuers}
 	for _, s := range registry.Schemas() {
@@ -140,7 +151,7 @@ func runBundleNew(args []string, e *env) int {
 			if old, _, err := keys.InspectBundle(prev); err == nil {
 				b.Serial = old.Serial + 1
 			} else {
-				errorf(e, "%s exists but is not a readable bundle (%v); give --serial", *out, err)
+				errorf(e, "%s exists and is not a bundle (%v); refusing to overwrite it", *out, err)
 				return exitUsage
 			}
 		} else if !errors.Is(err, os.ErrNotExist) {

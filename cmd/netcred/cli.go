@@ -121,21 +121,40 @@ func hint(e *env, format string, args ...any) {
 	fmt.Fprintf(e.stderr, progName+": hint: "+format+"\n", args...)
 }
 
+// cmdFlags is a command's flag set and where its help goes when asked for.
+type cmdFlags struct {
+	*flag.FlagSet
+	stdout io.Writer
+}
+
 // newFlags returns a flag set whose -h prints the command's usage text.
-func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+func newFlags(e *env, name, synopsis string) *cmdFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: netcred %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
 	}
-	return fs
+	return &cmdFlags{FlagSet: fs, stdout: e.stdout}
 }
 
 // parseFlags parses flags and positional arguments in any order, so that
 // "verify FILE --json" works as well as "verify --json FILE". It returns the
 // positional arguments, or an exit code when parsing ended the command.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+func parseFlags(fs *cmdFlags, args []string) ([]string, int, bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "--help" || a == "-help" {
+			// Help asked for goes to standard output, so it pages.
+			out := fs.Output()
+			fs.SetOutput(fs.stdout)
+			fs.Usage()
+			fs.SetOutput(out)
+			return nil, exitOK, false
+		}
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -183,12 +202,9 @@ func parseDuration(s string) (time.Duration, error) {
 // durationFlag is a flag.Value over parseDuration.
 type durationFlag struct{ d *time.Duration }
 
-func (f durationFlag) String() string {
-	if f.d == nil || *f.d == 0 {
-		return ""
-	}
-	return f.d.String()
-}
+// String is empty: each flag's description states its default in days or
+// hours, which reads better than flag's "8760h0m0s".
+func (f durationFlag) String() string { return "" }
 
 func (f durationFlag) Set(s string) error {
 	d, err := parseDuration(s)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -103,6 +104,9 @@ func runIssue(args []string, e *env) int {
 	req := issuer.Request{Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor}
 	var issued *issuer.Issued
 	if *statusDir != "" {
+		if *statusURI != "" && !strings.HasSuffix(*statusURI, "/") {
+			warnf(e, "--status-uri %s does not end with /: lists will be named %s1, %s2, ...", *statusURI, *statusURI, *statusURI)
+		}
 		d, code := openStatusDir(e, *statusDir, issuer.StatusDirOptions{BaseURI: *statusURI, ListSize: *listSize})
 		if d == nil {
 			return code
@@ -116,17 +120,19 @@ func runIssue(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if *pngFile != "" {
-		if err := writePNG(*pngFile, issued.QR); err != nil {
-			errorf(e, "%v", err)
-			return exitUsage
-		}
-	}
+	// The credential exists now (and may be recorded): print it before
+	// anything else can fail, so that it is never lost.
 	fmt.Fprintln(e.stdout, issued.QR)
-	fmt.Fprintf(e.stderr, "%s: issued %s credential at level %s, valid until %s (%d QR characters)\n",
-		progName, *typeName, level, issued.Claims.Expiry.Format(time.RFC3339), len(issued.QR))
+	fmt.Fprintf(e.stderr, "%s: issued %s credential at level %s (evidence %s), valid until %s (%d QR characters)\n",
+		progName, *typeName, level, issued.Claims.Evidence, issued.Claims.Expiry.Format(time.RFC3339), len(issued.QR))
 	if issued.Claims.Status != nil {
 		fmt.Fprintf(e.stderr, "%s: credential id %s\n", progName, issuer.CredentialID(issued.Claims.Status))
+	}
+	if *pngFile != "" {
+		if err := writePNG(*pngFile, issued.QR); err != nil {
+			errorf(e, "the credential was issued (QR text above) but its PNG was not written: %v", err)
+			return exitUsage
+		}
 	}
 	return exitOK
 }

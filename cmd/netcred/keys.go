@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
@@ -185,15 +186,18 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 		return nil, exitUsage
 	}
 	key, warnings, err := keys.ReadPrivateFile(name, passphrase)
-	for _, w := range warnings {
-		warnf(e, "%s", w)
-	}
 	if err != nil {
 		errorf(e, "%v", err)
-		if errors.Is(err, keys.ErrPassphraseRequired) {
+		switch {
+		case errors.Is(err, keys.ErrPassphraseRequired):
 			hint(e, "the key is encrypted: add --passphrase-file FILE")
+		case errors.Is(err, keys.ErrNotPrivateKey):
+			hint(e, "%s is a public key; this needs the private key file (netcred keys new --out FILE writes one)", name)
 		}
 		return nil, exitUsage
+	}
+	for _, w := range warnings {
+		warnf(e, "%s", strings.TrimPrefix(w, "keys: warning: "))
 	}
 	return key, exitOK
 }

@@ -113,7 +113,7 @@ func runTrustImport(args []string, e *env) int {
 func trustUpdateError(e *env, err error) int {
 	var te *verifier.TrustError
 	if errors.As(err, &te) {
-		errorf(e, "refused (%s): %v", te.Code, err)
+		errorf(e, "refused, the store is unchanged: %v", err)
 		if te.Code == verifier.CodeBundleUntrusted {
 			hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show)")
 		}
@@ -191,7 +191,7 @@ func runTrustShow(args []string, e *env) int {
 		for _, uri := range iss.StatusLists {
 			tok, ok := t.Lists[uri]
 			if !ok {
-				fmt.Fprintf(w, "    list       %s: MISSING (sync)\n", uri)
+				fmt.Fprintf(w, "    list       %s: none stored (not published yet, or sync)\n", uri)
 				continue
 			}
 			age := now.Sub(tok.IssuedAt)
@@ -201,7 +201,7 @@ func runTrustShow(args []string, e *env) int {
 			}
 			counts := tok.List.Count()
 			fmt.Fprintf(w, "    list       %s: %s, issued %s (%s old), %d entries, %d revoked, %d suspended\n",
-				uri, state, stamp(tok.IssuedAt), age.Round(time.Minute), tok.List.Len(), counts[1], counts[2])
+				uri, state, stamp(tok.IssuedAt), age.Round(time.Second), tok.List.Len(), counts[1], counts[2])
 		}
 	}
 	var extra []string

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"sort"
@@ -101,7 +102,7 @@ func runVerify(args []string, e *env) int {
 	}
 	if *atText != "" {
 		if policy.At, err = time.Parse(time.RFC3339, *atText); err != nil {
-			errorf(e, "--at: %v", err)
+			errorf(e, "--at %q: want an RFC 3339 time such as 2026-11-26T14:00:00Z", *atText)
 			return exitUsage
 		}
 	} else {
@@ -133,6 +134,9 @@ func runVerify(args []string, e *env) int {
 		printJSON(e, res)
 	} else {
 		printResult(e, res)
+	}
+	if res.Code == verifier.CodeWrongType || (res.Code == verifier.CodeMalformed && bytes.HasPrefix(bytes.TrimSpace(data), []byte("eyJ"))) {
+		hint(e, "this looks like a status list token or a trust bundle, not a credential: add it to a trust store with netcred trust import")
 	}
 	return resultExit(res)
 }

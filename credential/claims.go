@@ -158,6 +158,8 @@ func (c *Claims) check() error {
 		return fmt.Errorf("%w: exp %s is not after iat %s", ErrInvalidClaims, c.Expiry.UTC().Format(time.RFC3339), c.IssuedAt.UTC().Format(time.RFC3339))
 	case !c.NotBefore.IsZero() && !c.Expiry.After(c.NotBefore):
 		return fmt.Errorf("%w: exp is not after nbf", ErrInvalidClaims)
+	case !c.NotBefore.IsZero() && c.NotBefore.Before(c.IssuedAt):
+		return fmt.Errorf("%w: nbf is before iat", ErrInvalidClaims)
 	case c.Type == 0:
 		return fmt.Errorf("%w: credential type missing", ErrInvalidClaims)
 	case !c.Level.Valid():

@@ -228,8 +228,10 @@ func appendBstrHead(dst []byte, n int) []byte {
 		return append(dst, 0x40|byte(n))
 	case n < 1<<8:
 		return append(dst, 0x58, byte(n))
-	default: // n <= MaxSize < 1<<16
+	case n < 1<<16:
 		return append(dst, 0x59, byte(n>>8), byte(n))
+	default: // status list tokens may be larger than 64 KiB
+		return append(dst, 0x5a, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
 }
 
@@ -240,10 +242,15 @@ func (s *Signed) VerifySignature(alg Algorithm, pub crypto.PublicKey) error {
 	if s.alg != alg {
 		return fmt.Errorf("%w: header says %s, key is bound to %s", ErrAlgorithmMismatch, s.alg, alg)
 	}
-	bp := sigBufPool.Get().(*[]byte)
-	defer sigBufPool.Put(bp)
-	msg := appendSigStructure((*bp)[:0], s.protected, s.payload)
-	*bp = msg
+	var msg []byte
+	if len(s.payload) <= MaxSize {
+		bp := sigBufPool.Get().(*[]byte)
+		defer sigBufPool.Put(bp)
+		msg = appendSigStructure((*bp)[:0], s.protected, s.payload)
+		*bp = msg
+	} else { // a large token: not worth keeping in the pool
+		msg = appendSigStructure(make([]byte, 0, len(s.payload)+len(s.protected)+32), s.protected, s.payload)
+	}
 	switch alg {
 	case EdDSA:
 		k, ok := pub.(ed25519.PublicKey)

@@ -4,6 +4,7 @@ package issuer
 // written in the distribution layout of spec/status.md §7.
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,11 +92,18 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 	if key == nil {
 		return nil, fmt.Errorf("%w: no signing key", ErrRequest)
 	}
+	if d.db.IsReadOnly() {
+		return nil, fmt.Errorf("%w: publishing records the publication time; open the status dir for writing", ErrRequest)
+	}
 	if validFor < time.Second || ttl < 0 || ttl > validFor {
 		return nil, fmt.Errorf("%w: status list validity %s and ttl %s (want validity of 1s or more and 0 <= ttl <= validity)", ErrValidity, validFor, ttl)
 	}
 	var lists []snapshot
+	var lastIat int64
 	err := d.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketConfig).Get(configLastIat); len(v) == 8 {
+			lastIat = int64(binary.BigEndian.Uint64(v))
+		}
 		return forEachList(tx, func(n uint32, b *bolt.Bucket) error {
 			list, err := d.loadList(n, b)
 			if err != nil {
@@ -112,7 +120,13 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("issuer: publishing: %w", err)
 	}
+	// Each publication gets a later iat than the last, even within one
+	// second: verifiers keep the stored token on a tie, so a republished
+	// revocation must never share its predecessor's iat.
 	iat := now.UTC().Truncate(time.Second)
+	if last := time.Unix(lastIat, 0).UTC(); !iat.After(last) {
+		iat = last.Add(time.Second)
+	}
 	alg, kid, signer := key.Algorithm(), key.KID(), key.Signer()
 
 	out := make([]PublishedList, len(lists))
@@ -165,5 +179,11 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 		return nil, err
 	}
 	atomicfile.SyncDir(dir)
+	err = d.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketConfig).Put(configLastIat, binary.BigEndian.AppendUint64(nil, uint64(iat.Unix())))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("issuer: recording the publication: %w", err)
+	}
 	return out, nil
 }

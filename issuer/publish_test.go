@@ -140,7 +140,9 @@ func TestPublish(t *testing.T) {
 }
 
 // TestPublishAgain: a second publication replaces the tokens with the new
-// state, and works from a read-only open.
+// state after a reopen; a read-only open cannot publish; and publications
+// within one second still get increasing iats, so that a verifier never
+// sees two versions of a list with one iat.
 func TestPublishAgain(t *testing.T) {
 	d := openTestDir(t, 16)
 	is, key := newIssuer(t)
@@ -154,18 +156,28 @@ func TestPublishAgain(t *testing.T) {
 	}
 	dir := d.Dir()
 	d.Close()
-	r, err := OpenStatusDir(dir, StatusDirOptions{ReadOnly: true})
+	ro, err := OpenStatusDir(dir, StatusDirOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ro.Publish(key, out, fixedNow, time.Hour, time.Minute); !errors.Is(err, ErrRequest) {
+		t.Errorf("Publish from a read-only open: got %v, want ErrRequest", err)
+	}
+	ro.Close()
+	r, err := OpenStatusDir(dir, StatusDirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	later := fixedNow.Add(time.Hour)
-	if _, err := r.Publish(key, out, later, time.Hour, time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	tok := readToken(t, out, c.Claims.Status.URI, key)
-	if s, _ := tok.List.Get(c.Claims.Status.Index); s != status.Revoked || !tok.IssuedAt.Equal(later) {
-		t.Errorf("republished: %s at %s, want revoked at %s", s, tok.IssuedAt, later)
+	for i, want := range []time.Time{later, later.Add(time.Second), later.Add(2 * time.Second)} {
+		if _, err := r.Publish(key, out, later, time.Hour, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		tok := readToken(t, out, c.Claims.Status.URI, key)
+		if s, _ := tok.List.Get(c.Claims.Status.Index); s != status.Revoked || !tok.IssuedAt.Equal(want) {
+			t.Errorf("publication %d in one second: %s at %s, want revoked at %s", i+1, s, tok.IssuedAt, want)
+		}
 	}
 }
 

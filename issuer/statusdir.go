@@ -74,7 +74,8 @@ var (
 	configBaseURI  = []byte("base_uri")
 	configListSize = []byte("list_size")
 	configCreated  = []byte("created")
-	configCurrent  = []byte("current") // number of the list being filled, 4 bytes big-endian
+	configCurrent  = []byte("current")        // number of the list being filled, 4 bytes big-endian
+	configLastIat  = []byte("last_published") // iat of the last published tokens, Unix seconds, 8 bytes big-endian
 
 	listAllocator = []byte("allocator") // status.Allocator.MarshalBinary
 	listStatuses  = []byte("statuses")  // status.List.Bytes: 2 bits per entry
@@ -99,7 +100,7 @@ type StatusDirOptions struct {
 	// when creating. Like BaseURI, it is fixed when the dir is created.
 	// Small lists hide less: an index is one of ListSize possible ones.
 	ListSize int
-	// ReadOnly opens the dir for reading (Lists, Credential, Publish) with
+	// ReadOnly opens the dir for reading (Lists, Credential) with
 	// a shared lock, so that several readers may run at once.
 	ReadOnly bool
 	// LockTimeout bounds the wait for another process to release the dir;

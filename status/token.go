@@ -24,7 +24,7 @@ type Token struct {
 	// IssuedAt (iat) is when the issuer signed this version of the list;
 	// verifiers judge freshness by it.
 	IssuedAt time.Time
-	// Expiry (exp) is when the token stops being usable; zero if absent.
+	// Expiry (exp) is when the token stops being usable (required).
 	Expiry time.Time
 	// TTL is how long a consumer may cache it before fetching anew; zero
 	// if absent.
@@ -107,22 +107,21 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", ErrTokenMalformed, err)
 	}
-	if w.Sub == "" || w.Iat <= 0 || w.Exp < 0 || (w.Exp != 0 && w.Exp <= w.Iat) || w.TTL > 1<<40 {
-		return nil, fmt.Errorf("%w: sub, iat, exp or ttl missing or out of range", ErrTokenMalformed)
+	// netcred requires exp (the draft recommends it): a token without one
+	// would never stop counting as fresh.
+	if w.Sub == "" || w.Iat <= 0 || w.Exp <= w.Iat || w.TTL > 1<<40 {
+		return nil, fmt.Errorf("%w: sub, iat or exp missing, exp not after iat, or ttl out of range", ErrTokenMalformed)
 	}
 	list, err := Parse(w.StatusList)
 	if err != nil {
 		return nil, err
 	}
-	t := &Token{
+	return &Token{
 		URI:      w.Sub,
 		IssuedAt: time.Unix(w.Iat, 0).UTC(),
+		Expiry:   time.Unix(w.Exp, 0).UTC(),
 		TTL:      time.Duration(w.TTL) * time.Second,
 		KID:      signed.KID(),
 		List:     list,
-	}
-	if w.Exp != 0 {
-		t.Expiry = time.Unix(w.Exp, 0).UTC()
-	}
-	return t, nil
+	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -127,4 +128,27 @@ func FuzzParseToken(f *testing.F) {
 			t.Fatalf("list does not round-trip: %v", err)
 		}
 	})
+}
+
+// TestTokenLargerThan64KiB: a list with many random revocations makes a
+// token past 64 KiB, whose Sig_structure needs a 4-byte length.
+func TestTokenLargerThan64KiB(t *testing.T) {
+	l, _ := New(DefaultSize)
+	rng := rand.New(rand.NewPCG(7, 7))
+	var some uint64
+	for range 80000 {
+		some = rng.Uint64N(DefaultSize)
+		l.Set(some, Revoked)
+	}
+	data := signedToken(t, l)
+	if len(data) <= 1<<16 {
+		t.Fatalf("token of %d bytes: the test needs one over 64 KiB", len(data))
+	}
+	tok, err := ParseToken(data, knownKey)
+	if err != nil {
+		t.Fatalf("ParseToken of a %d-byte token: %v", len(data), err)
+	}
+	if st, _ := tok.List.Get(some); st != Revoked {
+		t.Fatalf("entry: got %s, want revoked", st)
+	}
 }

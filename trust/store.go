@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
@@ -53,6 +54,10 @@ type Store struct {
 	roots  []string
 	trust  *verifier.Trust // nil until a bundle is imported
 	bundle []byte
+	raw    map[string][]byte // stored status list tokens by uri, to re-check under a new bundle
+	// Now is the clock for judging imports (tokens signed in the future are
+	// refused); nil means time.Now.
+	Now func() time.Time
 	// Skipped names store files that did not verify at Open (e.g. after an
 	// interrupted update); they are ignored, and a sync replaces them.
 	Skipped []string
@@ -112,7 +117,7 @@ func Open(dir string) (*Store, error) {
 	if err := json.Unmarshal(data, &rd); err != nil || len(rd.Roots) == 0 {
 		return nil, fmt.Errorf("trust: %s: no root thumbprints (%v)", filepath.Join(dir, rootsFile), err)
 	}
-	s := &Store{dir: dir, roots: rd.Roots}
+	s := &Store{dir: dir, roots: rd.Roots, raw: map[string][]byte{}}
 	bundle, err := readCapped(filepath.Join(dir, bundleFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -144,6 +149,7 @@ func Open(dir string) (*Store, error) {
 			continue
 		}
 		t.Lists[tok.URI] = tok
+		s.raw[tok.URI] = data
 	}
 	return s, nil
 }
@@ -232,10 +238,14 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 			case cand == old:
 				replace = false // the same bundle (perhaps re-signed): keep the stored one
 			}
-			// Keep the stored lists that still belong to an issuer.
-			for uri, tok := range current.Lists {
-				if _, ok := t.Bundle.IssuerOfStatusList(uri); ok {
+			// Keep the stored lists that still verify under the new bundle:
+			// a list whose key was withdrawn or retired, or that moved to
+			// another issuer, is dropped.
+			for uri, data := range s.raw {
+				if tok, err := t.ParseStatusToken(data); err == nil {
 					t.Lists[uri] = tok
+				} else if replace {
+					rep.Notes = append(rep.Notes, fmt.Sprintf("stored list %s no longer verifies under the new bundle and is dropped: %v", uri, err))
 				}
 			}
 		}
@@ -252,17 +262,39 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 		data []byte
 	}
 	var writes []write
+	raw := maps.Clone(s.raw)
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
 	for _, in := range tokens {
 		tok, err := current.ParseStatusToken(in.Data)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", in.Name, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
 		}
-		if old, ok := current.Lists[tok.URI]; ok && tok.IssuedAt.Before(old.IssuedAt) {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: list %s of %s is older than the stored one of %s; kept the stored one",
-				in.Name, tok.URI, tok.IssuedAt.UTC().Format("2006-01-02T15:04:05Z"), old.IssuedAt.UTC().Format("2006-01-02T15:04:05Z")))
-			continue
+		if limit := now().Add(maxClockAhead); tok.IssuedAt.After(limit) {
+			return rep, fmt.Errorf("%s: %w", in.Name, &verifier.TrustError{Code: verifier.CodeStatusListInvalid,
+				Err: fmt.Errorf("list %s is signed at %s, in the future (this device's clock says %s)", tok.URI, stamp(tok.IssuedAt), stamp(now()))})
+		}
+		if old, ok := current.Lists[tok.URI]; ok {
+			switch {
+			case bytes.Equal(raw[tok.URI], in.Data):
+				continue // the stored token again
+			case tok.IssuedAt.Before(old.IssuedAt):
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s: list %s of %s is older than the stored one of %s; kept the stored one",
+					in.Name, tok.URI, stamp(tok.IssuedAt), stamp(old.IssuedAt)))
+				continue
+			case tok.IssuedAt.Equal(old.IssuedAt):
+				// Two versions with one iat: never let a replayed older
+				// one undo a revocation. Issuers give each publication a
+				// later iat.
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s: list %s has the same iat (%s) as the stored one but other content; kept the stored one",
+					in.Name, tok.URI, stamp(tok.IssuedAt)))
+				continue
+			}
 		}
 		current.Lists[tok.URI] = tok
+		raw[tok.URI] = in.Data
 		writes = append(writes, write{filepath.Join(s.dir, statusDir, status.FileName(tok.URI)), in.Data})
 		rep.Lists = append(rep.Lists, tok.URI)
 	}
@@ -281,11 +313,23 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 			return rep, err
 		}
 	}
-	s.trust, s.bundle = current, bundleBytes
+	for uri := range raw {
+		if _, ok := current.Lists[uri]; !ok {
+			delete(raw, uri)
+		}
+	}
+	s.trust, s.bundle, s.raw = current, bundleBytes, raw
 	rep.Bundle = current.Bundle.Serial
 	sort.Strings(rep.Lists)
 	return rep, nil
 }
+
+// maxClockAhead is how far in the future a status list token's iat may be
+// when it is imported: clocks differ, but a list "from next year" would
+// freeze the store's view of it (newer lists would count as older).
+const maxClockAhead = 10 * time.Minute
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // kind tells a bundle (JWS compact: base64url, starting "eyJ") from a
 // status list token (tagged COSE_Sign1, first byte 0xD2).
@@ -294,7 +338,7 @@ func kind(data []byte) string {
 	switch {
 	case bytes.HasPrefix(d, []byte("eyJ")):
 		return "bundle"
-	case len(d) > 0 && data[0] == 0xd2:
+	case len(d) > 0 && d[0] == 0xd2:
 		return "token"
 	}
 	return ""

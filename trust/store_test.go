@@ -314,3 +314,46 @@ func inputsOf(tb testing.TB, vt *spec.VectorTrust) []Input {
 	}
 	return in
 }
+
+// TestImportRefusesReplays: a token with the stored one's iat but other
+// content (a replayed version from before a revocation) does not replace
+// it; a token from the future is refused; a new bundle that withdraws the
+// signing key drops the stored list.
+func TestImportRefusesReplays(t *testing.T) {
+	w := newWorld(t)
+	s, _ := w.store(t)
+	s.Now = func() time.Time { return fixedNow.Add(time.Hour) }
+	revoked := w.token(t, w.issuer, fixedNow, 5)
+	if _, err := s.Import([]Input{{"b", w.bundle(t, 1, w.root, "x")}, {"revoked", revoked}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Import([]Input{{"replay", w.token(t, w.issuer, fixedNow)}})
+	if err != nil || len(rep.Lists) != 0 || len(rep.Notes) != 1 {
+		t.Fatalf("replay with the same iat: %v, %+v", err, rep)
+	}
+	tr, _ := s.Trust()
+	if st, _ := tr.Lists[listURI].List.Get(5); st != status.Revoked {
+		t.Fatalf("a replayed token undid the revocation: entry 5 is %s", st)
+	}
+	if _, err := s.Import([]Input{{"future", w.token(t, w.issuer, fixedNow.AddDate(10, 0, 0))}}); codeOf(err) != verifier.CodeStatusListInvalid {
+		t.Fatalf("a token from the future: got %v, want status_list_invalid", err)
+	}
+	// Bundle 2 withdraws the issuer key before the stored list's iat.
+	withdrawn := fixedNow.Add(-time.Minute)
+	b := &keys.Bundle{Serial: 2, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []keys.BundleIssuer{{ID: "id.example.cn", Name: "x", StatusLists: []string{listURI},
+			Keys: []keys.BundleKey{{Key: w.issuer.Public(), Authorization: keys.Authorization{
+				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour), RevokedAt: &withdrawn}}}}}}
+	jws, err := b.Sign(w.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = s.Import([]Input{{"b2", jws}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ = s.Trust()
+	if _, ok := tr.Lists[listURI]; ok || len(rep.Notes) == 0 {
+		t.Fatalf("a list signed by a withdrawn key survived the new bundle (notes %v)", rep.Notes)
+	}
+}

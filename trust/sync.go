@@ -46,10 +46,9 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	if err != nil {
 		return Report{}, fmt.Errorf("%s: %w", bundleURL, err)
 	}
+	// The bundle always goes to Import, which refuses a rollback or a
+	// conflicting bundle of the same serial, and keeps an identical one.
 	inputs := []Input{{Name: bundleURL, Data: data}}
-	if s.trust != nil && s.trust.Bundle.Serial == t.Bundle.Serial {
-		inputs = nil // same bundle: only lists may have changed
-	}
 	var missing []string
 	for _, iss := range t.Bundle.Issuers {
 		for _, uri := range iss.StatusLists {
@@ -65,9 +64,6 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 			}
 			inputs = append(inputs, Input{Name: listURL, Data: tok})
 		}
-	}
-	if inputs == nil {
-		return Report{Bundle: t.Bundle.Serial}, nil
 	}
 	rep, err := s.Import(inputs)
 	for _, uri := range missing {

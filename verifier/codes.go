@@ -80,8 +80,10 @@ const (
 	// (or equal with other content).
 	CodeBundleRollback Code = "bundle_rollback"
 	// CodeStatusListInvalid: a status list token that does not verify
-	// against the bundle (unknown signer, a list of another issuer, bad
-	// encoding) or is older than the stored one.
+	// against the bundle (unknown signer, a key not in service when it
+	// signed, a list of another issuer, bad encoding) or is signed in the
+	// future. (An older token is not an error: the update keeps the stored
+	// one and says so.)
 	CodeStatusListInvalid Code = "status_list_invalid"
 )
 

@@ -103,7 +103,15 @@ func New(cfg Config) (*Verifier, error) {
 		// version with other rules would judge credentials differently
 		// from every other verifier.
 		for _, bs := range v.trust.Bundle.Schemas {
-			if local, ok := v.schemas.ByID(bs.ID); ok && local.Version == bs.Version && local.Digest() != bs.Digest {
+			local, ok := v.schemas.ByID(bs.ID)
+			if !ok {
+				local, ok = v.schemas.ByName(bs.Name)
+			}
+			if ok && (local.Name != bs.Name || local.ID != bs.ID) {
+				return nil, fmt.Errorf("%w: local schema %s has id %d, the trust bundle lists %s as id %d",
+					ErrSchemaMismatch, local.Name, local.ID, bs.Name, bs.ID)
+			}
+			if ok && local.Version == bs.Version && local.Digest() != bs.Digest {
 				return nil, fmt.Errorf("%w: schema %s version %d differs from the one the trust bundle lists (%s, bundle %s)",
 					ErrSchemaMismatch, local.Name, local.Version, local.Digest(), bs.Digest)
 			}
@@ -222,6 +230,8 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 		at = time.Now()
 	}
 	skew := v.policy.ClockSkew
+	// ValidFrom is nbf, which is never before iat: a credential issued in
+	// the future (a key not yet in service signing for later) is not valid.
 	if at.Add(skew).Before(claims.ValidFrom()) {
 		return r.fail(CodeNotYetValid, "valid from %s, now %s", stamp(claims.ValidFrom()), stamp(at))
 	}
@@ -252,7 +262,17 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	}
 	attrs, err := schema.Decode(claims.Attributes)
 	if err != nil {
-		return r.fail(CodeSchemaInvalid, "%v", err)
+		// The detail names the claim and the rule, never a value: an
+		// invalid result must not release personal data.
+		var ce *schemas.ClaimError
+		if errors.As(err, &ce) {
+			name := ce.Claim
+			if name == "" {
+				name = "key " + strconv.FormatInt(ce.Key, 10)
+			}
+			return r.fail(CodeSchemaInvalid, "claim %s fails the %s check of schema %s", name, ce.Rule, schema.Name)
+		}
+		return r.fail(CodeSchemaInvalid, "attributes break schema %s", schema.Name)
 	}
 	// From here on a finding may leave the result undetermined; keep the
 	// first such finding and let any later invalid finding override it.

@@ -84,7 +84,7 @@ func runStatusPublish(args []string, e *env) int {
 	if key == nil {
 		return code
 	}
-	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{ReadOnly: true})
+	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{})
 	if d == nil {
 		return code
 	}

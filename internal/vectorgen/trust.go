@@ -172,9 +172,12 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		v("key_not_authorized_level", "a key authorized up to substantial signs high", qr(g.sign(highID, g.ed)), trustWith(substantialOnly, fresh), at, "key_not_authorized", "high", "identity"),
 		v("key_not_authorized_type", "a key authorized for tickets signs an identity credential", ref, trustWith(ticketOnly, fresh), at, "key_not_authorized", "substantial", "identity"),
 		v("key_not_authorized_withdrawn", "the key was withdrawn a minute before this credential's iat", ref, trustWith(t.signBundle(t.bundle(5, withdrawnBefore), t.root)), at, "key_not_authorized", "substantial", "identity"),
-		v("key_not_authorized_retired", "the key was retired from issuance (not_after) before iat", ref, trustWith(t.signBundle(t.bundle(5, retired), t.root), fresh), at, "key_not_authorized", "substantial", "identity"),
+		v("key_not_authorized_retired", "the key was retired from issuance (not_after) before iat", ref, trustWith(t.signBundle(t.bundle(5, retired), t.root), t.list(govList, t.ed, iat.Add(-2*time.Minute), nil)), at, "key_not_authorized", "substantial", "identity"),
 		v("key_not_authorized_not_yet", "the key's window starts after iat", ref, trustWith(t.signBundle(t.bundle(5, notYet), t.root), fresh), at, "key_not_authorized", "substantial", "identity"),
 		v("key_not_authorized_low_tier_key_mints_high", "the railway's low-tier ticket key signs a high identity credential", qr(g.sign(highID, t.rail)), trustWith(bundle, fresh), at, "key_not_authorized", "high", "identity"),
+		v("not_yet_valid_key_not_yet_in_service", "a key in service only from next week signs a credential dated next week with nbf now: not valid now",
+			qr(g.sign(claimsWith(func(c *credential.Claims) { c.IssuedAt = iat.AddDate(0, 0, 7); c.Expiry = iat.AddDate(1, 0, 7); c.NotBefore = iat.AddDate(0, 0, 7) }), g.ed)),
+			trustWith(t.signBundle(t.bundle(5, notYet), t.root), fresh), at, "not_yet_valid", "substantial", ""),
 		v("unknown_key_not_in_bundle", "signed by a key the bundle does not list", qr(g.sign(identity(), g.ed2)), trustWith(bundle, fresh), at, "unknown_key", "", ""),
 		v("wrong_typ_status_list_token", "a status list token presented as a credential", plainQR(tokenAsCredential), trustWith(bundle, fresh), at, "wrong_typ", "", ""),
 	}
@@ -198,6 +201,7 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		upd("bundle_malformed", "not a JWS: one segment only", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJub3QiOiJhIGp3cyJ9"}, "bundle_malformed"),
 		upd("bundle_untrusted_alg_none", "a JWS with alg none", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJhbGciOiJub25lIn0.e30."}, "bundle_untrusted"),
 		upd("status_list_invalid_other_issuer", "the railway's key signs the identity authority's list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{railSignsGov}}, "status_list_invalid"),
+		upd("status_list_invalid_retired_signer", "a list signed after its key was retired (not_after)", trustWith(t.signBundle(t.bundle(5, retired), t.root)), &spec.VectorTrust{StatusLists: []string{fresh}}, "status_list_invalid"),
 		upd("status_list_invalid_unknown_signer", "a list signed by a key the bundle does not list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{t.list(govList, g.ed2, listAt, nil)}}, "status_list_invalid"),
 	)
 	return vs, nil

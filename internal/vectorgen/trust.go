@@ -176,7 +176,11 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		v("key_not_authorized_not_yet", "the key's window starts after iat", ref, trustWith(t.signBundle(t.bundle(5, notYet), t.root), fresh), at, "key_not_authorized", "substantial", "identity"),
 		v("key_not_authorized_low_tier_key_mints_high", "the railway's low-tier ticket key signs a high identity credential", qr(g.sign(highID, t.rail)), trustWith(bundle, fresh), at, "key_not_authorized", "high", "identity"),
 		v("not_yet_valid_key_not_yet_in_service", "a key in service only from next week signs a credential dated next week with nbf now: not valid now",
-			qr(g.sign(claimsWith(func(c *credential.Claims) { c.IssuedAt = iat.AddDate(0, 0, 7); c.Expiry = iat.AddDate(1, 0, 7); c.NotBefore = iat.AddDate(0, 0, 7) }), g.ed)),
+			qr(g.sign(claimsWith(func(c *credential.Claims) {
+				c.IssuedAt = iat.AddDate(0, 0, 7)
+				c.Expiry = iat.AddDate(1, 0, 7)
+				c.NotBefore = iat.AddDate(0, 0, 7)
+			}), g.ed)),
 			trustWith(t.signBundle(t.bundle(5, notYet), t.root), fresh), at, "not_yet_valid", "substantial", ""),
 		v("unknown_key_not_in_bundle", "signed by a key the bundle does not list", qr(g.sign(identity(), g.ed2)), trustWith(bundle, fresh), at, "unknown_key", "", ""),
 		v("wrong_typ_status_list_token", "a status list token presented as a credential", plainQR(tokenAsCredential), trustWith(bundle, fresh), at, "wrong_typ", "", ""),

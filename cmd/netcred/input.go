@@ -15,12 +15,22 @@ import (
 // image of the QR code. It returns the bytes to decode (text stays text)
 // and a description of where they came from, for messages.
 func loadInput(e *env, arg string) ([]byte, string, error) {
-	if strings.HasPrefix(arg, credential.QRPrefix) || strings.HasPrefix(arg, "HC1:") {
-		return []byte(arg), "argument", nil
+	trimmed := strings.TrimSpace(arg)
+	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
+		return []byte(trimmed), "argument", nil
 	}
 	if arg != "-" {
 		if _, err := os.Stat(arg); err != nil {
-			return nil, "", fmt.Errorf("%q is neither QR text (starting %q) nor a readable file: %v", arg, credential.QRPrefix, err)
+			if len(trimmed) > 64 && !strings.ContainsAny(trimmed, "/\\") {
+				// Long text that is no file name: hex or base64url given
+				// inline, which inspect reads.
+				return []byte(trimmed), "argument", nil
+			}
+			shown := arg
+			if len(shown) > 48 {
+				shown = shown[:48] + "..."
+			}
+			return nil, "", fmt.Errorf("%q is neither QR text (starting %q) nor a readable file", shown, credential.QRPrefix)
 		}
 	}
 	data, err := readInput(e, arg)

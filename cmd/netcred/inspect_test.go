@@ -57,6 +57,7 @@ func TestInspect(t *testing.T) {
 		{"w3c", []string{"inspect", "--w3c", text}, exitOK, []string{"VerifiableCredential", "IdentityCredential", "credentialSubject", "remote_face_match"}},
 		{"foreign raw CBOR", []string{"inspect", foreignFile}, exitOK, []string{"ES256 (-7)", "https://other.example", "aud", "tagged=false"}},
 		{"foreign hex", []string{"inspect", w.write(t, "foreign.hex", hex.EncodeToString(foreign))}, exitOK, []string{"format:      hex", "ES256"}},
+		{"foreign hex inline", []string{"inspect", hex.EncodeToString(foreign)}, exitOK, []string{"format:      hex", "ES256"}},
 		{"foreign has no w3c view", []string{"inspect", "--w3c", foreignFile}, exitInvalid, []string{"no W3C view"}},
 		{"garbage", []string{"inspect", w.write(t, "garbage.txt", "not a credential at all!")}, exitInvalid, []string{"not QR text"}},
 		{"truncated", []string{"inspect", w.write(t, "trunc.hex", hex.EncodeToString(foreign[:20]))}, exitInvalid, []string{"error"}},

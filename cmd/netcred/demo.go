@@ -120,7 +120,13 @@ func (d *demo) run(drawQR bool) int {
 	id := issuer.CredentialID(issued.Claims.Status)
 	fmt.Fprintf(w, "credential id %s\nQR text (%d characters, %d COSE bytes):\n%s\n", id, len(issued.QR), len(issued.COSE), issued.QR)
 	if drawQR {
-		fmt.Fprint(w, qrimage.Terminal(issued.QR))
+		// NO_COLOR (no-color.org) asks for no ANSI colours: the half
+		// blocks alone still draw the code, dark on a light background.
+		art, err := qrimage.Options{NoColor: os.Getenv("NO_COLOR") != ""}.Terminal(issued.QR)
+		if err != nil {
+			return d.fail(err)
+		}
+		fmt.Fprint(w, art)
 	}
 	pngFile := d.path("credential.png")
 	if err := writePNG(pngFile, issued.QR); err != nil {

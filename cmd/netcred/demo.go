@@ -161,7 +161,7 @@ func (d *demo) run(drawQR bool) int {
 		if err := trust.Init(d.path(store), []string{root.Public().Thumbprint()}); err != nil {
 			return d.fail(err)
 		}
-		if code := d.importInto(store); code != exitOK {
+		if code := d.importInto(store, now); code != exitOK {
 			return code
 		}
 	}
@@ -200,7 +200,7 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	fmt.Fprintf(w, "revoked %s\n", id)
-	if code := d.importInto("trust"); code != exitOK {
+	if code := d.importInto("trust", later); code != exitOK {
 		return code
 	}
 
@@ -226,11 +226,12 @@ func (d *demo) run(drawQR bool) int {
 
 // importInto imports the bundle and the published tokens into a trust
 // store of the demo, as `netcred trust import` would.
-func (d *demo) importInto(name string) int {
+func (d *demo) importInto(name string, at time.Time) int {
 	store, err := trust.Open(d.path(name))
 	if err != nil {
 		return d.fail(err)
 	}
+	store.Now = func() time.Time { return at } // the demo's clock runs ahead
 	inputs := []trust.Input{}
 	bundle, err := os.ReadFile(d.path("bundle.jws"))
 	if err != nil {

@@ -36,6 +36,7 @@ func runSync(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
+	store.Now = e.now
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	client := &http.Client{Timeout: timeout}

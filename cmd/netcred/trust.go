@@ -91,6 +91,7 @@ func runTrustImport(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
+	store.Now = e.now
 	var inputs []trust.Input
 	for _, name := range rest {
 		data, err := readInput(e, name)

@@ -89,23 +89,6 @@ func (r *bitReader) bits(n uint) (uint32, error) {
 	return v, nil
 }
 
-// peekFixed decodes one symbol with a 9- or 5-bit table; near the end of
-// the input fewer bits may be left than the table width.
-func (r *bitReader) symbol(table []fixedEntry, width uint) (int, error) {
-	for r.nbits < width && r.pos < len(r.src) {
-		r.buf |= uint64(r.src[r.pos]) << r.nbits
-		r.pos++
-		r.nbits += 8
-	}
-	e := table[r.buf&(1<<width-1)]
-	if uint(e.len) > r.nbits {
-		return 0, fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
-	}
-	r.buf >>= e.len
-	r.nbits -= uint(e.len)
-	return int(e.sym), nil
-}
-
 // inflateFast decodes src into win[start:], where win[:start] holds the
 // preset dictionary, and returns the output length. It refuses output over
 // max bytes (ErrTooLarge), bytes after the final block, and malformed

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/netcred/netcred/trust"
 )
 
 const syncSynopsis = `sync --from URL --trust DIR [--timeout D]
@@ -31,12 +30,10 @@ func runSync(args []string, e *env) int {
 		errorf(e, "sync needs --from URL and --trust DIR")
 		return exitUsage
 	}
-	store, err := trust.Open(*dir)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	store, code := openStore(e, *dir)
+	if store == nil {
+		return code
 	}
-	store.Now = e.now
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	client := &http.Client{Timeout: timeout}

@@ -86,12 +86,10 @@ func runTrustImport(args []string, e *env) int {
 		errorf(e, "trust import needs --trust DIR and at least one FILE")
 		return exitUsage
 	}
-	store, err := trust.Open(*dir)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	store, code := openStore(e, *dir)
+	if store == nil {
+		return code
 	}
-	store.Now = e.now
 	var inputs []trust.Input
 	for _, name := range rest {
 		data, err := readInput(e, name)
@@ -151,19 +149,15 @@ func runTrustShow(args []string, e *env) int {
 		errorf(e, "trust show needs --trust DIR")
 		return exitUsage
 	}
-	store, err := trust.Open(*dir)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	store, code := openStore(e, *dir)
+	if store == nil {
+		return code
 	}
 	w := e.stdout
 	now := e.now()
 	fmt.Fprintf(w, "trust store %s\n", store.Dir())
 	for _, r := range store.Roots() {
 		fmt.Fprintf(w, "  pinned root  %s\n", r)
-	}
-	for _, s := range store.Skipped {
-		warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
 	}
 	t, err := store.Trust()
 	if err != nil {
@@ -219,5 +213,21 @@ func runTrustShow(args []string, e *env) int {
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// openStore opens a trust store with the command's clock, warning about
+// store files that no longer verify. It returns nil and an exit code on
+// failure.
+func openStore(e *env, dir string) (*trust.Store, int) {
+	store, err := trust.Open(dir)
+	if err != nil {
+		errorf(e, "%v", err)
+		return nil, exitUsage
+	}
+	store.Now = e.now
+	for _, s := range store.Skipped {
+		warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
+	}
+	return store, exitOK
+}
 
 var _ = os.Stdout

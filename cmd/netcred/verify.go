@@ -10,7 +10,6 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
-	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
 )
 
@@ -76,14 +75,11 @@ func runVerify(args []string, e *env) int {
 		}
 		cfg.Keys = set
 	default:
-		store, err := trust.Open(*trustDir)
-		if err != nil {
-			errorf(e, "%v", err)
-			return exitUsage
+		store, code := openStore(e, *trustDir)
+		if store == nil {
+			return code
 		}
-		for _, s := range store.Skipped {
-			warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
-		}
+		var err error
 		if cfg.Trust, err = store.Trust(); err != nil {
 			errorf(e, "%v", err)
 			return exitUsage

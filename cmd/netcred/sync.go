@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
 )
 
 const syncSynopsis = `sync --from URL --trust DIR [--timeout D]

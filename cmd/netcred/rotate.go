@@ -102,7 +102,10 @@ func rotateInConfig(e *env, cfg *issuerConfig, dir string, old, next *keys.Publi
 				continue
 			}
 			entry := ic.Keys[j]
-			ic.Keys[j].NotAfter = &now
+			// Whole seconds: credentials and lists the old key signed in
+			// the rotation's own second stay authorized.
+			retireAt := now.Add(time.Second)
+			ic.Keys[j].NotAfter = &retireAt
 			jwk, err := next.MarshalJSON()
 			if err != nil {
 				return err

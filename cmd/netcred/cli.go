@@ -157,10 +157,20 @@ func parseFlags(fs *cmdFlags, args []string) ([]string, int, bool) {
 	}
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		// The flag package would print the whole usage after an error;
+		// one error line and a hint read better.
+		out := fs.Output()
+		fs.SetOutput(io.Discard)
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(fs.stdout)
+				fs.Usage()
+				fs.SetOutput(out)
 				return nil, exitOK, false
 			}
+			fmt.Fprintf(out, "%s: error: %v\n%s: hint: see netcred %s -h\n", progName, err, progName, fs.Name())
 			return nil, exitUsage, false
 		}
 		args = fs.Args()

@@ -90,6 +90,9 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 		{[]string{"help", "issue"}, exitOK, "--claims"},
 		{[]string{"keys"}, exitUsage, "keys new"},
 		{[]string{"keys", "bogus"}, exitUsage, `unknown keys command "bogus"`},
+		{[]string{"issue", "--valid-for", "2w"}, exitUsage, "see netcred issue -h"},
+		{[]string{"verify", "--bogus"}, exitUsage, "flag provided but not defined: -bogus"},
+		{[]string{"keys", "new", "-help"}, exitOK, "Usage: netcred keys new"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := runCLI(t, "", tc.args...).must(t, tc.code)

@@ -1,17 +1,26 @@
 // Package verifier checks netcred credentials offline: no network, no
-// database, nothing but the keys and schemas it was built with. It is small
-// on purpose (it never imports the issuer), so that a ticket gate, a phone
-// or a WebAssembly page can embed it.
+// database, nothing but the trust material and schemas it was built with.
+// It is small on purpose (it never imports the issuer), so that a ticket
+// gate, a phone or a WebAssembly page can embed it.
 //
-// A Verifier runs the checks of spec/credential.md ("Verification") in
-// order and stops at the first that fails. Every failure has a stable
-// reason Code; a Result carries the claims only when every check passed.
+// A Verifier is configured either with a plain key set (Config.Keys, for
+// quick local checks) or with Trust: a root-signed bundle that says which
+// issuer keys may sign which types up to which level, and the issuers'
+// status lists (LoadTrust verifies both; package trust keeps them on disk).
+// It runs the checks of spec/credential.md §8 in order. Every failure has a
+// stable reason Code, and every result one of three verdicts: valid,
+// invalid, or undetermined when the signature holds but the verifier's own
+// data is too old to decide (a stale status list, an expired bundle). An
+// invalid finding always wins over an undetermined one.
 //
 // # Security
 //
 // The key is chosen by kid, but the kid proves nothing: the signature is
 // checked with the key's own bound algorithm, whatever the header claims.
-// Claims are decoded only after the signature holds. Errors in the
-// verifier's own configuration (no keys, a bad policy) are returned by New,
-// never mixed into per-credential results.
+// Claims are decoded only after the signature holds and are released only
+// in a valid result; failure details name claims and rules, never values.
+// A key's authorization is judged at the credential's iat. Errors in the
+// verifier's own configuration (no keys, a bad policy, a schema that
+// differs from the bundle's digest) are returned by New, never mixed into
+// per-credential results.
 package verifier

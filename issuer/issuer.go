@@ -1,7 +1,13 @@
-// Package issuer signs credentials. This file is the signing core: it turns
-// a request (type, level, evidence, claims) into a signed credential after
-// checking the request against the schema and the level rules. The HTTP
-// service, the store and status list bookkeeping build on it.
+// Package issuer signs credentials and keeps the issuer's status lists.
+//
+// Issuer is the signing core: it turns a request (type, level, evidence,
+// claims) into a signed credential after checking it against the schema
+// and the level rules (a level is issued only with the evidence it needs).
+// StatusDir is the issuer's store (one bbolt file): it gives each
+// credential a random, never reused status list index in the same
+// transaction that records it, changes statuses (revoke, suspend,
+// reinstate) and publishes the signed status list tokens for verifiers. No
+// personal data is stored. A later HTTP service builds on both.
 package issuer
 
 import (

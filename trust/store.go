@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/netcred/netcred/internal/atomicfile"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -351,7 +352,7 @@ func readCapped(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	var buf bytes.Buffer
-	n, err := buf.ReadFrom(&limited{f, maxFile + 1})
+	n, err := buf.ReadFrom(io.LimitReader(f, maxFile+1))
 	if err != nil {
 		return nil, err
 	}
@@ -359,21 +360,4 @@ func readCapped(path string) ([]byte, error) {
 		return nil, fmt.Errorf("trust: %s is larger than %d MiB", path, maxFile>>20)
 	}
 	return buf.Bytes(), nil
-}
-
-type limited struct {
-	f *os.File
-	n int64
-}
-
-func (l *limited) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, errEOF
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.f.Read(p)
-	l.n -= int64(n)
-	return n, err
 }

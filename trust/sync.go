@@ -13,8 +13,6 @@ import (
 	"github.com/netcred/netcred/verifier"
 )
 
-var errEOF = io.EOF
-
 // Progress receives one line per step of a sync; nil discards them.
 type Progress func(format string, args ...any)
 

@@ -1,11 +1,8 @@
 package qrimage
 
 import (
-	"bytes"
 	"fmt"
 	"image"
-	"image/jpeg"
-	"image/png"
 	"io"
 
 	"github.com/makiuchi-d/gozxing"
@@ -22,12 +19,14 @@ const (
 	MaxPixels = 20_000_000
 )
 
-// Decode reads a PNG or JPEG image from r and returns the text of the QR code
-// it shows.
+// Decode reads a PNG, JPEG, GIF or WebP image from r and returns the text of
+// the QR code it shows (of a GIF, its first frame).
 //
 // It reads at most [MaxBytes] and checks the dimensions in the image header
 // before decoding any pixel. Errors wrap [ErrImageTooLarge],
-// [ErrUnsupportedImage] or [ErrNoQRCode], or are an I/O error from r.
+// [ErrUnsupportedFormat] (an image format it does not read, see [Sniff]),
+// [ErrUnsupportedImage] (not an image, or a damaged one), [ErrNoQRCode], or
+// are an I/O error from r.
 func Decode(r io.Reader) (string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
@@ -36,24 +35,9 @@ func Decode(r io.Reader) (string, error) {
 	if len(data) > MaxBytes {
 		return "", fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, MaxBytes)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	img, err := decodeBytes(data)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
-	}
-	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
 		return "", err
-	}
-	var img image.Image
-	switch format {
-	case "png":
-		img, err = png.Decode(bytes.NewReader(data))
-	case "jpeg":
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	default:
-		return "", fmt.Errorf("%w: %s, not png or jpeg", ErrUnsupportedImage, format)
-	}
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
 	}
 	return DecodeImage(img)
 }

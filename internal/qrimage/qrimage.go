@@ -19,8 +19,10 @@
 //
 // Images are untrusted input. [Decode] reads at most [MaxBytes], reads the
 // image header before the pixels and refuses images of more than [MaxPixels]
-// without decoding them; [DecodeImage] refuses such images too. Only PNG and
-// JPEG are accepted, whatever other decoders the program registers. A panic
+// without decoding them; [DecodeImage] refuses such images too. Only PNG,
+// JPEG, GIF and WebP are read, recognised by their signatures, whatever other
+// decoders the program registers; other image formats that [Sniff]
+// recognises are refused with [ErrUnsupportedFormat]. A panic
 // inside the QR decoder is reported as [ErrNoQRCode] rather than crashing the
 // verifier. The text read is not verified in any way: hand it to the verifier.
 //

@@ -22,6 +22,11 @@ var (
 	// the image in PNG or JPEG rather than read it as QR text.
 	ErrUnsupportedFormat = errors.New("qrimage: unsupported image format")
 
+	// ErrMultipleCodes means the image shows more than one QR code, with
+	// different texts: which one to read is the caller's choice, not the
+	// decoder's, so none is returned. Crop the image to one code.
+	ErrMultipleCodes = errors.New("qrimage: more than one QR code in the image")
+
 	// ErrEmptyText means there is no text to draw.
 	ErrEmptyText = errors.New("qrimage: empty text")
 

@@ -26,12 +26,13 @@
 // inside the QR decoder is reported as [ErrNoQRCode] rather than crashing the
 // verifier. The text read is not verified in any way: hand it to the verifier.
 //
-// Reading costs time in proportion to the pixels, and most when there is no
-// code to find, since every attempt then fails: about a second of CPU for a
-// blank 20-megapixel image, which PNG compresses to 30 KB, and several
-// seconds for one full of noise. A server that reads uploaded images should
-// bound how many it reads at once, and may refuse smaller images than this
-// package does.
+// Reading is bounded whatever the image: the finder pattern search cuts
+// every run at a multiple of its expected length, keeps at most a few hundred
+// candidates, combines only the most often confirmed of them and charges all
+// of it to a fixed work budget (about a second of CPU for a 20-megapixel
+// image), after which it reports [ErrNoQRCode]. An image of thousands of
+// finder-like squares is refused in milliseconds. A server that reads
+// uploaded images should still bound how many it reads at once.
 package qrimage
 
 import (

@@ -39,7 +39,6 @@ func finderField(tb testing.TB, w, h, scale, pitch int) *image.Gray {
 	return img
 }
 
-
 // stripes returns a w x h image of vertical bars 1:1:3:1:1 wide, repeated:
 // every row is full of finder-like runs whose columns are dark to the
 // border, which an unbounded cross-check reads to its end.

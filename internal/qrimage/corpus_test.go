@@ -23,6 +23,7 @@ type corpusFile struct {
 	photogen.Case
 	data []byte
 	ext  string
+	read func() (string, error) // Decode(data), once
 }
 
 var (
@@ -53,7 +54,9 @@ func corpus(tb testing.TB) ([]corpusFile, string) {
 				sem <- struct{}{}
 				defer func() { <-sem }()
 				data, ext := photogen.Encode(withQuiet, c.Scene)
-				corpusFiles[i] = corpusFile{Case: c, data: data, ext: ext}
+				corpusFiles[i] = corpusFile{Case: c, data: data, ext: ext, read: sync.OnceValues(func() (string, error) {
+					return Decode(bytes.NewReader(data))
+				})}
 			}()
 		}
 		wg.Wait()
@@ -99,7 +102,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f.String(), func(t *testing.T) {
-			got, err := Decode(bytes.NewReader(f.data))
+			got, err := f.read()
 			if f.Hard {
 				t.Logf("hard case, not required: Decode = %.20q, %v", got, err)
 				return
@@ -152,7 +155,7 @@ func TestCorpusZbar(t *testing.T) {
 			t.Fatal(err)
 		}
 		zb := zbarRead(t, path)
-		got, err := Decode(bytes.NewReader(f.data))
+		got, err := f.read()
 		r := rates[f.Category]
 		if r == nil {
 			r = &rate{}

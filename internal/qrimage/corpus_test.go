@@ -189,3 +189,31 @@ func TestCorpusZbar(t *testing.T) {
 	}
 	t.Logf("read rates:\n%s", b.String())
 }
+
+// TestZbarReadsDrawing checks the encoder against the reference reader:
+// zbarimg reads every PNG this package draws, with the same text.
+func TestZbarReadsDrawing(t *testing.T) {
+	needZbar(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		opts Options
+		text string
+	}{
+		{"short", Options{}, "NC1:BB8"},
+		{"256 chars", Options{}, qrText(t, 256)},
+		{"346 chars level L", Options{Level: Low}, qrText(t, 346)},
+		{"346 chars level Q", Options{Level: Quartile}, qrText(t, 346)},
+		{"346 chars level H", Options{Level: High, Size: 1024}, qrText(t, 346)},
+		{"byte mode", Options{}, "https://example.com/netcred?x=1"},
+	}
+	for i, tc := range tests {
+		path := filepath.Join(dir, fmt.Sprintf("%d.png", i))
+		if err := os.WriteFile(path, mustPNG(t, tc.opts, tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := zbarRead(t, path); len(got) != 1 || got[0] != tc.text {
+			t.Errorf("%s: zbarimg read %q; want [%q]", tc.name, got, tc.text)
+		}
+	}
+}

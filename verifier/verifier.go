@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
@@ -199,7 +200,7 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	if err != nil {
 		return fail(decodeCode(err), "%v", err)
 	}
-	var ref *keys.BundleKeyRef
+	var ref *bundle.KeyRef
 	var key *keys.PublicKey
 	if v.trust != nil {
 		if r, ok := v.trust.Bundle.Key(msg.KID()); ok {
@@ -307,7 +308,7 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 // checkStatus looks the credential up in its status list. done reports a
 // final (invalid) result; otherwise a non-empty result is undetermined
 // and pending, and an empty one means the status is fine.
-func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *keys.BundleKeyRef, at time.Time) (res Result, done bool) {
+func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *bundle.KeyRef, at time.Time) (res Result, done bool) {
 	ref2 := claims.Status
 	switch {
 	case ref2 == nil:

@@ -25,6 +25,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/schemas"
 )
 
 // Trust bundle profile (spec/bundle.md).
@@ -79,26 +80,15 @@ type Authorization struct {
 }
 
 // Check reports why a key with this authorization may not sign a credential
-// of type typeName at level issued at iat, or nil if it may. The error
-// wraps ErrNotAuthorized with the reason, such as "key may sign up to
+// of type typeName at level issued at iat, or nil if it may
+// (spec/bundle.md §4, rules 1 to 5 in that order). The error wraps
+// ErrNotAuthorized with the reason, such as "key may sign up to
 // substantial, credential is high"; an authorization without max_level,
 // types or not_before also wraps ErrMissingAuthorization. Check does not
 // allocate when it returns nil.
 func (a *Authorization) Check(typeName string, level credential.Level, iat time.Time) error {
-	if a == nil || !a.MaxLevel.Valid() || len(a.Types) == 0 || a.NotBefore.IsZero() {
-		return &bundleError{
-			msg:  ErrNotAuthorized.Error() + ": the key has no valid authorization",
-			errs: []error{ErrNotAuthorized, ErrMissingAuthorization},
-		}
-	}
-	if a.RevokedAt != nil && !iat.Before(*a.RevokedAt) {
-		return fmt.Errorf("%w: key withdrawn at %s, credential issued %s", ErrNotAuthorized, stamp(*a.RevokedAt), stamp(iat))
-	}
-	if iat.Before(a.NotBefore) {
-		return fmt.Errorf("%w: key not valid for credentials issued before %s, credential issued %s", ErrNotAuthorized, stamp(a.NotBefore), stamp(iat))
-	}
-	if a.NotAfter != nil && !iat.Before(*a.NotAfter) {
-		return fmt.Errorf("%w: key retired from issuance at %s, credential issued %s", ErrNotAuthorized, stamp(*a.NotAfter), stamp(iat))
+	if err := a.checkInService(iat, "credential"); err != nil {
+		return err
 	}
 	if !slices.Contains(a.Types, typeName) {
 		return fmt.Errorf("%w: key may not sign type %s (may sign: %s)", ErrNotAuthorized, printable(typeName), strings.Join(a.Types, ", "))
@@ -110,6 +100,44 @@ func (a *Authorization) Check(typeName string, level credential.Level, iat time.
 		return fmt.Errorf("%w: key may sign up to %s, credential is %s", ErrNotAuthorized, a.MaxLevel, level)
 	}
 	return nil
+}
+
+// checkInService applies rules 1 to 3 of spec/bundle.md §4, the windows
+// that credentials and status list tokens share: what names the signed
+// object in messages.
+func (a *Authorization) checkInService(iat time.Time, what string) error {
+	if a == nil || !a.MaxLevel.Valid() || len(a.Types) == 0 || a.NotBefore.IsZero() {
+		return &bundleError{
+			msg:  ErrNotAuthorized.Error() + ": the key has no valid authorization",
+			errs: []error{ErrNotAuthorized, ErrMissingAuthorization},
+		}
+	}
+	if a.RevokedAt != nil && !iat.Before(*a.RevokedAt) {
+		return fmt.Errorf("%w: key withdrawn at %s, %s issued %s", ErrNotAuthorized, stamp(*a.RevokedAt), what, stamp(iat))
+	}
+	if iat.Before(a.NotBefore) {
+		return fmt.Errorf("%w: key not valid for %ss issued before %s, %s issued %s", ErrNotAuthorized, what, stamp(a.NotBefore), what, stamp(iat))
+	}
+	if a.NotAfter != nil && !iat.Before(*a.NotAfter) {
+		return fmt.Errorf("%w: key retired from issuance at %s, %s issued %s", ErrNotAuthorized, stamp(*a.NotAfter), what, stamp(iat))
+	}
+	return nil
+}
+
+// CheckStatusList reports why the key may not sign the status list token
+// of list uri issued at iat, or nil if it may (spec/bundle.md §4.2): the
+// list must be one of the status lists of the key's issuer, and the key in
+// service at iat under the same rules 1 to 3 as a credential (a retired or
+// withdrawn key, if stolen, must not publish "all valid" lists). The error
+// wraps ErrNotAuthorized.
+func (r *KeyRef) CheckStatusList(uri string, iat time.Time) error {
+	if r == nil || r.Key == nil || r.Issuer == nil {
+		return fmt.Errorf("%w: no key", ErrNotAuthorized)
+	}
+	if !slices.Contains(r.Issuer.StatusLists, uri) {
+		return fmt.Errorf("%w: list %q is not a status list of issuer %s", ErrNotAuthorized, uri, r.Issuer.ID)
+	}
+	return r.Key.checkInService(iat, "status list")
 }
 
 // validate checks the authorization's own rules; where names the key.
@@ -434,6 +462,39 @@ func (b *Bundle) validate() (*bundleIndex, error) {
 	return idx, nil
 }
 
+// builtinIDs are the wire ids of the built-in types, which the spec fixes:
+// a bundle cannot list them under other ids.
+var builtinIDs = map[string]uint64{schemas.IdentityName: schemas.IdentityID, schemas.TicketName: schemas.TicketID}
+
+// byteOrderMark is U+FEFF in UTF-8.
+var byteOrderMark = []byte{0xef, 0xbb, 0xbf}
+
+// Looks reports whether data is meant as a trust bundle rather than
+// another kind of file, so that a caller sorting inputs hands it to Parse
+// and gets ErrMalformed for a broken one: after whitespace and a
+// byte-order mark are trimmed, data is base64url that starts with "eyJ"
+// (a JSON object) or has dots (a JWS compact serialization, whatever its
+// header), or it starts with "{" (a JWS JSON serialization, which Parse
+// refuses).
+func Looks(data []byte) bool {
+	d := bytes.Trim(data, " \t\r\n")
+	d = bytes.Trim(bytes.TrimPrefix(d, byteOrderMark), " \t\r\n")
+	if bytes.HasPrefix(d, []byte("{")) {
+		return true
+	}
+	dots := 0
+	for _, c := range d {
+		switch {
+		case c == '.':
+			dots++
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return dots > 0 || bytes.HasPrefix(d, []byte("eyJ"))
+}
+
 func validateSchemas(schemas []Schema) error {
 	fail := func(format string, args ...any) error {
 		return bundleErrorf(ErrInvalid, nil, format, args...)
@@ -463,6 +524,14 @@ func validateSchemas(schemas []Schema) error {
 			return fail("%s: listed twice", where)
 		case byIDVersion[idVersion{s.ID, s.Version}]:
 			return fail("%s: id %d version %d is listed twice", where, s.ID, s.Version)
+		}
+		if id, ok := builtinIDs[s.Name]; ok && id != s.ID {
+			return fail("%s: id %d, but %s is a built-in type of id %d (credential.md §5.1)", where, s.ID, s.Name, id)
+		}
+		for name, id := range builtinIDs {
+			if id == s.ID && name != s.Name {
+				return fail("%s: id %d is the id of the built-in type %s (credential.md §5.1)", where, s.ID, name)
+			}
 		}
 		if id, ok := idOfName[s.Name]; ok && id != s.ID {
 			return fail("%s: id %d, but another version of %q has id %d", where, s.ID, s.Name, id)
@@ -608,6 +677,9 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicK
 // the first. An empty payload or signature is left for the later checks
 // to refuse.
 func splitCompact(compact []byte) ([]byte, error) {
+	if bytes.HasPrefix(compact, byteOrderMark) {
+		return nil, fmt.Errorf("%w: starts with a byte-order mark (U+FEFF); a bundle is ASCII, surrounded by whitespace at most", ErrMalformed)
+	}
 	if len(compact) > 0 && compact[0] == '{' {
 		return nil, fmt.Errorf("%w: a JWS JSON serialization; a bundle is a JWS compact serialization", ErrMalformed)
 	}

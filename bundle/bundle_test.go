@@ -519,6 +519,63 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"schema digest upper case", signPayload(func(m map[string]any) {
 			m["schemas"].([]any)[0].(map[string]any)["digest"] = strings.ToUpper(testDigest)
 		}), pinned, []error{ErrInvalid}},
+		{"built-in type under another id", signPayload(func(m map[string]any) {
+			m["schemas"].([]any)[0].(map[string]any)["id"] = 7
+		}), pinned, []error{ErrInvalid}},
+		{"another type under a built-in id", signPayload(func(m map[string]any) {
+			m["schemas"] = []any{map[string]any{"name": "passport", "id": 1, "version": 1, "digest": testDigest}}
+		}), pinned, []error{ErrInvalid}},
+		{"built-in ids swapped", signPayload(func(m map[string]any) {
+			m["schemas"].([]any)[0].(map[string]any)["id"] = 2
+			m["schemas"].([]any)[1].(map[string]any)["id"] = 1
+		}), pinned, []error{ErrInvalid}},
+
+		// Byte-order marks and header member types (spec/bundle.md §2.1, §2.2).
+		{"byte-order mark before the JWS", append([]byte("\xef\xbb\xbf"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark after whitespace", append([]byte(" \n\xef\xbb\xbf"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark after the JWS", append(bytes.Clone(good), "\xef\xbb\xbf"...), pinned, []error{ErrMalformed}},
+		{"UTF-16 byte-order mark", append([]byte("\xff\xfe"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark in the header", rawJWSRawHeader(tb, append([]byte("\xef\xbb\xbf"), mustMarshal(tb, header)...), payload, root.Signer()), pinned, []error{ErrMalformed}},
+		{"byte-order mark in the payload", sign(append([]byte("\xef\xbb\xbf"), payload...)), pinned, []error{ErrMalformed}},
+		{"alg null", signHeader(func(h map[string]any) { h["alg"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg an array", signHeader(func(h map[string]any) { h["alg"] = []string{"EdDSA"} }), pinned, []error{ErrMalformed}},
+		{"alg an object", signHeader(func(h map[string]any) { h["alg"] = map[string]any{"name": "EdDSA"} }), pinned, []error{ErrMalformed}},
+		{"alg true", signHeader(func(h map[string]any) { h["alg"] = true }), pinned, []error{ErrMalformed}},
+		{"kid a number", signHeader(func(h map[string]any) { h["kid"] = 7 }), pinned, []error{ErrMalformed}},
+		{"typ null", signHeader(func(h map[string]any) { h["typ"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg not a string and typ wrong", signHeader(func(h map[string]any) { h["alg"] = 1; h["typ"] = "JWT" }), pinned, []error{ErrMalformed}},
+	}
+}
+
+func TestLooks(t *testing.T) {
+	good := mustSign(t, testBundle(t, testIssuerKeys(t)...), mustGenerate(t, credential.EdDSA))
+	tests := []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"compact JWS", good, true},
+		{"with whitespace", append([]byte(" \r\n\t"), good...), true},
+		{"with a byte-order mark", append([]byte("\xef\xbb\xbf"), good...), true},
+		{"whitespace, byte-order mark, whitespace", append([]byte("\n\xef\xbb\xbf "), good...), true},
+		{"JWS JSON serialization", flattenedJWS(t, good), true},
+		{"a JSON object", []byte(`{"serial":1}`), true},
+		{"JWE-shaped", []byte("eyJhbGciOiJQQkVTMiJ9..aXY.Y3Q.dGFn"), true},
+		{"header that is not JSON", []byte("77u_eyJ9.e30.c2ln"), true},
+		{"padded base64", []byte("eyJ9.e30=.c2ln"), false},
+		{"one segment of a JSON object", []byte("eyJhbGciOiJFZERTQSJ9"), true},
+		{"base64url without a dot", []byte("aGVsbG8"), false},
+		{"COSE_Sign1", []byte{0xd2, 0x84, 0x43}, false},
+		{"QR text", []byte("NC1:6BFOXN"), false},
+		{"empty", nil, false},
+		{"only a byte-order mark", []byte("\xef\xbb\xbf"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Looks(tt.data); got != tt.want {
+				t.Errorf("Looks(%.20q) = %v; want %v", tt.data, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -888,6 +945,62 @@ func TestAuthorizationCheck(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("Check allocates %v times when it allows; want 0", allocs)
+	}
+}
+
+func TestKeyRefCheckStatusList(t *testing.T) {
+	issuerKeys := testIssuerKeys(t)
+	b := testBundle(t, issuerKeys...)
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ref := func(i int) *KeyRef {
+		t.Helper()
+		r, ok := b.Key(issuerKeys[i].KID())
+		if !ok {
+			t.Fatalf("key %d not found", i)
+		}
+		return r
+	}
+	current, retired, withdrawn := ref(0), ref(1), ref(2)
+	const list = "https://id.gov.example/s/1"
+	tests := []struct {
+		name    string
+		ref     *KeyRef
+		uri     string
+		iat     time.Time
+		wantMsg string // empty: authorized
+	}{
+		{"current key, own list", current, list, testIssuedAt, ""},
+		{"second list of the issuer", current, "https://id.gov.example/s/2", testIssuedAt, ""},
+		{"at not_before", current, list, testRotation, ""},
+		{"before not_before", current, list, testRotation.Add(-time.Second), "key not valid for status lists issued before 2026-02-01T00:00:00Z"},
+		{"retired key before not_after", retired, list, testRotation.Add(-time.Second), ""},
+		{"retired key at not_after", retired, list, testRotation, "key retired from issuance at 2026-02-01T00:00:00Z, status list issued 2026-02-01T00:00:00Z"},
+		{"list of another issuer", withdrawn, list, testNotBefore, `list "https://id.gov.example/s/1" is not a status list of issuer tickets-example`},
+		{"list in no bundle", current, "https://id.gov.example/s/3", testIssuedAt, "is not a status list of issuer id.gov.example"},
+		{"list differs in case", current, "https://ID.gov.example/s/1", testIssuedAt, "is not a status list"},
+		{"list with trailing slash", current, list + "/", testIssuedAt, "is not a status list"},
+		{"empty list uri", current, "", testIssuedAt, "is not a status list"},
+		{"withdrawn key, own list", &KeyRef{Key: withdrawn.Key, Issuer: current.Issuer}, list, testRevokedAt, "key withdrawn at 2026-02-15T12:00:00Z, status list issued 2026-02-15T12:00:00Z"},
+		{"withdrawn key before revoked_at", &KeyRef{Key: withdrawn.Key, Issuer: current.Issuer}, list, testRevokedAt.Add(-time.Second), ""},
+		{"nil ref", nil, list, testIssuedAt, "no key"},
+		{"no authorization", &KeyRef{Key: &Key{}, Issuer: current.Issuer}, list, testIssuedAt, "no valid authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.ref.CheckStatusList(tt.uri, tt.iat)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("CheckStatusList = %v; want nil", err)
+				}
+				return
+			}
+			wantErr(t, err, ErrNotAuthorized)
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("CheckStatusList = %q; want it to contain %q", err, tt.wantMsg)
+			}
+		})
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -337,7 +338,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func kind(data []byte) string {
 	d := bytes.TrimSpace(data)
 	switch {
-	case bytes.HasPrefix(d, []byte("eyJ")):
+	case bundle.Looks(d):
 		return "bundle"
 	case len(d) > 0 && d[0] == 0xd2:
 		return "token"

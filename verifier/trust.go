@@ -76,23 +76,8 @@ func (t *Trust) ParseStatusToken(data []byte) (*status.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	owner, ok := t.Bundle.IssuerOfStatusList(tok.URI)
-	if !ok {
-		return nil, fmt.Errorf("list %s is not in the bundle", tok.URI)
-	}
-	if owner.ID != signer.Issuer.ID {
-		return nil, fmt.Errorf("list %s belongs to issuer %s but is signed by issuer %s", tok.URI, owner.ID, signer.Issuer.ID)
-	}
-	// The signing key must have been in service when it signed: a retired
-	// or withdrawn key, stolen, must not publish "all valid" lists.
-	a, kid := &signer.Key.Authorization, signer.Key.Key.KIDString()
-	switch {
-	case a.RevokedAt != nil && !tok.IssuedAt.Before(*a.RevokedAt):
-		return nil, fmt.Errorf("list %s is signed by key %s, withdrawn at %s", tok.URI, kid, stamp(*a.RevokedAt))
-	case tok.IssuedAt.Before(a.NotBefore):
-		return nil, fmt.Errorf("list %s of %s is signed by key %s, in service only from %s", tok.URI, stamp(tok.IssuedAt), kid, stamp(a.NotBefore))
-	case a.NotAfter != nil && !tok.IssuedAt.Before(*a.NotAfter):
-		return nil, fmt.Errorf("list %s of %s is signed by key %s, retired at %s", tok.URI, stamp(tok.IssuedAt), kid, stamp(*a.NotAfter))
+	if err := signer.CheckStatusList(tok.URI, tok.IssuedAt); err != nil {
+		return nil, fmt.Errorf("issuer %s key %s: %w", signer.Issuer.ID, signer.Key.Key.KIDString(), err)
 	}
 	return tok, nil
 }

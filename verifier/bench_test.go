@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
@@ -123,7 +124,7 @@ func (f *fixture) trust(tb testing.TB) *Trust {
 			list.Set(idx, status.Revoked)
 		}
 	}
-	tok, err := status.SignToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
+	tok, err := sign.StatusToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -155,6 +155,9 @@ type Result struct {
 	Code Code `json:"code"`
 	// Detail explains a failure for people; it is not stable.
 	Detail string `json:"detail,omitempty"`
+	// Reason is a finer, stable sub-code of a malformed credential: which
+	// rule it broke (spec/credential.md §11), e.g. "cbor_key_order".
+	Reason string `json:"reason,omitempty"`
 	// Level and Type are set once the signature holds, also when a later
 	// check fails, so that an operator sees why (e.g. level_too_low).
 	Level string `json:"level,omitempty"`
@@ -181,11 +184,18 @@ func fail(code Code, format string, args ...any) Result {
 	return Result{Code: code, Verdict: code.Verdict(), Detail: fmt.Sprintf(format, args...), Warnings: []string{}}
 }
 
+// failErr is the result of a decoding or signature error.
+func failErr(err error) Result {
+	r := fail(decodeCode(err), "%v", err)
+	r.Reason = credential.Reason(err)
+	return r
+}
+
 // Verify checks QR text ("NC1:..."). See VerifyCOSE for the rest.
 func (v *Verifier) Verify(text string) Result {
 	cose, err := credential.DecodeQR(text)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	return v.VerifyCOSE(cose)
 }
@@ -197,7 +207,7 @@ func (v *Verifier) Verify(text string) Result {
 func (v *Verifier) VerifyCOSE(data []byte) Result {
 	msg, err := credential.Parse(data)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	var ref *keys.BundleKeyRef
 	var key *keys.PublicKey
@@ -213,7 +223,7 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	}
 	claims, err := msg.Verify(key.Algorithm(), key.Key())
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	r := Result{
 		Level:     claims.Level.String(),

@@ -238,4 +238,3 @@ func transportError(u string, err error) error {
 	}
 	return &SyncError{Code: SyncUnreachable, URL: u, Err: err}
 }
-

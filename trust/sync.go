@@ -46,6 +46,9 @@ const (
 	// SyncHTTPStatus: the server answered with a status other than 200
 	// (or 404 for a status list).
 	SyncHTTPStatus SyncCode = "sync_http_status"
+	// SyncNoBundle: the distribution point has no bundle.jws (404): the
+	// URL is probably not a distribution point's base.
+	SyncNoBundle SyncCode = "sync_no_bundle"
 	// SyncRedirect: a redirect to another origin, or too many redirects.
 	SyncRedirect SyncCode = "sync_redirect"
 	// SyncTooLarge: a body larger than its format allows.
@@ -101,6 +104,9 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	bundleURL := u.JoinPath(bundleFile).String()
 	progress("fetching %s", bundleURL)
 	data, err := fetch(ctx, c, bundleURL, maxBundleFile)
+	if errors.Is(err, errNotFound) {
+		return Report{}, &SyncError{Code: SyncNoBundle, URL: bundleURL, Err: errors.New("the server has no bundle there (404 Not Found)")}
+	}
 	if err != nil {
 		return Report{}, err
 	}

@@ -18,6 +18,10 @@ var TokenTyp = credential.Typ{MediaType: TokenType}
 // headers. Parse refuses more before decoding anything.
 const maxTokenSize = maxEncoded + 4096
 
+// MaxTokenSize is the largest Status List Token, in bytes (status.md §4):
+// 4 264 960. Readers of tokens (files, HTTP bodies) stop at it.
+const MaxTokenSize = maxTokenSize
+
 // Token is a verified Status List Token: a list with its URI and times.
 type Token struct {
 	// URI is the token's sub: the uri credentials reference.

@@ -60,7 +60,7 @@ func runBundleNew(args []string, e *env) int {
 	statusDir := fs.String("status-dir", "", "take the issuer's status list URIs from this issuer status dir")
 	serial := fs.Uint64("serial", 0, "bundle serial number (default: one above the bundle at --out, else 1)")
 	validFor := 7 * 24 * time.Hour
-	fs.Var(durationFlag{&validFor}, "valid-for", "time until next_update (default 7d)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "time until next_update (default 7d)")
 	schemaFiles := fs.String("schemas", "", "operator-defined schema files whose digests to include")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -147,7 +147,7 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if b.Serial == 0 {
 		b.Serial = 1
-		if prev, err := os.ReadFile(*out); err == nil {
+		if prev, err := readFile(e, *out, maxInputSize); err == nil {
 			if old, _, err := keys.InspectBundle(prev); err == nil {
 				b.Serial = old.Serial + 1
 			} else {
@@ -187,9 +187,10 @@ func runBundleShow(args []string, e *env) int {
 		errorf(e, "bundle show needs one FILE")
 		return exitUsage
 	}
-	data, err := readInput(e, rest[0])
+	data, err := readFile(e, rest[0], maxInputSize)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return exitUsage
 	}
 	b, root, err := keys.InspectBundle(data)

@@ -58,8 +58,8 @@ func runStatusPublish(args []string, e *env) int {
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	out := fs.String("out", "", "directory to write status/<name>.cwt and status/index.json into (required)")
 	validFor, ttl := issuer.DefaultStatusValidity, issuer.DefaultStatusTTL
-	fs.Var(durationFlag{&validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
-	fs.Var(durationFlag{&ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
+	fs.Var(durationFlag{d: &ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -92,9 +92,10 @@ func runTrustImport(args []string, e *env) int {
 	}
 	var inputs []trust.Input
 	for _, name := range rest {
-		data, err := readInput(e, name)
+		data, err := readFile(e, name, maxInputSize)
 		if err != nil {
 			errorf(e, "%v", err)
+			fileHint(e, err)
 			return exitUsage
 		}
 		inputs = append(inputs, trust.Input{Name: name, Data: data})
@@ -140,7 +141,7 @@ func runTrustShow(args []string, e *env) int {
 	fs := newFlags(e, "trust show", "trust show --trust DIR [--max-status-age D]")
 	dir := fs.String("trust", "", "trust store directory (required)")
 	maxAge := verifier.DefaultMaxStatusAge
-	fs.Var(durationFlag{&maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
+	fs.Var(durationFlag{d: &maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/keys"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test binary act as netcred inside test scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"netcred": scriptNetcred})
+}
+
+// scriptNetcred is netcred as the scripts run it. NETCRED_NOW (RFC 3339)
+// fixes its clock, for scripts that need one; netcred itself has no such
+// variable.
+func scriptNetcred() {
+	e := newEnv()
+	if v := os.Getenv("NETCRED_NOW"); v != "" {
+		now, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			panic("NETCRED_NOW: " + err.Error())
+		}
+		e.now = func() time.Time { return now }
+	}
+	os.Exit(run(os.Args[1:], e))
+}
+
+// TestScript runs testdata/script/*.txtar, one file per subcommand.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"resign":    cmdResign,
+			"serve":     cmdServe,
+			"writebyte": cmdWriteBytes,
+		},
+	})
+}
+
+// cmdResign re-signs a credential with other claims, which netcred issue
+// cannot produce: resign KEY_FILE IN_QR_FILE OUT_QR_FILE exp=UNIX_SECONDS.
+func cmdResign(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: resign KEY_FILE IN OUT exp=UNIX_SECONDS")
+	}
+	key, _, err := keys.ReadPrivateFile(ts.MkAbs(args[0]), nil)
+	ts.Check(err)
+	cose, err := credential.DecodeQR(strings.TrimSpace(ts.ReadFile(args[1])))
+	ts.Check(err)
+	signed, err := credential.Parse(cose)
+	ts.Check(err)
+	claims, err := signed.Inspect()
+	ts.Check(err)
+	for _, a := range args[3:] {
+		name, value, _ := strings.Cut(a, "=")
+		n, err := strconv.ParseInt(value, 10, 64)
+		ts.Check(err)
+		switch name {
+		case "exp":
+			claims.Expiry = time.Unix(n, 0).UTC()
+		default:
+			ts.Fatalf("resign: unknown claim %q", name)
+		}
+	}
+	out, err := credential.Sign(claims, key.Algorithm(), key.KID(), key.Signer())
+	ts.Check(err)
+	qr, err := credential.EncodeQR(out)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(qr+"\n"), 0o644))
+}
+
+// cmdServe serves a directory over HTTP until the script ends and sets
+// $URL to its address: serve DIR.
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve DIR")
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+	ts.Defer(srv.Close)
+	ts.Setenv("URL", srv.URL)
+}
+
+// cmdWriteBytes writes bytes given in hex, then text: writebyte FILE HEX [TEXT].
+// Scripts use it for byte-order marks, UTF-16 and image headers.
+func cmdWriteBytes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: writebyte FILE HEX [TEXT]")
+	}
+	var b []byte
+	h := args[1]
+	for i := 0; i+1 < len(h); i += 2 {
+		v, err := strconv.ParseUint(h[i:i+2], 16, 8)
+		ts.Check(err)
+		b = append(b, byte(v))
+	}
+	if len(args) == 3 {
+		b = append(b, args[2]...)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b, 0o644))
+}

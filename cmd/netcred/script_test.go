@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
@@ -44,6 +45,7 @@ func TestScript(t *testing.T) {
 			"resign":    cmdResign,
 			"serve":     cmdServe,
 			"writebyte": cmdWriteBytes,
+			"encode":    cmdEncode,
 		},
 	})
 }
@@ -108,4 +110,33 @@ func cmdWriteBytes(ts *testscript.TestScript, neg bool, args []string) {
 		b = append(b, args[2]...)
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b, 0o644))
+}
+
+// cmdEncode re-encodes a UTF-8 text file: encode IN OUT utf8bom|utf16le|utf16be.
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: encode IN OUT utf8bom|utf16le|utf16be")
+	}
+	text := ts.ReadFile(args[0])
+	var out []byte
+	switch args[2] {
+	case "utf8bom":
+		out = append([]byte{0xef, 0xbb, 0xbf}, text...)
+	case "utf16le", "utf16be":
+		be := args[2] == "utf16be"
+		out = []byte{0xff, 0xfe}
+		if be {
+			out = []byte{0xfe, 0xff}
+		}
+		for _, u := range utf16.Encode([]rune(text)) {
+			if be {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+	default:
+		ts.Fatalf("encode: unknown encoding %q", args[2])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
 }

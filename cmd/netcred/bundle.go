@@ -24,6 +24,12 @@ const bundleUsage = `Usage:
   netcred bundle show FILE
       print a bundle (its signature is checked against the key it names, which
       proves nothing until a trust store pins that key)
+
+Run netcred bundle COMMAND -h for a command's flags.
+
+Example:
+  netcred bundle new --root root.jwk --out bundle.jws --issuer-id id.example.cn \
+      --issuer-key issuer.pub.jwk --max-level high --types identity --status-dir issuer-status
 `
 
 func runBundle(args []string, e *env) int {
@@ -133,7 +139,7 @@ func runBundleNew(args []string, e *env) int {
 		for _, k := range iss.Keys {
 			for _, t := range k.Types {
 				if _, ok := registry.ByName(t); !ok {
-					errorf(e, "issuer %s key %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
+					errorf(e, "issuer %s kid %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
 					hint(e, "load operator-defined types with --schemas FILE,...")
 					return exitUsage
 				}

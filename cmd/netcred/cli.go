@@ -138,8 +138,17 @@ func newFlags(e *env, name, synopsis string) *cmdFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: netcred %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: netcred %s\n\n", synopsis)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(w, "Flags:\n")
+			fs.PrintDefaults()
+		} else {
+			fmt.Fprintf(w, "Flags: none\n")
+		}
+		fmt.Fprint(w, helpExample(name, synopsis))
 	}
 	return &cmdFlags{FlagSet: fs, e: e}
 }

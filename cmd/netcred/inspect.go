@@ -270,6 +270,12 @@ func renderHeader(h map[any]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range h {
 		name := labelName(k, headerNames)
+		if b, ok := v.([]byte); ok && name == "kid" {
+			// As in a JWK's "kid" member and everywhere else netcred
+			// shows one (credential.md §7): base64url, no padding.
+			out[name] = base64.RawURLEncoding.EncodeToString(b)
+			continue
+		}
 		if name == "alg" {
 			if n, ok := v.(int64); ok {
 				if s, ok := algNames[n]; ok {

@@ -25,6 +25,12 @@ const keysUsage = `Usage:
       to now (credentials it signed stay valid until they expire unless it is
       withdrawn with revoked_at) and the new key is added with the same rights;
       then sign a new bundle with netcred bundle new
+
+Run netcred keys COMMAND -h for a command's flags.
+
+Example:
+  netcred keys new --out issuer.jwk > issuer.pub.jwk
+  netcred keys set issuer.pub.jwk > trusted.jwks
 `
 
 func runKeys(args []string, e *env) int {

@@ -90,7 +90,7 @@ func runKeysRotate(args []string, e *env) int {
 			return exitUsage
 		}
 	}
-	fmt.Fprintf(e.stderr, "%s: %s now holds key %s; the old key %s is kept in %s\n", progName, *keyFile, next.Public().KIDString(), old.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: %s now holds kid %s; the old kid %s is kept in %s\n", progName, *keyFile, next.Public().KIDString(), old.Public().KIDString(), retired)
 	if cfg != nil {
 		fmt.Fprintf(e.stderr, "%s: %s: old key retired from issuance at %s (kept inline), new key added; %s holds the new public key\n", progName, *configFile, stamp(now), pubFile)
 		hint(e, "next: netcred bundle new --issuer-config %s ..., then republish the status lists with the new key", *configFile)
@@ -146,5 +146,5 @@ func rotateInConfig(e *env, cfg *issuerConfig, dir string, old, next *keys.Publi
 			return path, pretty.Bytes(), nil
 		}
 	}
-	return "", nil, fmt.Errorf("no issuer lists key %s", old.KIDString())
+	return "", nil, fmt.Errorf("no issuer lists kid %s", old.KIDString())
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,6 +47,7 @@ func TestScript(t *testing.T) {
 			"serve":     cmdServe,
 			"writebyte": cmdWriteBytes,
 			"encode":    cmdEncode,
+			"grepenv":   cmdGrepEnv,
 		},
 	})
 }
@@ -139,4 +141,20 @@ func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("encode: unknown encoding %q", args[2])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+}
+
+// cmdGrepEnv sets an environment variable to the first group of a
+// regular expression matched in a file (stdout and stderr are files too):
+// grepenv NAME REGEXP FILE. Scripts use it for credential ids.
+func cmdGrepEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: grepenv NAME REGEXP FILE")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	m := re.FindStringSubmatch(ts.ReadFile(args[2]))
+	if len(m) < 2 {
+		ts.Fatalf("grepenv: no match of %q in %s", args[1], args[2])
+	}
+	ts.Setenv(args[0], m[1])
 }

@@ -21,6 +21,11 @@ const trustUsage = `Usage:
   netcred trust show --trust DIR
       say what the store holds and how fresh it is
 Also: netcred sync --from URL --trust DIR refreshes the store over HTTP.
+Run netcred trust COMMAND -h for a command's flags.
+
+Example:
+  netcred trust init --trust ./trust --root-thumbprint "$(netcred keys thumbprint root.jwk)"
+  netcred trust import --trust ./trust bundle.jws www/status/*.cwt
 `
 
 func runTrust(args []string, e *env) int {
@@ -181,7 +186,7 @@ func runTrustShow(args []string, e *env) int {
 			} else if k.NotAfter != nil {
 				state = ", retired from issuance at " + stamp(*k.NotAfter)
 			}
-			fmt.Fprintf(w, "    key        %s %s, up to %s, types %v, from %s%s\n",
+			fmt.Fprintf(w, "    key        kid %s, %s, up to %s, types %v, from %s%s\n",
 				k.Key.KIDString(), k.Key.Algorithm(), k.MaxLevel, k.Types, stamp(k.NotBefore), state)
 		}
 		for _, uri := range iss.StatusLists {

@@ -229,7 +229,7 @@ func printResult(e *env, res verifier.Result) {
 	}
 	issuer := res.Issuer
 	if issuer == "" {
-		issuer = "key " + res.KID
+		issuer = "kid " + res.KID
 	}
 	fmt.Fprintf(w, "  %-16s %s\n", "issued by", issuer)
 	if res.ExpiresAt != nil {

@@ -94,7 +94,7 @@ func runInspect(args []string, e *env) int {
 func inspectBytes(data []byte) ([]byte, string, error) {
 	text := strings.TrimSpace(string(data))
 	switch {
-	case len(data) > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8):
+	case len(data) > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8 || !utf8.Valid(data)):
 		return data, "raw CBOR", nil
 	case strings.HasPrefix(text, credential.QRPrefix):
 		b, err := credential.DecodeQR(text)

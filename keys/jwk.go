@@ -32,7 +32,7 @@ type jwkMembers struct {
 	hasAlg, hasKID, hasUse  bool
 	keyOps                  []string
 	hasPrivate              bool
-	x, y, d                 []byte // decoded; nil when absent or ""
+	x, y, d                 []byte // decoded key members; nil when absent or ""
 	raw                     map[string]json.RawMessage
 }
 
@@ -82,14 +82,6 @@ func readMembers(data []byte) (jwkMembers, error) {
 	if ops, ok := raw["key_ops"]; ok {
 		if err := json.Unmarshal(ops, &m.keyOps); err != nil || m.keyOps == nil {
 			return m, fmt.Errorf("%w: jwk \"key_ops\" is not an array of strings", ErrMalformed)
-		}
-	}
-	for _, b := range []struct {
-		name  string
-		value *[]byte
-	}{{"x", &m.x}, {"y", &m.y}} {
-		if *b.value, err = bytesMember(raw, b.name); err != nil {
-			return m, err
 		}
 	}
 	m.raw = raw
@@ -174,12 +166,19 @@ func (m jwkMembers) checkKID(k *PublicKey) error {
 // publicKey decodes the public key of the members: x for Ed25519 (32
 // bytes, not a low-order point), x and y for P-256 (32 bytes each, a point
 // on the curve).
-func (m jwkMembers) publicKey(alg credential.Algorithm) (*PublicKey, error) {
+func (m *jwkMembers) publicKey(alg credential.Algorithm) (*PublicKey, error) {
+	var err error
+	if m.x, err = bytesMember(m.raw, "x"); err != nil {
+		return nil, err
+	}
 	if m.x == nil {
 		return nil, fmt.Errorf("%w: jwk has no \"x\"", ErrInvalidKey)
 	}
 	if alg == credential.EdDSA {
 		return NewPublicKey(ed25519.PublicKey(m.x))
+	}
+	if m.y, err = bytesMember(m.raw, "y"); err != nil {
+		return nil, err
 	}
 	if m.y == nil {
 		return nil, fmt.Errorf("%w: jwk has no \"y\"", ErrInvalidKey)

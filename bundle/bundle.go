@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -1013,201 +1011,21 @@ func (k Key) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// bundleMembers are the member names of the bundle document, matched
-// case-sensitively; a member of any other name is refused except inside a
-// jwk, whose members ParsePublicJWK judges.
-var bundleMembers = map[string]bool{
-	"serial": true, "issued_at": true, "next_update": true, "issuers": true, "schemas": true,
-	"id": true, "name": true, "keys": true, "status_lists": true,
-	"jwk": true, "max_level": true, "types": true, "not_before": true, "not_after": true, "revoked_at": true,
-	"version": true, "digest": true,
-}
-
-// strictDecode decodes one JSON object into v, refusing what encoding/json
-// lets through: invalid UTF-8, duplicate members, member names that match
-// only case-insensitively, null, excessive nesting, trailing data. Unknown
-// members are refused by the member scan and again by
-// DisallowUnknownFields.
+// strictDecode decodes one JSON document into v with the strict JSON
+// reader: no duplicate members, invalid UTF-8, lone surrogates or
+// byte-order mark; member names matched case-sensitively and none unknown
+// (except inside a jwk, which keys.ParsePublicJWK judges); no null; at
+// most maxBundleDepth levels of nesting; nothing after the value.
 func strictDecode(data []byte, v any) error {
-	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
-	}
-	if err := scanBundleJSON(data); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var typeErr *json.UnmarshalTypeError
+	err := strictjson.Unmarshal(data, v, strictjson.MaxSize(MaxSize), strictjson.MaxDepth(maxBundleDepth),
+		strictjson.DisallowUnknownFields(), strictjson.DisallowNull())
 	switch {
-	case errors.Is(err, ErrMalformed):
-		return err
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
-	case err != nil:
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrMalformed), errors.Is(err, ErrInvalid):
+		return err // from a member's own decoder (a time)
 	}
-	return nil
-}
-
-// jsonKind names the JSON value a Go type is decoded from.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case t == reflect.TypeFor[time.Time]():
-		return "an RFC 3339 date-time string"
-	case t.Kind() == reflect.String:
-		return "a string"
-	case t.Kind() == reflect.Uint64:
-		return "a non-negative integer"
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		return "a JSON value" // json.RawMessage
-	case t.Kind() == reflect.Slice:
-		return "an array"
-	case t.Kind() == reflect.Struct:
-		return "an object"
-	}
-	return t.Kind().String()
-}
-
-// scanFrame is an open JSON object or array during scanBundleJSON.
-type scanFrame struct {
-	object  bool
-	free    bool // inside a jwk: any member names, nulls allowed
-	wantKey bool // an object expecting a member name next
-	lastKey string
-	index   int // the array's current element
-	names   []string
-	nameSet map[string]bool
-}
-
-// seen records name and reports whether the object already had it.
-func (f *scanFrame) seen(name string) bool {
-	if f.nameSet != nil {
-		if f.nameSet[name] {
-			return true
-		}
-		f.nameSet[name] = true
-		return false
-	}
-	if slices.Contains(f.names, name) {
-		return true
-	}
-	f.names = append(f.names, name)
-	if len(f.names) > 16 {
-		f.nameSet = make(map[string]bool, 2*len(f.names))
-		for _, n := range f.names {
-			f.nameSet[n] = true
-		}
-		f.names = nil
-	}
-	return false
-}
-
-// scanBundleJSON checks the structure of a bundle document token by token.
-func scanBundleJSON(data []byte) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	switch {
-	case err == io.EOF:
-		return fail("empty document")
-	case err != nil:
-		return fail("%v", err)
-	case tok != json.Delim('{'):
-		return fail("not a JSON object")
-	}
-	stack := []*scanFrame{{object: true, wantKey: true}}
-	for len(stack) > 0 {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return fail("unexpected end of JSON input")
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
-		top := stack[len(stack)-1]
-		if top.object && top.wantKey {
-			if tok == json.Delim('}') {
-				stack = valueDone(stack[:len(stack)-1])
-				continue
-			}
-			name, _ := tok.(string)
-			if top.seen(name) {
-				return fail("duplicate member %q%s", name, scanPath(stack, false))
-			}
-			if !top.free && !bundleMembers[name] {
-				return fail("unknown member %q%s", name, scanPath(stack, false))
-			}
-			top.lastKey = name
-			top.wantKey = false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if len(stack) >= maxBundleDepth {
-				return fail("nested deeper than %d%s", maxBundleDepth, scanPath(stack, true))
-			}
-			free := top.free || top.object && top.lastKey == "jwk"
-			stack = append(stack, &scanFrame{object: tok == json.Delim('{'), free: free, wantKey: tok == json.Delim('{')})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = valueDone(stack[:len(stack)-1])
-			continue
-		case nil:
-			if !top.free {
-				return fail("null%s", scanPath(stack, true))
-			}
-		}
-		stack = valueDone(stack)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fail("data after the JSON object")
-	}
-	return nil
-}
-
-// valueDone records that a value ended inside the innermost open object or
-// array and returns stack.
-func valueDone(stack []*scanFrame) []*scanFrame {
-	if len(stack) > 0 {
-		if top := stack[len(stack)-1]; top.object {
-			top.wantKey = true
-		} else {
-			top.index++
-		}
-	}
-	return stack
-}
-
-// scanPath describes where the scan is, such as " at issuers[1].keys[0]",
-// or "" at the top level. With inValue, the innermost object's current
-// member is part of the path.
-func scanPath(stack []*scanFrame, inValue bool) string {
-	var sb strings.Builder
-	for i, f := range stack {
-		switch {
-		case !f.object:
-			fmt.Fprintf(&sb, "[%d]", f.index)
-		case i < len(stack)-1 || inValue:
-			if sb.Len() > 0 {
-				sb.WriteByte('.')
-			}
-			sb.WriteString(f.lastKey)
-		}
-	}
-	if sb.Len() == 0 {
-		return ""
-	}
-	return " at " + sb.String()
+	return bundleErrorf(ErrMalformed, err, "%v", err)
 }
 
 // bundleError carries a message and the sentinels it wraps.

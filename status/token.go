@@ -8,6 +8,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // TokenTyp is the typ header of a Status List Token.
@@ -16,6 +17,10 @@ var TokenTyp = credential.Typ{MediaType: TokenType}
 // maxTokenSize bounds a token: the largest list's compressed form plus
 // headers. Parse refuses more before decoding anything.
 const maxTokenSize = maxEncoded + 4096
+
+// MaxTokenSize is the largest Status List Token, in bytes (status.md §4):
+// 4 264 960. Readers of tokens (files, HTTP bodies) stop at it.
+const MaxTokenSize = maxTokenSize
 
 // Token is a verified Status List Token: a list with its URI and times.
 type Token struct {
@@ -98,6 +103,11 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	}
 	if err := signed.VerifySignature(alg, pub); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTokenSignature, err)
+	}
+	// The claims set is held to the same strict, canonical profile as a
+	// credential's (credential.md §2), the Status List inside it included.
+	if err := strictcbor.Check(signed.Payload()); err != nil {
+		return nil, fmt.Errorf("%w: claims: %w", ErrTokenMalformed, err)
 	}
 	var w wireToken
 	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {

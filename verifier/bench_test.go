@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
@@ -107,11 +108,11 @@ func (f *fixture) trust(tb testing.TB) *Trust {
 		tb.Fatal(err)
 	}
 	ref := referenceRequest().Status
-	bundle := &keys.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{{ID: "id.gov.cn", Name: "test", StatusLists: []string{ref.URI},
-			Keys: []keys.BundleKey{{Key: f.key.Public(), Authorization: keys.Authorization{
+	trustBundle := &bundle.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []bundle.Issuer{{ID: "id.gov.cn", Name: "test", StatusLists: []string{ref.URI},
+			Keys: []bundle.Key{{Key: f.key.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour)}}}}}}
-	jws, err := bundle.Sign(root)
+	jws, err := trustBundle.Sign(root)
 	if err != nil {
 		tb.Fatal(err)
 	}

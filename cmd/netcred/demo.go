@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
@@ -139,12 +140,12 @@ func (d *demo) run(drawQR bool) int {
 	if err != nil {
 		return d.fail(err)
 	}
-	bundle := &keys.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []keys.BundleIssuer{{
+	trustBundle := &bundle.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []bundle.Issuer{{
 		ID: "id.gov.cn", Name: "Example identity authority", StatusLists: lists,
-		Keys: []keys.BundleKey{{Key: issuerKey.Public(), Authorization: keys.Authorization{
+		Keys: []bundle.Key{{Key: issuerKey.Public(), Authorization: bundle.Authorization{
 			MaxLevel: credential.LevelHigh, Types: []string{"identity", "ticket"}, NotBefore: now.Add(-time.Hour)}}},
 	}}}
-	jws, err := bundle.Sign(root)
+	jws, err := trustBundle.Sign(root)
 	if err != nil {
 		return d.fail(err)
 	}
@@ -233,11 +234,11 @@ func (d *demo) importInto(name string, at time.Time) int {
 	}
 	store.Now = func() time.Time { return at } // the demo's clock runs ahead
 	inputs := []trust.Input{}
-	bundle, err := os.ReadFile(d.path("bundle.jws"))
+	data, err := os.ReadFile(d.path("bundle.jws"))
 	if err != nil {
 		return d.fail(err)
 	}
-	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: bundle})
+	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: data})
 	tokens, _ := filepath.Glob(filepath.Join(d.path("www"), "status", "*.cwt"))
 	for _, f := range tokens {
 		data, err := os.ReadFile(f)
@@ -257,7 +258,9 @@ func (d *demo) importInto(name string, at time.Time) int {
 // verify loads a trust store of the demo and verifies text under p at the
 // time at, printing the result.
 func (d *demo) verify(name, text string, p verifier.Policy, at time.Time) (verifier.Result, int) {
-	store, err := trust.Open(d.path(name))
+	// The store judges its tokens by the same clock as the verification:
+	// the demo's clock runs ahead of the real one.
+	store, err := trust.OpenWith(d.path(name), trust.Options{Now: func() time.Time { return at }})
 	if err != nil {
 		return verifier.Result{}, d.fail(err)
 	}

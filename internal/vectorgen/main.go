@@ -360,6 +360,7 @@ func Generate() ([]spec.Vector, error) {
 		return nil, err
 	}
 	vs = append(vs, more...)
+	vs = append(vs, bundleVectors(g)...)
 	for i := range vs {
 		if vs[i].Expect.Verdict == "" && vs[i].Kind == "" {
 			vs[i].Expect.Verdict = verdictOf(vs[i].Expect.Code)

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
@@ -28,28 +29,28 @@ type trustGen struct {
 	bundleAt        time.Time
 }
 
-func (t *trustGen) authorization(max credential.Level, types ...string) keys.Authorization {
-	return keys.Authorization{MaxLevel: max, Types: types, NotBefore: iat.AddDate(-1, 0, 0)}
+func (t *trustGen) authorization(max credential.Level, types ...string) bundle.Authorization {
+	return bundle.Authorization{MaxLevel: max, Types: types, NotBefore: iat.AddDate(-1, 0, 0)}
 }
 
 // bundle returns a bundle whose gov key authorization is auth.
-func (t *trustGen) bundle(serial uint64, govAuth keys.Authorization) *keys.Bundle {
-	b := &keys.Bundle{
+func (t *trustGen) bundle(serial uint64, govAuth bundle.Authorization) *bundle.Bundle {
+	b := &bundle.Bundle{
 		Serial: serial, IssuedAt: t.bundleAt, NextUpdate: t.bundleAt.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{
+		Issuers: []bundle.Issuer{
 			{ID: "cn.gov.id", Name: "National identity authority", StatusLists: []string{govList, govList2},
-				Keys: []keys.BundleKey{{Key: t.ed.Public(), Authorization: govAuth}, {Key: t.es.Public(), Authorization: govAuth}}},
+				Keys: []bundle.Key{{Key: t.ed.Public(), Authorization: govAuth}, {Key: t.es.Public(), Authorization: govAuth}}},
 			{ID: "rail.example", Name: "Railway", StatusLists: []string{railList},
-				Keys: []keys.BundleKey{{Key: t.rail.Public(), Authorization: t.authorization(credential.LevelLow, "ticket")}}},
+				Keys: []bundle.Key{{Key: t.rail.Public(), Authorization: t.authorization(credential.LevelLow, "ticket")}}},
 		},
 	}
 	for _, s := range schemas.Builtin().Schemas() {
-		b.Schemas = append(b.Schemas, keys.BundleSchema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
+		b.Schemas = append(b.Schemas, bundle.Schema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
 	}
 	return b
 }
 
-func (t *trustGen) signBundle(b *keys.Bundle, root *keys.PrivateKey) string {
+func (t *trustGen) signBundle(b *bundle.Bundle, root *keys.PrivateKey) string {
 	jws, err := b.Sign(root)
 	if err != nil {
 		panic(err)

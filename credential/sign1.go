@@ -151,6 +151,9 @@ func byteString(b []byte, off int, what string) ([]byte, int, error) {
 // was signed), then alg, then kid, then typ, each missing or bad.
 func (s *Signed) parseProtected() error {
 	p := s.protected
+	if len(p) == 0 { // RFC 9052's shorthand for no protected parameters
+		return malformed(ReasonCOSEHeader, "protected header is empty; alg, kid and typ are required")
+	}
 	if err := checkCanonical(p); err != nil {
 		return fmt.Errorf("protected header: %w", err)
 	}

@@ -18,6 +18,10 @@ var TokenTyp = credential.Typ{MediaType: TokenType}
 // headers. Parse refuses more before decoding anything.
 const maxTokenSize = maxEncoded + 4096
 
+// MaxTokenSize is the largest Status List Token, in bytes (status.md §4):
+// 4 264 960. Readers of tokens (files, HTTP bodies) stop at it.
+const MaxTokenSize = maxTokenSize
+
 // Token is a verified Status List Token: a list with its URI and times.
 type Token struct {
 	// URI is the token's sub: the uri credentials reference.
@@ -62,10 +66,11 @@ var (
 	ErrTokenSignature = errors.New("status: status list token signature invalid")
 )
 
-// SignToken signs list as a Status List Token for uri, issued at iat,
-// expiring after validFor, with a ttl of at least a second, always written
-// (status.md §4). The signer's key must be bound to alg and named by kid.
-func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duration, alg credential.Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+// TokenPayload encodes the claims of a Status List Token for uri, issued at
+// iat, expiring after validFor, with a ttl of at least a second, always
+// written (status.md §4): the payload that credential/sign.StatusToken
+// signs with TokenTyp.
+func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {
 	if uri == "" {
 		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
 	}
@@ -83,11 +88,7 @@ func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duratio
 		TTL:        uint64(ttl / time.Second),
 		StatusList: lst,
 	}
-	payload, err := encMode.Marshal(&w)
-	if err != nil {
-		return nil, err
-	}
-	return credential.SignPayload(payload, TokenTyp, alg, kid, signer)
+	return encMode.Marshal(&w)
 }
 
 // KeyFinder returns the algorithm and public key that kid names, or false.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/spec"
 )
@@ -137,8 +138,8 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 	if !bytes.Equal(encodeClaims(refClaimsMap()), ref) {
 		panic("refClaimsMap does not encode to the reference payload")
 	}
-	sign := func(p []byte) string {
-		b, err := credential.SignPayload(p, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed.Signer())
+	signRaw := func(p []byte) string {
+		b, err := sign.Payload(p, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed.Signer())
 		if err != nil {
 			panic(err)
 		}
@@ -147,7 +148,7 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 	with := func(mod func(m map[any]any)) string {
 		m := refClaimsMap()
 		mod(m)
-		return sign(encodeClaims(m))
+		return signRaw(encodeClaims(m))
 	}
 	attrs := func(mod func(a map[any]any)) string {
 		return with(func(m map[any]any) { mod(m[int64(-65537)].([]any)[4].(map[any]any)) })
@@ -186,9 +187,9 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 	}
 	vs := []spec.Vector{
 		// Non-canonical encodings, each failing for the rule it names.
-		g.plain("malformed_duplicate_claim", "a signed claims set with iat twice", sign(dupIat), bad(strictcbor.ReasonDuplicateKey)),
-		g.plain("malformed_unsorted_claims", "a signed claims set with iat before exp (map keys out of deterministic order)", sign(swapped), bad(strictcbor.ReasonKeyOrder)),
-		g.plain("malformed_iat_float", "iat as a float64 of the same value", sign(floatIat), bad(strictcbor.ReasonFloatOrSimple)),
+		g.plain("malformed_duplicate_claim", "a signed claims set with iat twice", signRaw(dupIat), bad(strictcbor.ReasonDuplicateKey)),
+		g.plain("malformed_unsorted_claims", "a signed claims set with iat before exp (map keys out of deterministic order)", signRaw(swapped), bad(strictcbor.ReasonKeyOrder)),
+		g.plain("malformed_iat_float", "iat as a float64 of the same value", signRaw(floatIat), bad(strictcbor.ReasonFloatOrSimple)),
 
 		// NumericDate bounds (§4.1): 1 to 2^62 inclusive.
 		g.plain("valid_exp_max", "exp = 2^62, far past year 9999: still a verdict", with(func(m map[any]any) { m[int64(4)] = uint64(1 << 62) }), seenAs("valid", "substantial", "identity")),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
@@ -44,7 +45,7 @@ func (t *trustGen) tokenClaims(claims map[any]any) string {
 }
 
 func (t *trustGen) tokenPayload(p []byte) string {
-	tok, err := credential.SignPayload(p, status.TokenTyp, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
+	tok, err := sign.Payload(p, status.TokenTyp, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
 	if err != nil {
 		panic(err)
 	}
@@ -78,7 +79,7 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok3, err := status.SignToken(l3, govList, listAt, 48*time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
+	tok3, err := sign.StatusToken(l3, govList, listAt, 48*time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
 	if err != nil {
 		return nil, err
 	}

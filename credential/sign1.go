@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -217,12 +218,18 @@ func (s *Signed) parseProtected() error {
 	switch {
 	case vmaj == 0:
 		s.typ = Typ{Format: val}
-	case vmaj == 3 && val > 0:
+	case vmaj == 3 && isMediaType(p[vnext:vnext+int(val)]):
 		s.typ = Typ{MediaType: string(p[vnext : vnext+int(val)])}
 	default:
-		return fmt.Errorf("%w: typ must be a content-format number or a non-empty media type", ErrWrongType)
+		return fmt.Errorf("%w: typ must be a content-format number or a media type (type/subtype)", ErrWrongType)
 	}
 	return nil
+}
+
+// isMediaType is the check RFC 9596 typ text gets here and in go-cose:
+// non-empty, no leading or trailing space, exactly one "/".
+func isMediaType(b []byte) bool {
+	return len(b) > 0 && b[0] != ' ' && b[len(b)-1] != ' ' && bytes.Count(b, []byte{'/'}) == 1
 }
 
 // sigBufPool holds Sig_structure buffers; a credential is at most MaxSize.

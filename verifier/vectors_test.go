@@ -152,6 +152,15 @@ func TestVectorsCoverEveryCode(t *testing.T) {
 			t.Errorf("no vector expects reason code %s", c)
 		}
 	}
+	reasons := map[string]bool{}
+	for _, v := range vectors {
+		reasons[v.Expect.Reason] = true
+	}
+	for r := range knownReasons {
+		if !reasons[r] {
+			t.Errorf("no vector expects the malformed reason %s", r)
+		}
+	}
 }
 
 // TestMalformedVectorsNameTheirReason: every malformed vector says which

@@ -250,6 +250,11 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 			status(map[any]any{"status_list": map[any]any{"idx": uint64(734512), "uri": "https://id.gov.cn/s/3", "ext": true}, "other_mechanism": map[any]any{"x": uint64(1)}}),
 			seenAs("valid", "substantial", "identity")),
 
+		// The other §2 rules, inside a claims set.
+		g.plain("malformed_claim_tag", "an unknown claim holding a tagged value (tag 1, epoch time)", with(func(m map[any]any) { m[int64(100)] = cbor.Tag{Number: 1, Content: uint64(0)} }), bad(strictcbor.ReasonTag)),
+		g.plain("malformed_claim_invalid_utf8", "sub is a text string that is not valid UTF-8", signRaw(invalidUTF8Sub(ref)), bad(strictcbor.ReasonInvalidUTF8)),
+		g.plain("malformed_claim_undefined", "an unknown claim holding the simple value undefined", with(func(m map[any]any) { m[int64(100)] = cbor.SimpleValue(23) }), bad(strictcbor.ReasonFloatOrSimple)),
+
 		// Nesting depth and sizes (§2). The claims map is at depth 1.
 		g.plain("valid_nesting_depth_8", "an unknown claim holding 7 nested arrays: the innermost array is at depth 8", with(func(m map[any]any) { m[int64(100)] = nested(7) }), seenAs("valid", "substantial", "identity")),
 		g.plain("malformed_nesting_depth_9", "an unknown claim holding 8 nested arrays: the innermost array is at depth 9", with(func(m map[any]any) { m[int64(100)] = nested(8) }), bad(strictcbor.ReasonDepth)),
@@ -269,6 +274,15 @@ func qrTextVectors(g *gen) ([]spec.Vector, error) {
 		g.plain("valid_text_padded_to_limit", "trailing spaces up to exactly 6212 characters", pad(credential.MaxQRTextLen), seenAs("valid", "substantial", "identity")),
 		g.plain("too_large_text_padded_past_limit", "trailing spaces up to 6213 characters: the limit counts before trimming", pad(credential.MaxQRTextLen+1), code("too_large")),
 		g.plain("malformed_text_no_break_space", "a trailing U+00A0 (no-break space) is not trimmed", ref+"\u00a0", bad(credential.ReasonBase45)),
+		g.plain("malformed_text_prefix_only", "the prefix and nothing after it", credential.QRPrefix, bad(credential.ReasonBase45)),
+		g.plain("malformed_deflate_trailing_byte", "a byte after the end of the DEFLATE stream", plainQR(append(credentialDeflate(g.sign(identity(), g.ed)), 0x00)), bad(credential.ReasonDeflate)),
 		g.plain("malformed_text_inner_newline", "a line break inside the text", ref[:20]+"\n"+ref[20:], bad(credential.ReasonBase45)),
 	}, nil
+}
+
+// invalidUTF8Sub adds sub = the text string "\xff" (invalid UTF-8) to the
+// reference payload: a5 04 .. 02 61 ff 06 ..., after exp (keys in order).
+func invalidUTF8Sub(ref []byte) []byte {
+	out := []byte{0xa5, 0x02, 0x61, 0xff}
+	return append(out, ref[1:]...)
 }

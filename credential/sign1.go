@@ -5,13 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"math/big"
 	"sync"
-
-	"github.com/veraison/go-cose"
 )
 
 // Protected header labels (RFC 9052 §3.1, RFC 9596) and the typ value.
@@ -22,9 +19,10 @@ const (
 	headerTyp  = 16
 	// tagSign1 is the CBOR tag of a COSE_Sign1 message.
 	tagSign1 = 18
-	// maxKIDLen bounds a kid; netcred kids are 8 bytes.
-	maxKIDLen = 64
 )
+
+// MaxKIDLen bounds a kid (spec/credential.md §3); netcred kids are 8 bytes.
+const MaxKIDLen = 64
 
 // Typ is a typ header value (RFC 9596): a CoAP Content-Format number or,
 // when MediaType is set, a media type string.
@@ -172,7 +170,7 @@ func (s *Signed) parseProtected() error {
 			if s.kid, off, err = byteString(p, next, "kid"); err != nil {
 				return err
 			}
-			if len(s.kid) == 0 || len(s.kid) > maxKIDLen {
+			if len(s.kid) == 0 || len(s.kid) > MaxKIDLen {
 				return fmt.Errorf("%w: kid of %d bytes", ErrMalformed, len(s.kid))
 			}
 		case headerTyp:
@@ -302,56 +300,4 @@ func (s *Signed) Inspect() (*Claims, error) {
 		return nil, err
 	}
 	return &c, nil
-}
-
-// Sign encodes the claims and signs them as a tagged COSE_Sign1 with
-// protected header {alg, kid, typ: 61}, using go-cose.
-func Sign(c *Claims, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
-	payload, err := c.MarshalCBOR()
-	if err != nil {
-		return nil, err
-	}
-	out, err := SignPayload(payload, TypCWT, alg, kid, signer)
-	if err == nil && len(out) > MaxSize {
-		return nil, fmt.Errorf("%w: credential of %d bytes (max %d)", ErrTooLarge, len(out), MaxSize)
-	}
-	return out, err
-}
-
-// SignPayload signs any payload in this profile with the given typ.
-// Status list tokens use it too.
-func SignPayload(payload []byte, typ Typ, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
-	coseAlg, err := alg.COSE()
-	if err != nil {
-		return nil, err
-	}
-	if len(kid) == 0 || len(kid) > maxKIDLen {
-		return nil, fmt.Errorf("%w: kid of %d bytes", ErrInvalidClaims, len(kid))
-	}
-	cs, err := cose.NewSigner(cose.Algorithm(coseAlg), signer)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s with %T: %v", ErrAlgorithmMismatch, alg, signer.Public(), err)
-	}
-	msg := cose.NewSign1Message()
-	msg.Headers.Protected.SetAlgorithm(cose.Algorithm(coseAlg))
-	msg.Headers.Protected[cose.HeaderLabelKeyID] = kid
-	if typ.MediaType != "" {
-		msg.Headers.Protected[cose.HeaderLabelType] = typ.MediaType
-	} else {
-		msg.Headers.Protected[cose.HeaderLabelType] = typ.Format
-	}
-	msg.Payload = payload
-	if err := msg.Sign(rand.Reader, nil, cs); err != nil {
-		return nil, fmt.Errorf("credential: sign: %w", err)
-	}
-	out, err := msg.MarshalCBOR()
-	if err != nil {
-		return nil, fmt.Errorf("credential: encode COSE_Sign1: %w", err)
-	}
-	// What we sign must be what every verifier accepts (the size limit is
-	// the caller's: status list tokens are larger than credentials).
-	if _, err := ParseSized(out, len(out)); err != nil {
-		return nil, fmt.Errorf("credential: signed message does not parse: %w", err)
-	}
-	return out, nil
 }

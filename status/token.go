@@ -54,10 +54,10 @@ var (
 	ErrTokenSignature = errors.New("status: status list token signature invalid")
 )
 
-// SignToken signs list as a Status List Token for uri, issued at iat,
-// expiring after validFor, with a ttl. The signer's key must be bound to alg
-// and named by kid.
-func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duration, alg credential.Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+// TokenPayload encodes the claims of a Status List Token for uri, issued at
+// iat, expiring after validFor, with a ttl: the payload that
+// credential/sign.StatusToken signs with TokenTyp.
+func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {
 	if uri == "" {
 		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
 	}
@@ -75,11 +75,7 @@ func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duratio
 		TTL:        uint64(ttl / time.Second),
 		StatusList: lst,
 	}
-	payload, err := encMode.Marshal(&w)
-	if err != nil {
-		return nil, err
-	}
-	return credential.SignPayload(payload, TokenTyp, alg, kid, signer)
+	return encMode.Marshal(&w)
 }
 
 // KeyFinder returns the algorithm and public key that kid names, or false.

@@ -50,8 +50,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/internal/atomicfile"
-	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -65,7 +65,7 @@ const (
 	maxRootsFile = 64 << 10
 	// maxBundleFile caps bundle.jws: a bundle (bundle.md §2.1) and the
 	// newline the store adds.
-	maxBundleFile = keys.MaxBundleSize + 1
+	maxBundleFile = bundle.MaxSize + 1
 )
 
 // Store is an opened trust store.
@@ -417,7 +417,7 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 
 // checkSuccessor applies bundle.md §7 to a candidate bundle: a lower
 // serial, or the same serial with another payload, is bundle_rollback.
-func checkSuccessor(stored, cand *keys.Bundle) error {
+func checkSuccessor(stored, cand *bundle.Bundle) error {
 	old, serial := stored.Serial, cand.Serial
 	switch {
 	case serial < old:
@@ -465,7 +465,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func kind(data []byte) string {
 	d := bytes.TrimSpace(data)
 	switch {
-	case bytes.HasPrefix(d, []byte("eyJ")):
+	case bundle.Looks(d):
 		return "bundle"
 	case len(d) > 0 && d[0] == 0xd2:
 		return "token"

@@ -86,7 +86,7 @@ type Progress func(format string, args ...any)
 // (scheme, host and port) is refused, one within it is followed (at most
 // MaxRedirects). Memory is bounded whatever the server sends: one body at
 // a time, refused as soon as it passes its format's bound (a bundle's
-// keys.MaxBundleSize, a token's status.MaxTokenSize) and kept only once it
+// bundle.MaxSize, a token's status.MaxTokenSize) and kept only once it
 // has verified; at most MaxSyncLists lists. client may be nil; a client
 // without a Timeout gets DefaultSyncTimeout per exchange, and ctx bounds
 // the whole sync. Failures of the transport are *SyncError values.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
-	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
 
@@ -26,9 +26,9 @@ func (w *world) bundleLists(tb testing.TB, serial uint64, n int) []byte {
 	for i := 1; i < n; i++ {
 		uris = append(uris, fmt.Sprintf("https://id.example.cn/s/x%d", i))
 	}
-	b := &keys.Bundle{Serial: serial, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{{ID: "id.example.cn", Name: "many", StatusLists: uris,
-			Keys: []keys.BundleKey{{Key: w.issuer.Public(), Authorization: keys.Authorization{
+	b := &bundle.Bundle{Serial: serial, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []bundle.Issuer{{ID: "id.example.cn", Name: "many", StatusLists: uris,
+			Keys: []bundle.Key{{Key: w.issuer.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour)}}}}}}
 	jws, err := b.Sign(w.root)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -103,7 +104,7 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	c := syncClient(client, u)
 	bundleURL := u.JoinPath(bundleFile).String()
 	progress("fetching %s", bundleURL)
-	data, err := fetch(ctx, c, bundleURL, maxBundleFile)
+	data, err := fetch(ctx, c, bundleURL, bundle.MaxSize)
 	if errors.Is(err, errNotFound) {
 		return Report{}, &SyncError{Code: SyncNoBundle, URL: bundleURL, Err: errors.New("the server has no bundle there (404 Not Found)")}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // TokenTyp is the typ header of a Status List Token.
@@ -102,6 +103,11 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	}
 	if err := signed.VerifySignature(alg, pub); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTokenSignature, err)
+	}
+	// The claims set is held to the same strict, canonical profile as a
+	// credential's (credential.md §2), the Status List inside it included.
+	if err := strictcbor.Check(signed.Payload()); err != nil {
+		return nil, fmt.Errorf("%w: claims: %w", ErrTokenMalformed, err)
 	}
 	var w wireToken
 	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {

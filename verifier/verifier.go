@@ -154,6 +154,9 @@ type Result struct {
 	Code Code `json:"code"`
 	// Detail explains a failure for people; it is not stable.
 	Detail string `json:"detail,omitempty"`
+	// Reason is a finer, stable sub-code of a malformed credential: which
+	// rule it broke (spec/credential.md §11), e.g. "cbor_key_order".
+	Reason string `json:"reason,omitempty"`
 	// Level and Type are set once the signature holds, also when a later
 	// check fails, so that an operator sees why (e.g. level_too_low).
 	Level string `json:"level,omitempty"`
@@ -180,11 +183,18 @@ func fail(code Code, format string, args ...any) Result {
 	return Result{Code: code, Verdict: code.Verdict(), Detail: fmt.Sprintf(format, args...), Warnings: []Warning{}}
 }
 
+// failErr is the result of a decoding or signature error.
+func failErr(err error) Result {
+	r := fail(decodeCode(err), "%v", err)
+	r.Reason = credential.Reason(err)
+	return r
+}
+
 // Verify checks QR text ("NC1:..."). See VerifyCOSE for the rest.
 func (v *Verifier) Verify(text string, opts Options) Result {
 	cose, err := credential.DecodeQR(text)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	return v.VerifyCOSE(cose, opts)
 }
@@ -196,7 +206,7 @@ func (v *Verifier) Verify(text string, opts Options) Result {
 func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	msg, err := credential.Parse(data)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	var ref *bundle.KeyRef
 	var key *keys.PublicKey
@@ -212,7 +222,7 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	}
 	claims, err := msg.Verify(key.Algorithm(), key.Key())
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	r := Result{
 		Level:     claims.Level.String(),

@@ -102,9 +102,11 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	c := syncClient(client, u)
-	bundleURL := u.JoinPath(bundleFile).String()
+	// Names (in messages) never show a password of the base URL.
+	bundleLoc := u.JoinPath(bundleFile)
+	bundleURL := bundleLoc.Redacted()
 	progress("fetching %s", bundleURL)
-	data, err := fetch(ctx, c, bundleURL, bundle.MaxSize)
+	data, err := fetch(ctx, c, bundleLoc, bundle.MaxSize)
 	if errors.Is(err, errNotFound) {
 		return Report{}, &SyncError{Code: SyncNoBundle, URL: bundleURL, Err: errors.New("the server has no bundle there (404 Not Found)")}
 	}
@@ -135,9 +137,10 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	inputs := []Input{{Name: bundleURL, Data: data}}
 	var missing []string
 	for _, uri := range uris {
-		listURL := u.JoinPath(statusDir, status.FileName(uri)).String()
+		listLoc := u.JoinPath(statusDir, status.FileName(uri))
+		listURL := listLoc.Redacted()
 		progress("fetching %s (%s)", listURL, uri)
-		tok, err := fetch(ctx, c, listURL, status.MaxTokenSize)
+		tok, err := fetch(ctx, c, listLoc, status.MaxTokenSize)
 		if errors.Is(err, errNotFound) {
 			missing = append(missing, uri)
 			continue
@@ -175,11 +178,11 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	origin := originOf(base)
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if o := originOf(req.URL); o != origin {
-			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(),
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.Redacted(),
 				Err: fmt.Errorf("redirected to %s, outside the distribution point %s; netcred contacts only the distribution point it was given", o, origin)}
 		}
 		if len(via) > MaxRedirects {
-			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(), Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.Redacted(), Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 		}
 		if next != nil {
 			return next(req, via)
@@ -200,8 +203,9 @@ func originOf(u *url.URL) string {
 
 // fetch GETs u and returns its body if it is 200 and at most max bytes; it
 // never reads more than max+1 bytes.
-func fetch(ctx context.Context, client *http.Client, u string, max int64) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+func fetch(ctx context.Context, client *http.Client, loc *url.URL, max int64) ([]byte, error) {
+	u := loc.Redacted()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
 	if err != nil {
 		return nil, &SyncError{Code: SyncBadURL, URL: u, Err: err}
 	}

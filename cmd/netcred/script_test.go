@@ -3,7 +3,9 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"errors"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,6 +50,7 @@ func TestScript(t *testing.T) {
 			"writebyte": cmdWriteBytes,
 			"encode":    cmdEncode,
 			"grepenv":   cmdGrepEnv,
+			"exitcode":  cmdExitCode,
 		},
 	})
 }
@@ -157,4 +160,26 @@ func cmdGrepEnv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("grepenv: no match of %q in %s", args[1], args[2])
 	}
 	ts.Setenv(args[0], m[1])
+}
+
+// cmdExitCode runs a command as exec does and checks its exit code, which
+// exec cannot tell apart (1 not valid, 2 usage, 3 undetermined):
+// exitcode N COMMAND [ARGS...].
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
 }

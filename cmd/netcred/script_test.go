@@ -1,9 +1,9 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
-	"errors"
 	"os"
 	"os/exec"
 	"regexp"

@@ -84,4 +84,3 @@ func TestStatusPublish(t *testing.T) {
 		t.Errorf("index.json does not map %s1 to %s: %v\n%s", testStatusURI, name, err, indexData)
 	}
 }
-

@@ -261,4 +261,3 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 	}
 	return store, exitOK
 }
-

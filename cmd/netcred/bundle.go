@@ -172,6 +172,7 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if err := os.WriteFile(*out, append(jws, '\n'), 0o644); err != nil {
 		errorf(e, "%v", err)
+		hint(e, "--out names the file to write: its directory must exist")
 		return exitUsage
 	}
 	nkeys := 0

@@ -1,10 +1,7 @@
 // Package keys generates netcred signing keys, reads and writes them as
-// JSON Web Keys (RFC 7517), holds the key sets a verifier looks keys up in,
-// and implements the trust bundle (spec/bundle.md): one JSON document,
-// signed by an offline root key as a JWS, that lists the trusted issuers,
-// their keys with what each may sign (Authorization), their status lists
-// and the schema digests. A verifier pins root thumbprints and accepts a
-// bundle only through ParseBundle.
+// JSON Web Keys (RFC 7517) and holds the key sets a verifier looks keys up
+// in. The trust bundle that says what each issuer key may sign is package
+// bundle.
 //
 // Two key types exist, each bound to exactly one algorithm: Ed25519 with
 // EdDSA (the default) and ECDSA P-256 with ES256. A key's kid is the first

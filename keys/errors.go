@@ -55,29 +55,3 @@ var (
 	// one trailing newline).
 	ErrEmptyPassphrase = errors.New("keys: empty passphrase")
 )
-
-// Sentinel errors of the trust bundle (bundle.go, spec/bundle.md).
-var (
-	// ErrBundleUntrusted: a bundle that is not signed by a pinned root key:
-	// the root is not pinned (or nothing is), the signature does not verify,
-	// or the header's alg, jwk or kid cannot identify a root key (alg
-	// "none", "HS256", a private or invalid jwk, an alg or kid that does not
-	// match the jwk). A verifier reports it as bundle_untrusted.
-	ErrBundleUntrusted = errors.New("keys: bundle not signed by a trusted root")
-	// ErrBundleMalformed: a bundle that is not a JWS compact serialization
-	// of the profile (segments, header members, typ) or whose payload is
-	// not the bundle's strict JSON (bad syntax, unknown or duplicate
-	// members, null, wrong value types).
-	ErrBundleMalformed = errors.New("keys: malformed bundle")
-	// ErrBundleInvalid: a well-formed bundle that breaks a rule of
-	// Bundle.Validate. ErrDuplicateKID and ErrMissingAuthorization errors
-	// of a bundle wrap it too.
-	ErrBundleInvalid = errors.New("keys: invalid bundle")
-	// ErrMissingAuthorization: a bundle key whose authorization is missing
-	// or invalid (no or an unknown max_level, no types, no not_before, a
-	// not_after that is not after not_before...).
-	ErrMissingAuthorization = errors.New("keys: missing or invalid key authorization")
-	// ErrNotAuthorized: Authorization.Check refused a credential: its type,
-	// level or iat is outside what the key may sign.
-	ErrNotAuthorized = errors.New("keys: key not authorized")
-)

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 	"github.com/netcred/netcred/status"
@@ -42,9 +44,9 @@ func newWorld(tb testing.TB) *world {
 
 func (w *world) bundle(tb testing.TB, serial uint64, root *keys.PrivateKey, name string) []byte {
 	tb.Helper()
-	b := &keys.Bundle{Serial: serial, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{{ID: "id.example.cn", Name: name, StatusLists: []string{listURI},
-			Keys: []keys.BundleKey{{Key: w.issuer.Public(), Authorization: keys.Authorization{
+	b := &bundle.Bundle{Serial: serial, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []bundle.Issuer{{ID: "id.example.cn", Name: name, StatusLists: []string{listURI},
+			Keys: []bundle.Key{{Key: w.issuer.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour)}}}}}}
 	jws, err := b.Sign(root)
 	if err != nil {
@@ -62,7 +64,7 @@ func (w *world) token(tb testing.TB, signer *keys.PrivateKey, at time.Time, revo
 	for _, i := range revoked {
 		l.Set(i, status.Revoked)
 	}
-	tok, err := status.SignToken(l, listURI, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
+	tok, err := sign.StatusToken(l, listURI, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -340,9 +342,9 @@ func TestImportRefusesReplays(t *testing.T) {
 	}
 	// Bundle 2 withdraws the issuer key before the stored list's iat.
 	withdrawn := fixedNow.Add(-time.Minute)
-	b := &keys.Bundle{Serial: 2, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{{ID: "id.example.cn", Name: "x", StatusLists: []string{listURI},
-			Keys: []keys.BundleKey{{Key: w.issuer.Public(), Authorization: keys.Authorization{
+	b := &bundle.Bundle{Serial: 2, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []bundle.Issuer{{ID: "id.example.cn", Name: "x", StatusLists: []string{listURI},
+			Keys: []bundle.Key{{Key: w.issuer.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour), RevokedAt: &withdrawn}}}}}}
 	jws, err := b.Sign(w.root)
 	if err != nil {

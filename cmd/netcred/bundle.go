@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/issuer"
-	"github.com/netcred/netcred/keys"
 )
 
 const bundleUsage = `Usage:
@@ -85,7 +85,7 @@ func runBundleNew(args []string, e *env) int {
 	if root == nil {
 		return code
 	}
-	var issuers []keys.BundleIssuer
+	var issuers []bundle.Issuer
 	if *configFile != "" {
 		cfg, err := readIssuerConfig(*configFile)
 		if err != nil {
@@ -126,8 +126,8 @@ func runBundleNew(args []string, e *env) int {
 		if name == "" {
 			name = *issuerID
 		}
-		issuers = []keys.BundleIssuer{{ID: *issuerID, Name: name, StatusLists: lists, Keys: []keys.BundleKey{{
-			Key: pub, Authorization: keys.Authorization{MaxLevel: level, Types: splitList(*types), NotBefore: defaultNotBefore},
+		issuers = []bundle.Issuer{{ID: *issuerID, Name: name, StatusLists: lists, Keys: []bundle.Key{{
+			Key: pub, Authorization: bundle.Authorization{MaxLevel: level, Types: splitList(*types), NotBefore: defaultNotBefore},
 		}}}}
 	}
 	registry, err := loadRegistry(*schemaFiles)
@@ -147,14 +147,14 @@ func runBundleNew(args []string, e *env) int {
 		}
 	}
 	now := e.now().UTC().Truncate(time.Second)
-	b := &keys.Bundle{Serial: *serial, IssuedAt: now, NextUpdate: now.Add(validFor), Issuers: issuers}
+	b := &bundle.Bundle{Serial: *serial, IssuedAt: now, NextUpdate: now.Add(validFor), Issuers: issuers}
 	for _, s := range registry.Schemas() {
-		b.Schemas = append(b.Schemas, keys.BundleSchema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
+		b.Schemas = append(b.Schemas, bundle.Schema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
 	}
 	if b.Serial == 0 {
 		b.Serial = 1
 		if prev, err := readFile(e, *out, maxInputSize); err == nil {
-			if old, _, err := keys.InspectBundle(prev); err == nil {
+			if old, _, err := bundle.Inspect(prev); err == nil {
 				b.Serial = old.Serial + 1
 			} else {
 				errorf(e, "%s exists and is not a bundle (%v); refusing to overwrite it", *out, err)
@@ -200,7 +200,7 @@ func runBundleShow(args []string, e *env) int {
 		fileHint(e, err)
 		return exitUsage
 	}
-	b, root, err := keys.InspectBundle(data)
+	b, root, err := bundle.Inspect(data)
 	if err != nil {
 		errorf(e, "%s: %v", rest[0], err)
 		return exitInvalid

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/keys"
@@ -93,10 +94,10 @@ func (k issuerConfigKey) publicKey(e *env, configDir string) (*keys.PublicKey, e
 }
 
 // bundleIssuers converts the config into bundle entries.
-func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]keys.BundleIssuer, error) {
-	var out []keys.BundleIssuer
+func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]bundle.Issuer, error) {
+	var out []bundle.Issuer
 	for _, ic := range c.Issuers {
-		bi := keys.BundleIssuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
+		bi := bundle.Issuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
 		if bi.StatusLists == nil {
 			bi.StatusLists = []string{}
 		}
@@ -109,7 +110,7 @@ func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]keys.BundleIss
 			if kc.NotBefore != nil {
 				nb = *kc.NotBefore
 			}
-			bi.Keys = append(bi.Keys, keys.BundleKey{Key: pub, Authorization: keys.Authorization{
+			bi.Keys = append(bi.Keys, bundle.Key{Key: pub, Authorization: bundle.Authorization{
 				MaxLevel: kc.MaxLevel, Types: kc.Types, NotBefore: nb, NotAfter: kc.NotAfter, RevokedAt: kc.RevokedAt,
 			}})
 		}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -80,7 +81,7 @@ func cmdResign(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("resign: unknown claim %q", name)
 		}
 	}
-	out, err := credential.Sign(claims, key.Algorithm(), key.KID(), key.Signer())
+	out, err := sign.Credential(claims, key.Algorithm(), key.KID(), key.Signer())
 	ts.Check(err)
 	qr, err := credential.EncodeQR(out)
 	ts.Check(err)

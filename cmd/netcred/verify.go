@@ -115,13 +115,14 @@ func runVerify(args []string, e *env) int {
 	if *types != "" {
 		policy.Types = splitList(*types)
 	}
+	var opts verifier.Options
 	if *atText != "" {
-		if policy.At, err = time.Parse(time.RFC3339, *atText); err != nil {
+		if opts.Now, err = time.Parse(time.RFC3339, *atText); err != nil {
 			errorf(e, "--at %q: want an RFC 3339 time such as 2026-11-26T14:00:00Z", *atText)
 			return exitUsage
 		}
 	} else {
-		policy.At = e.now()
+		opts.Now = e.now()
 	}
 	registry, err := loadRegistry(*schemaFiles)
 	if err != nil {
@@ -140,9 +141,9 @@ func runVerify(args []string, e *env) int {
 	}
 	var res verifier.Result
 	if len(data) > 0 && data[0] == 0xd2 {
-		res = v.VerifyCOSE(data)
+		res = v.VerifyCOSE(data, opts)
 	} else {
-		res = v.Verify(string(data))
+		res = v.Verify(string(data), opts)
 	}
 	if *asJSON {
 		if code := printJSON(e, jsonResult{Result: res, ExpiresAt: jsonTime(res.ExpiresAt)}); code != exitOK {

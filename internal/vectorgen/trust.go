@@ -4,7 +4,9 @@ import (
 	"encoding/hex"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
 	"github.com/netcred/netcred/spec"
@@ -27,28 +29,28 @@ type trustGen struct {
 	bundleAt        time.Time
 }
 
-func (t *trustGen) authorization(max credential.Level, types ...string) keys.Authorization {
-	return keys.Authorization{MaxLevel: max, Types: types, NotBefore: iat.AddDate(-1, 0, 0)}
+func (t *trustGen) authorization(max credential.Level, types ...string) bundle.Authorization {
+	return bundle.Authorization{MaxLevel: max, Types: types, NotBefore: iat.AddDate(-1, 0, 0)}
 }
 
 // bundle returns a bundle whose gov key authorization is auth.
-func (t *trustGen) bundle(serial uint64, govAuth keys.Authorization) *keys.Bundle {
-	b := &keys.Bundle{
+func (t *trustGen) bundle(serial uint64, govAuth bundle.Authorization) *bundle.Bundle {
+	b := &bundle.Bundle{
 		Serial: serial, IssuedAt: t.bundleAt, NextUpdate: t.bundleAt.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{
+		Issuers: []bundle.Issuer{
 			{ID: "cn.gov.id", Name: "National identity authority", StatusLists: []string{govList, govList2},
-				Keys: []keys.BundleKey{{Key: t.ed.Public(), Authorization: govAuth}, {Key: t.es.Public(), Authorization: govAuth}}},
+				Keys: []bundle.Key{{Key: t.ed.Public(), Authorization: govAuth}, {Key: t.es.Public(), Authorization: govAuth}}},
 			{ID: "rail.example", Name: "Railway", StatusLists: []string{railList},
-				Keys: []keys.BundleKey{{Key: t.rail.Public(), Authorization: t.authorization(credential.LevelLow, "ticket")}}},
+				Keys: []bundle.Key{{Key: t.rail.Public(), Authorization: t.authorization(credential.LevelLow, "ticket")}}},
 		},
 	}
 	for _, s := range schemas.Builtin().Schemas() {
-		b.Schemas = append(b.Schemas, keys.BundleSchema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
+		b.Schemas = append(b.Schemas, bundle.Schema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
 	}
 	return b
 }
 
-func (t *trustGen) signBundle(b *keys.Bundle, root *keys.PrivateKey) string {
+func (t *trustGen) signBundle(b *bundle.Bundle, root *keys.PrivateKey) string {
 	jws, err := b.Sign(root)
 	if err != nil {
 		panic(err)
@@ -70,7 +72,7 @@ func (t *trustGen) list(uri string, signer *keys.PrivateKey, signedAt time.Time,
 	for i := uint64(0); i < 2000; i++ { // some unrelated revocations
 		l.Set(i*521+7, status.Revoked)
 	}
-	tok, err := status.SignToken(l, uri, signedAt, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
+	tok, err := sign.StatusToken(l, uri, signedAt, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
 	if err != nil {
 		panic(err)
 	}
@@ -137,7 +139,7 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 	notYet := t.authorization(credential.LevelHigh, "identity")
 	notYet.NotBefore = iat.Add(time.Minute)
 	small, _ := status.New(1024)
-	tokenAsCredential, err := status.SignToken(small, govList, listAt, time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
+	tokenAsCredential, err := sign.StatusToken(small, govList, listAt, time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
 	if err != nil {
 		return nil, err
 	}

@@ -1,17 +1,19 @@
-package keys
+package bundle
 
 import (
 	"bytes"
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/netcred/netcred/keys"
 )
 
 // fuzzBundleRoots returns the fixed root keys of the fuzz seeds (Ed25519
 // and P-256) and their thumbprints, the pinned set.
-func fuzzBundleRoots(tb testing.TB) (map[string]*PrivateKey, []string) {
+func fuzzBundleRoots(tb testing.TB) (map[string]*keys.PrivateKey, []string) {
 	tb.Helper()
-	roots := make(map[string]*PrivateKey)
+	roots := make(map[string]*keys.PrivateKey)
 	var pinned []string
 	for _, k := range seedKeys(tb) {
 		roots[k.Public().Thumbprint()] = k
@@ -33,22 +35,22 @@ func FuzzParseBundle(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, root, err := ParseBundle(data, pinned)
-		inspected, inspectedRoot, inspectErr := InspectBundle(data)
+		b, root, err := Parse(data, pinned)
+		inspected, inspectedRoot, inspectErr := Inspect(data)
 		if inspectErr != nil && (inspected != nil || inspectedRoot != nil) {
-			t.Fatalf("InspectBundle returned results and error %v", inspectErr)
+			t.Fatalf("Inspect returned results and error %v", inspectErr)
 		}
 		if err != nil {
 			if b != nil || root != nil {
-				t.Fatalf("ParseBundle returned results and error %v", err)
+				t.Fatalf("Parse returned results and error %v", err)
 			}
-			if !strings.HasPrefix(err.Error(), "keys: ") {
-				t.Fatalf("error %q does not start with \"keys: \"", err)
+			if !strings.HasPrefix(err.Error(), "bundle: ") {
+				t.Fatalf("error %q does not start with \"bundle: \"", err)
 			}
 			return
 		}
 		if inspectErr != nil {
-			t.Fatalf("ParseBundle accepted what InspectBundle refused: %v", inspectErr)
+			t.Fatalf("Parse accepted what Inspect refused: %v", inspectErr)
 		}
 		checkSameBundle(t, inspected, b)
 		priv, ok := roots[root.Thumbprint()]
@@ -71,9 +73,9 @@ func FuzzParseBundle(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Sign of an accepted bundle: %v", err)
 		}
-		again, againRoot, err := ParseBundle(resigned, pinned)
+		again, againRoot, err := Parse(resigned, pinned)
 		if err != nil {
-			t.Fatalf("ParseBundle of a re-signed bundle: %v", err)
+			t.Fatalf("Parse of a re-signed bundle: %v", err)
 		}
 		if againRoot.Thumbprint() != root.Thumbprint() {
 			t.Fatalf("re-signed root %s; want %s", againRoot.Thumbprint(), root.Thumbprint())
@@ -99,10 +101,10 @@ func FuzzParseBundleJSON(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := ParseBundleJSON(data)
+		b, err := ParseJSON(data)
 		if err != nil {
 			if b != nil {
-				t.Fatalf("ParseBundleJSON returned a bundle and error %v", err)
+				t.Fatalf("ParseJSON returned a bundle and error %v", err)
 			}
 			return
 		}
@@ -110,9 +112,9 @@ func FuzzParseBundleJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("MarshalJSON of an accepted bundle: %v", err)
 		}
-		again, err := ParseBundleJSON(out)
+		again, err := ParseJSON(out)
 		if err != nil {
-			t.Fatalf("ParseBundleJSON(%s) of a marshalled bundle: %v", out, err)
+			t.Fatalf("ParseJSON(%s) of a marshalled bundle: %v", out, err)
 		}
 		checkSameBundle(t, again, b)
 		out2, err := again.MarshalJSON()

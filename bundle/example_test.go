@@ -1,4 +1,4 @@
-package keys_test
+package bundle_test
 
 import (
 	"crypto/ed25519"
@@ -7,6 +7,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
 )
@@ -23,14 +24,14 @@ func ExampleBundle_Sign() {
 		log.Fatal(err)
 	}
 	issuedAt := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	bundle := &keys.Bundle{
+	b := &bundle.Bundle{
 		Serial:     1,
 		IssuedAt:   issuedAt,
 		NextUpdate: issuedAt.AddDate(0, 0, 7),
-		Issuers: []keys.BundleIssuer{{
+		Issuers: []bundle.Issuer{{
 			ID:   "id.gov.example",
 			Name: "Example Civil Registry",
-			Keys: []keys.BundleKey{{Key: issuerKey.Public(), Authorization: keys.Authorization{
+			Keys: []bundle.Key{{Key: issuerKey.Public(), Authorization: bundle.Authorization{
 				MaxLevel:  credential.LevelSubstantial,
 				Types:     []string{"identity"},
 				NotBefore: issuedAt,
@@ -38,14 +39,14 @@ func ExampleBundle_Sign() {
 			StatusLists: []string{"https://id.gov.example/s/1"},
 		}},
 	}
-	signed, err := bundle.Sign(root)
+	signed, err := b.Sign(root)
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	// A verifier pins the root's thumbprint and parses what it synced.
 	pinned := []string{root.Public().Thumbprint()}
-	trusted, signer, err := keys.ParseBundle(signed, pinned)
+	trusted, signer, err := bundle.Parse(signed, pinned)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,5 +63,5 @@ func ExampleBundle_Sign() {
 	// Output:
 	// serial 1 signed by kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k
 	// id.gov.example <nil>
-	// keys: key not authorized: key may sign up to substantial, credential is high
+	// bundle: key not authorized: key may sign up to substantial, credential is high
 }

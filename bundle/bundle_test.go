@@ -1,4 +1,4 @@
-package keys
+package bundle
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/keys"
 )
 
 // Fixed times of the test bundles.
@@ -37,7 +38,7 @@ const testDigest = "sha256:4f3c2b6a0c1e8d9f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9
 // issuer keys (at least three): a government issuer with a current key
 // that may sign high identity credentials and a retired one, and a ticket
 // issuer with one low-level key that was withdrawn.
-func testBundle(tb testing.TB, issuerKeys ...*PrivateKey) *Bundle {
+func testBundle(tb testing.TB, issuerKeys ...*keys.PrivateKey) *Bundle {
 	tb.Helper()
 	if len(issuerKeys) < 3 {
 		tb.Fatalf("testBundle needs 3 issuer keys, got %d", len(issuerKeys))
@@ -47,11 +48,11 @@ func testBundle(tb testing.TB, issuerKeys ...*PrivateKey) *Bundle {
 		Serial:     7,
 		IssuedAt:   testIssuedAt,
 		NextUpdate: testNextUpdate,
-		Issuers: []BundleIssuer{
+		Issuers: []Issuer{
 			{
 				ID:   "id.gov.example",
 				Name: "Example Civil Registry",
-				Keys: []BundleKey{
+				Keys: []Key{
 					{Key: issuerKeys[0].Public(), Authorization: Authorization{
 						MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: testRotation,
 					}},
@@ -64,7 +65,7 @@ func testBundle(tb testing.TB, issuerKeys ...*PrivateKey) *Bundle {
 			{
 				ID:   "tickets-example",
 				Name: "Example Tickets 票务",
-				Keys: []BundleKey{
+				Keys: []Key{
 					{Key: issuerKeys[2].Public(), Authorization: Authorization{
 						MaxLevel: credential.LevelLow, Types: []string{"ticket", "identity"}, NotBefore: testNotBefore, RevokedAt: &revoked,
 					}},
@@ -72,7 +73,7 @@ func testBundle(tb testing.TB, issuerKeys ...*PrivateKey) *Bundle {
 				StatusLists: []string{},
 			},
 		},
-		Schemas: []BundleSchema{
+		Schemas: []Schema{
 			{Name: "identity", ID: 1, Version: 1, Digest: testDigest},
 			{Name: "ticket", ID: 2, Version: 1, Digest: "sha256:" + strings.Repeat("0a", 32)},
 		},
@@ -80,12 +81,12 @@ func testBundle(tb testing.TB, issuerKeys ...*PrivateKey) *Bundle {
 }
 
 // testIssuerKeys returns three fresh issuer keys of mixed algorithms.
-func testIssuerKeys(tb testing.TB) []*PrivateKey {
+func testIssuerKeys(tb testing.TB) []*keys.PrivateKey {
 	tb.Helper()
-	return []*PrivateKey{mustGenerate(tb, credential.EdDSA), mustGenerate(tb, credential.ES256), mustGenerate(tb, credential.EdDSA)}
+	return []*keys.PrivateKey{mustGenerate(tb, credential.EdDSA), mustGenerate(tb, credential.ES256), mustGenerate(tb, credential.EdDSA)}
 }
 
-func mustSign(tb testing.TB, b *Bundle, root *PrivateKey) []byte {
+func mustSign(tb testing.TB, b *Bundle, root *keys.PrivateKey) []byte {
 	tb.Helper()
 	data, err := b.Sign(root)
 	if err != nil {
@@ -100,7 +101,7 @@ type normalBundle struct {
 	Serial               uint64
 	IssuedAt, NextUpdate time.Time
 	Issuers              []normalIssuer
-	Schemas              []BundleSchema
+	Schemas              []Schema
 }
 
 type normalIssuer struct {
@@ -167,9 +168,9 @@ func TestBundleRoundTrip(t *testing.T) {
 			data := mustSign(t, want, root)
 
 			other := mustGenerate(t, credential.EdDSA).Public().Thumbprint()
-			got, gotRoot, err := ParseBundle(data, []string{other, root.Public().Thumbprint()})
+			got, gotRoot, err := Parse(data, []string{other, root.Public().Thumbprint()})
 			if err != nil {
-				t.Fatalf("ParseBundle: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			if gotRoot.Thumbprint() != root.Public().Thumbprint() || gotRoot.Algorithm() != alg {
 				t.Errorf("root = %s %s; want %s %s", gotRoot.Algorithm(), gotRoot.Thumbprint(), alg, root.Public().Thumbprint())
@@ -177,19 +178,19 @@ func TestBundleRoundTrip(t *testing.T) {
 			checkSameBundle(t, got, want)
 
 			// With surrounding whitespace, as in a file.
-			again, _, err := ParseBundle(append(append([]byte("\n "), data...), "\r\n"...), []string{root.Public().Thumbprint()})
+			again, _, err := Parse(append(append([]byte("\n "), data...), "\r\n"...), []string{root.Public().Thumbprint()})
 			if err != nil {
-				t.Fatalf("ParseBundle with whitespace: %v", err)
+				t.Fatalf("Parse with whitespace: %v", err)
 			}
 			checkSameBundle(t, again, want)
 
-			inspected, inspectedRoot, err := InspectBundle(data)
+			inspected, inspectedRoot, err := Inspect(data)
 			if err != nil {
-				t.Fatalf("InspectBundle: %v", err)
+				t.Fatalf("Inspect: %v", err)
 			}
 			checkSameBundle(t, inspected, want)
 			if inspectedRoot.Thumbprint() != root.Public().Thumbprint() {
-				t.Errorf("InspectBundle root = %s; want %s", inspectedRoot.Thumbprint(), root.Public().Thumbprint())
+				t.Errorf("Inspect root = %s; want %s", inspectedRoot.Thumbprint(), root.Public().Thumbprint())
 			}
 
 			// The payload is the bundle's JSON, and signing it again gives
@@ -198,9 +199,9 @@ func TestBundleRoundTrip(t *testing.T) {
 			if gotPayload, wantPayload := jwsPayload(t, resigned), jwsPayload(t, data); !bytes.Equal(gotPayload, wantPayload) {
 				t.Errorf("re-signed payload\n%s\nwant\n%s", gotPayload, wantPayload)
 			}
-			fromJSON, err := ParseBundleJSON(jwsPayload(t, data))
+			fromJSON, err := ParseJSON(jwsPayload(t, data))
 			if err != nil {
-				t.Fatalf("ParseBundleJSON(payload): %v", err)
+				t.Fatalf("ParseJSON(payload): %v", err)
 			}
 			checkSameBundle(t, fromJSON, want)
 
@@ -260,10 +261,10 @@ func TestBundleSignHeader(t *testing.T) {
 			if got := strings.Join(sortedKeys(h), ","); got != "alg,jwk,kid,typ" {
 				t.Errorf("header members %s; want alg,jwk,kid,typ", got)
 			}
-			if h["alg"] != string(alg) || h["kid"] != root.Public().KIDString() || h["typ"] != BundleType {
-				t.Errorf("header alg %v kid %v typ %v; want %s %s %s", h["alg"], h["kid"], h["typ"], alg, root.Public().KIDString(), BundleType)
+			if h["alg"] != string(alg) || h["kid"] != root.Public().KIDString() || h["typ"] != Type {
+				t.Errorf("header alg %v kid %v typ %v; want %s %s %s", h["alg"], h["kid"], h["typ"], alg, root.Public().KIDString(), Type)
 			}
-			jwk, err := ParsePublicJWK(mustMarshal(t, h["jwk"]))
+			jwk, err := keys.ParsePublicJWK(mustMarshal(t, h["jwk"]))
 			if err != nil {
 				t.Fatalf("header jwk: %v", err)
 			}
@@ -300,13 +301,13 @@ func rawJWS(tb testing.TB, header map[string]any, payload []byte, signer crypto.
 }
 
 // rootHeader is the protected header Sign writes for root.
-func rootHeader(tb testing.TB, root *PublicKey) map[string]any {
+func rootHeader(tb testing.TB, root *keys.PublicKey) map[string]any {
 	tb.Helper()
 	return map[string]any{
 		"alg": string(root.Algorithm()),
 		"kid": root.KIDString(),
 		"jwk": jwkMap(tb, mustJSON(tb, root)),
-		"typ": BundleType,
+		"typ": Type,
 	}
 }
 
@@ -346,7 +347,7 @@ func keyAt(m map[string]any, i, j int) map[string]any {
 	return issuerAt(m, i)["keys"].([]any)[j].(map[string]any)
 }
 
-// badBundle is a bundle ParseBundle must refuse, with the errors it must
+// badBundle is a bundle Parse must refuse, with the errors it must
 // wrap.
 type badBundle struct {
 	name   string
@@ -358,7 +359,7 @@ type badBundle struct {
 // badBundles returns the bundles an attacker or a careless operator would
 // try, built around bundles signed by root (Ed25519); root and ecRoot are
 // pinned unless a case says otherwise.
-func badBundles(tb testing.TB, root, ecRoot *PrivateKey) []badBundle {
+func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 	tb.Helper()
 	attacker := mustGenerate(tb, credential.EdDSA)
 	issuerKeys := testIssuerKeys(tb)
@@ -404,120 +405,177 @@ func badBundles(tb testing.TB, root, ecRoot *PrivateKey) []badBundle {
 
 	return []badBundle{
 		// Trust.
-		{"unpinned root", good, []string{ecRoot.Public().Thumbprint()}, []error{ErrBundleUntrusted}},
-		{"nothing pinned", good, nil, []error{ErrBundleUntrusted}},
-		{"kid pinned instead of thumbprint", good, []string{root.Public().KIDString()}, []error{ErrBundleUntrusted}},
-		{"tampered payload", tamperedJWS, pinned, []error{ErrBundleUntrusted}},
-		{"signed by another key with the pinned jwk", rawJWS(tb, header, payload, attacker.Signer()), pinned, []error{ErrBundleUntrusted}},
-		{"signed by another key, its own jwk", rawJWS(tb, rootHeader(tb, attacker.Public()), payload, attacker.Signer()), pinned, []error{ErrBundleUntrusted}},
-		{"alg none without signature", rawJWS(tb, withHeader(header, func(h map[string]any) { h["alg"] = "none" }), payload, nil), pinned, []error{ErrBundleUntrusted, ErrUnsupportedAlgorithm}},
-		{"alg none with signature", signHeader(func(h map[string]any) { h["alg"] = "none" }), pinned, []error{ErrBundleUntrusted, ErrUnsupportedAlgorithm}},
-		{"alg HS256 keyed with the jwk", hs256, pinned, []error{ErrBundleUntrusted, ErrUnsupportedAlgorithm}},
-		{"alg RS256", signHeader(func(h map[string]any) { h["alg"] = "RS256" }), pinned, []error{ErrBundleUntrusted, ErrUnsupportedAlgorithm}},
-		{"alg missing", signHeader(func(h map[string]any) { delete(h, "alg") }), pinned, []error{ErrBundleUntrusted, ErrMissingAlgorithm}},
-		{"alg ES256 on an Ed25519 root", signHeader(func(h map[string]any) { h["alg"] = "ES256" }), pinned, []error{ErrBundleUntrusted, ErrAlgorithmMismatch}},
-		{"alg not a string", signHeader(func(h map[string]any) { h["alg"] = 1 }), pinned, []error{ErrBundleMalformed}},
-		{"empty signature", rawJWS(tb, header, payload, nil), pinned, []error{ErrBundleUntrusted}},
-		{"jwk missing", signHeader(func(h map[string]any) { delete(h, "jwk") }), pinned, []error{ErrBundleUntrusted}},
-		{"jwk private", signHeader(func(h map[string]any) { h["jwk"] = jwkMap(tb, mustJSON(tb, root)) }), pinned, []error{ErrBundleUntrusted, ErrUnexpectedPrivateKey}},
+		{"unpinned root", good, []string{ecRoot.Public().Thumbprint()}, []error{ErrUntrusted}},
+		{"nothing pinned", good, nil, []error{ErrUntrusted}},
+		{"kid pinned instead of thumbprint", good, []string{root.Public().KIDString()}, []error{ErrUntrusted}},
+		{"tampered payload", tamperedJWS, pinned, []error{ErrUntrusted}},
+		{"signed by another key with the pinned jwk", rawJWS(tb, header, payload, attacker.Signer()), pinned, []error{ErrUntrusted}},
+		{"signed by another key, its own jwk", rawJWS(tb, rootHeader(tb, attacker.Public()), payload, attacker.Signer()), pinned, []error{ErrUntrusted}},
+		{"alg none without signature", rawJWS(tb, withHeader(header, func(h map[string]any) { h["alg"] = "none" }), payload, nil), pinned, []error{ErrUntrusted, keys.ErrUnsupportedAlgorithm}},
+		{"alg none with signature", signHeader(func(h map[string]any) { h["alg"] = "none" }), pinned, []error{ErrUntrusted, keys.ErrUnsupportedAlgorithm}},
+		{"alg HS256 keyed with the jwk", hs256, pinned, []error{ErrUntrusted, keys.ErrUnsupportedAlgorithm}},
+		{"alg RS256", signHeader(func(h map[string]any) { h["alg"] = "RS256" }), pinned, []error{ErrUntrusted, keys.ErrUnsupportedAlgorithm}},
+		{"alg missing", signHeader(func(h map[string]any) { delete(h, "alg") }), pinned, []error{ErrUntrusted, keys.ErrMissingAlgorithm}},
+		{"alg ES256 on an Ed25519 root", signHeader(func(h map[string]any) { h["alg"] = "ES256" }), pinned, []error{ErrUntrusted, keys.ErrAlgorithmMismatch}},
+		{"alg not a string", signHeader(func(h map[string]any) { h["alg"] = 1 }), pinned, []error{ErrMalformed}},
+		{"empty signature", rawJWS(tb, header, payload, nil), pinned, []error{ErrUntrusted}},
+		{"jwk missing", signHeader(func(h map[string]any) { delete(h, "jwk") }), pinned, []error{ErrUntrusted}},
+		{"jwk private", signHeader(func(h map[string]any) { h["jwk"] = jwkMap(tb, mustJSON(tb, root)) }), pinned, []error{ErrUntrusted, keys.ErrUnexpectedPrivateKey}},
 		{"jwk without alg", signHeader(func(h map[string]any) {
 			h["jwk"] = withHeader(header["jwk"].(map[string]any), func(j map[string]any) { delete(j, "alg") })
-		}), pinned, []error{ErrBundleUntrusted, ErrMissingAlgorithm}},
+		}), pinned, []error{ErrUntrusted, keys.ErrMissingAlgorithm}},
 		{"jwk with x5c", signHeader(func(h map[string]any) {
 			h["jwk"] = withHeader(header["jwk"].(map[string]any), func(j map[string]any) { j["x5c"] = []string{"MIIB"} })
-		}), pinned, []error{ErrBundleUntrusted, ErrUnsupportedMember}},
-		{"kid of another key", signHeader(func(h map[string]any) { h["kid"] = attacker.Public().KIDString() }), pinned, []error{ErrBundleUntrusted, ErrKIDMismatch}},
-		{"kid missing", signHeader(func(h map[string]any) { delete(h, "kid") }), pinned, []error{ErrBundleMalformed}},
+		}), pinned, []error{ErrUntrusted, keys.ErrUnsupportedMember}},
+		{"kid of another key", signHeader(func(h map[string]any) { h["kid"] = attacker.Public().KIDString() }), pinned, []error{ErrUntrusted, keys.ErrKIDMismatch}},
+		{"kid missing", signHeader(func(h map[string]any) { delete(h, "kid") }), pinned, []error{ErrMalformed}},
 
 		// JWS structure and header.
-		{"two signatures (JSON serialization)", multi, pinned, []error{ErrBundleMalformed}},
-		{"flattened JSON serialization", flattened, pinned, []error{ErrBundleMalformed}},
-		{"typ missing", signHeader(func(h map[string]any) { delete(h, "typ") }), pinned, []error{ErrBundleMalformed}},
-		{"typ JWT", signHeader(func(h map[string]any) { h["typ"] = "JWT" }), pinned, []error{ErrBundleMalformed}},
-		{"typ with application/ prefix", signHeader(func(h map[string]any) { h["typ"] = "application/" + BundleType }), pinned, []error{ErrBundleMalformed}},
-		{"typ upper case", signHeader(func(h map[string]any) { h["typ"] = strings.ToUpper(BundleType) }), pinned, []error{ErrBundleMalformed}},
-		{"crit header", signHeader(func(h map[string]any) { h["crit"] = []string{"exp"}; h["exp"] = 1 }), pinned, []error{ErrBundleMalformed}},
-		{"b64 header", signHeader(func(h map[string]any) { h["b64"] = false }), pinned, []error{ErrBundleMalformed}},
-		{"x5u header", signHeader(func(h map[string]any) { h["x5u"] = "https://example.com/root.pem" }), pinned, []error{ErrBundleMalformed}},
-		{"cty header", signHeader(func(h map[string]any) { h["cty"] = "json" }), pinned, []error{ErrBundleMalformed}},
-		{"duplicate header member", duplicateHeaderJWS, pinned, []error{ErrBundleMalformed}},
-		{"header not an object", rawJWSRawHeader(tb, []byte(`["alg"]`), payload, root.Signer()), pinned, []error{ErrBundleMalformed}},
-		{"header not base64url", []byte("!!!." + parts[1] + "." + parts[2]), pinned, []error{ErrBundleMalformed}},
-		{"padded base64", []byte(parts[0] + "." + parts[1] + "==." + parts[2]), pinned, []error{ErrBundleMalformed}},
-		{"non-canonical base64url signature", nonCanonical, pinned, []error{ErrBundleMalformed}},
-		{"two segments", []byte(parts[0] + "." + parts[1]), pinned, []error{ErrBundleMalformed}},
-		{"four segments", []byte(string(good) + "." + parts[2]), pinned, []error{ErrBundleMalformed}},
-		{"JWE-shaped", []byte(parts[0] + ".." + parts[1] + "." + parts[2] + "." + parts[2]), pinned, []error{ErrBundleMalformed}},
-		{"whitespace inside", []byte(parts[0] + ".\n" + parts[1] + "." + parts[2]), pinned, []error{ErrBundleMalformed}},
-		{"truncated", good[:len(good)/2], pinned, []error{ErrBundleMalformed}},
-		{"short signature", []byte(parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(decodeB64(tb, parts[2])[:40])), pinned, []error{ErrBundleUntrusted}},
-		{"empty", nil, pinned, []error{ErrBundleMalformed}},
-		{"garbage", []byte("\x00\xff not a bundle"), pinned, []error{ErrBundleMalformed}},
+		{"two signatures (JSON serialization)", multi, pinned, []error{ErrMalformed}},
+		{"flattened JSON serialization", flattened, pinned, []error{ErrMalformed}},
+		{"typ missing", signHeader(func(h map[string]any) { delete(h, "typ") }), pinned, []error{ErrMalformed}},
+		{"typ JWT", signHeader(func(h map[string]any) { h["typ"] = "JWT" }), pinned, []error{ErrMalformed}},
+		{"typ with application/ prefix", signHeader(func(h map[string]any) { h["typ"] = "application/" + Type }), pinned, []error{ErrMalformed}},
+		{"typ upper case", signHeader(func(h map[string]any) { h["typ"] = strings.ToUpper(Type) }), pinned, []error{ErrMalformed}},
+		{"crit header", signHeader(func(h map[string]any) { h["crit"] = []string{"exp"}; h["exp"] = 1 }), pinned, []error{ErrMalformed}},
+		{"b64 header", signHeader(func(h map[string]any) { h["b64"] = false }), pinned, []error{ErrMalformed}},
+		{"x5u header", signHeader(func(h map[string]any) { h["x5u"] = "https://example.com/root.pem" }), pinned, []error{ErrMalformed}},
+		{"cty header", signHeader(func(h map[string]any) { h["cty"] = "json" }), pinned, []error{ErrMalformed}},
+		{"duplicate header member", duplicateHeaderJWS, pinned, []error{ErrMalformed}},
+		{"header not an object", rawJWSRawHeader(tb, []byte(`["alg"]`), payload, root.Signer()), pinned, []error{ErrMalformed}},
+		{"header not base64url", []byte("!!!." + parts[1] + "." + parts[2]), pinned, []error{ErrMalformed}},
+		{"padded base64", []byte(parts[0] + "." + parts[1] + "==." + parts[2]), pinned, []error{ErrMalformed}},
+		{"non-canonical base64url signature", nonCanonical, pinned, []error{ErrMalformed}},
+		{"two segments", []byte(parts[0] + "." + parts[1]), pinned, []error{ErrMalformed}},
+		{"four segments", []byte(string(good) + "." + parts[2]), pinned, []error{ErrMalformed}},
+		{"JWE-shaped", []byte(parts[0] + ".." + parts[1] + "." + parts[2] + "." + parts[2]), pinned, []error{ErrMalformed}},
+		{"whitespace inside", []byte(parts[0] + ".\n" + parts[1] + "." + parts[2]), pinned, []error{ErrMalformed}},
+		{"truncated", good[:len(good)/2], pinned, []error{ErrMalformed}},
+		{"short signature", []byte(parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(decodeB64(tb, parts[2])[:40])), pinned, []error{ErrUntrusted}},
+		{"empty", nil, pinned, []error{ErrMalformed}},
+		{"garbage", []byte("\x00\xff not a bundle"), pinned, []error{ErrMalformed}},
 		{"9 MiB", append(bytes.Clone(good), bytes.Repeat([]byte("A"), 9<<20)...), pinned, []error{ErrTooLarge}},
 
 		// Payload JSON.
-		{"unknown member", signPayload(func(m map[string]any) { m["comment"] = "hello" }), pinned, []error{ErrBundleMalformed}},
-		{"unknown member in a key", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_lvl"] = "high" }), pinned, []error{ErrBundleMalformed}},
-		{"member of another object", signPayload(func(m map[string]any) { m["digest"] = testDigest }), pinned, []error{ErrBundleMalformed}},
-		{"member name in another case", sign(bytes.Replace(payload, []byte(`"serial"`), []byte(`"Serial"`), 1)), pinned, []error{ErrBundleMalformed}},
-		{"duplicate member", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7,"serial":8`), 1)), pinned, []error{ErrBundleMalformed}},
-		{"duplicate member differing in case", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7,"SERIAL":8`), 1)), pinned, []error{ErrBundleMalformed}},
-		{"duplicate member in a jwk", sign(bytes.Replace(payload, []byte(`"crv":"Ed25519"`), []byte(`"crv":"Ed25519","crv":"Ed25519"`), 1)), pinned, []error{ErrBundleMalformed}},
-		{"null member", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["not_after"] = nil }), pinned, []error{ErrBundleMalformed}},
-		{"serial as string", signPayload(func(m map[string]any) { m["serial"] = "7" }), pinned, []error{ErrBundleMalformed}},
-		{"serial fraction", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7.5`), 1)), pinned, []error{ErrBundleMalformed}},
-		{"serial negative", signPayload(func(m map[string]any) { m["serial"] = -1 }), pinned, []error{ErrBundleMalformed}},
-		{"issued_at not RFC 3339", signPayload(func(m map[string]any) { m["issued_at"] = "2026-03-01 00:00:00" }), pinned, []error{ErrBundleMalformed}},
-		{"issued_at as number", signPayload(func(m map[string]any) { m["issued_at"] = 1772323200 }), pinned, []error{ErrBundleMalformed}},
-		{"max_level as number", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = 3 }), pinned, []error{ErrBundleMalformed}},
-		{"payload an array", sign([]byte(`[` + string(payload) + `]`)), pinned, []error{ErrBundleMalformed}},
-		{"payload empty", sign(nil), pinned, []error{ErrBundleMalformed}},
-		{"payload with trailing data", sign(append(bytes.Clone(payload), `{}`...)), pinned, []error{ErrBundleMalformed}},
-		{"payload not UTF-8", sign(bytes.Replace(payload, []byte("票"), []byte{0xff, 0xfe}, 1)), pinned, []error{ErrBundleMalformed}},
-		{"payload nested too deep", sign([]byte(deep)), pinned, []error{ErrBundleMalformed}},
+		{"unknown member", signPayload(func(m map[string]any) { m["comment"] = "hello" }), pinned, []error{ErrMalformed}},
+		{"unknown member in a key", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_lvl"] = "high" }), pinned, []error{ErrMalformed}},
+		{"member of another object", signPayload(func(m map[string]any) { m["digest"] = testDigest }), pinned, []error{ErrMalformed}},
+		{"member name in another case", sign(bytes.Replace(payload, []byte(`"serial"`), []byte(`"Serial"`), 1)), pinned, []error{ErrMalformed}},
+		{"duplicate member", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7,"serial":8`), 1)), pinned, []error{ErrMalformed}},
+		{"duplicate member differing in case", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7,"SERIAL":8`), 1)), pinned, []error{ErrMalformed}},
+		{"duplicate member in a jwk", sign(bytes.Replace(payload, []byte(`"crv":"Ed25519"`), []byte(`"crv":"Ed25519","crv":"Ed25519"`), 1)), pinned, []error{ErrMalformed}},
+		{"null member", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["not_after"] = nil }), pinned, []error{ErrMalformed}},
+		{"serial as string", signPayload(func(m map[string]any) { m["serial"] = "7" }), pinned, []error{ErrMalformed}},
+		{"serial fraction", sign(bytes.Replace(payload, []byte(`"serial":7`), []byte(`"serial":7.5`), 1)), pinned, []error{ErrMalformed}},
+		{"serial negative", signPayload(func(m map[string]any) { m["serial"] = -1 }), pinned, []error{ErrMalformed}},
+		{"issued_at not RFC 3339", signPayload(func(m map[string]any) { m["issued_at"] = "2026-03-01 00:00:00" }), pinned, []error{ErrMalformed}},
+		{"issued_at as number", signPayload(func(m map[string]any) { m["issued_at"] = 1772323200 }), pinned, []error{ErrMalformed}},
+		{"max_level as number", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = 3 }), pinned, []error{ErrMalformed}},
+		{"payload an array", sign([]byte(`[` + string(payload) + `]`)), pinned, []error{ErrMalformed}},
+		{"payload empty", sign(nil), pinned, []error{ErrMalformed}},
+		{"payload with trailing data", sign(append(bytes.Clone(payload), `{}`...)), pinned, []error{ErrMalformed}},
+		{"payload not UTF-8", sign(bytes.Replace(payload, []byte("票"), []byte{0xff, 0xfe}, 1)), pinned, []error{ErrMalformed}},
+		{"payload nested too deep", sign([]byte(deep)), pinned, []error{ErrMalformed}},
 
 		// Bundle rules.
-		{"serial 0", signPayload(func(m map[string]any) { m["serial"] = 0 }), pinned, []error{ErrBundleInvalid}},
-		{"serial missing", signPayload(func(m map[string]any) { delete(m, "serial") }), pinned, []error{ErrBundleInvalid}},
-		{"serial above 2^53-1", signPayload(func(m map[string]any) { m["serial"] = uint64(1 << 53) }), pinned, []error{ErrBundleInvalid}},
-		{"next_update before issued_at", signPayload(func(m map[string]any) { m["next_update"] = "2026-02-28T00:00:00Z" }), pinned, []error{ErrBundleInvalid}},
-		{"next_update equal to issued_at", signPayload(func(m map[string]any) { m["next_update"] = m["issued_at"] }), pinned, []error{ErrBundleInvalid}},
-		{"issued_at missing", signPayload(func(m map[string]any) { delete(m, "issued_at") }), pinned, []error{ErrBundleInvalid}},
-		{"no issuers", signPayload(func(m map[string]any) { m["issuers"] = []any{} }), pinned, []error{ErrBundleInvalid}},
+		{"serial 0", signPayload(func(m map[string]any) { m["serial"] = 0 }), pinned, []error{ErrInvalid}},
+		{"serial missing", signPayload(func(m map[string]any) { delete(m, "serial") }), pinned, []error{ErrInvalid}},
+		{"serial above 2^53-1", signPayload(func(m map[string]any) { m["serial"] = uint64(1 << 53) }), pinned, []error{ErrInvalid}},
+		{"next_update before issued_at", signPayload(func(m map[string]any) { m["next_update"] = "2026-02-28T00:00:00Z" }), pinned, []error{ErrInvalid}},
+		{"next_update equal to issued_at", signPayload(func(m map[string]any) { m["next_update"] = m["issued_at"] }), pinned, []error{ErrInvalid}},
+		{"issued_at missing", signPayload(func(m map[string]any) { delete(m, "issued_at") }), pinned, []error{ErrInvalid}},
+		{"no issuers", signPayload(func(m map[string]any) { m["issuers"] = []any{} }), pinned, []error{ErrInvalid}},
 		{"duplicate kid across two issuers", signPayload(func(m map[string]any) {
 			iss := issuerAt(m, 1)
 			iss["keys"] = append(iss["keys"].([]any), keyAt(m, 0, 0))
-		}), pinned, []error{ErrBundleInvalid, ErrDuplicateKID}},
+		}), pinned, []error{ErrInvalid, keys.ErrDuplicateKID}},
 		{"duplicate kid in one issuer", signPayload(func(m map[string]any) {
 			iss := issuerAt(m, 0)
 			iss["keys"] = append(iss["keys"].([]any), keyAt(m, 0, 1))
-		}), pinned, []error{ErrBundleInvalid, ErrDuplicateKID}},
-		{"max_level missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "max_level") }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"max_level by number", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = "3" }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"max_level upper case", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = "HIGH" }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"types empty", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["types"] = []any{} }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"types missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "types") }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"types duplicate", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["types"] = []any{"identity", "identity"} }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"not_before missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "not_before") }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"not_after before not_before", signPayload(func(m map[string]any) { keyAt(m, 0, 1)["not_after"] = "2025-12-31T00:00:00Z" }), pinned, []error{ErrBundleInvalid, ErrMissingAuthorization}},
-		{"jwk missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "jwk") }), pinned, []error{ErrBundleInvalid}},
-		{"private JWK", signPayload(func(m map[string]any) { keyAt(m, 1, 0)["jwk"] = jwkMap(tb, mustJSON(tb, issuerKeys[2])) }), pinned, []error{ErrBundleInvalid, ErrUnexpectedPrivateKey}},
-		{"JWK without alg", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0)["jwk"].(map[string]any), "alg") }), pinned, []error{ErrBundleInvalid, ErrMissingAlgorithm}},
+		}), pinned, []error{ErrInvalid, keys.ErrDuplicateKID}},
+		{"max_level missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "max_level") }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"max_level by number", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = "3" }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"max_level upper case", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["max_level"] = "HIGH" }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"types empty", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["types"] = []any{} }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"types missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "types") }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"types duplicate", signPayload(func(m map[string]any) { keyAt(m, 0, 0)["types"] = []any{"identity", "identity"} }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"not_before missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "not_before") }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"not_after before not_before", signPayload(func(m map[string]any) { keyAt(m, 0, 1)["not_after"] = "2025-12-31T00:00:00Z" }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
+		{"jwk missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "jwk") }), pinned, []error{ErrInvalid}},
+		{"private JWK", signPayload(func(m map[string]any) { keyAt(m, 1, 0)["jwk"] = jwkMap(tb, mustJSON(tb, issuerKeys[2])) }), pinned, []error{ErrInvalid, keys.ErrUnexpectedPrivateKey}},
+		{"JWK without alg", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0)["jwk"].(map[string]any), "alg") }), pinned, []error{ErrInvalid, keys.ErrMissingAlgorithm}},
 		{"JWK with the kid of another key", signPayload(func(m map[string]any) {
 			keyAt(m, 0, 0)["jwk"].(map[string]any)["kid"] = issuerKeys[2].Public().KIDString()
-		}), pinned, []error{ErrBundleInvalid, ErrKIDMismatch}},
-		{"root key as an issuer key", sign(mustMarshal(tb, rootAsIssuer)), pinned, []error{ErrBundleInvalid}},
-		{"no keys", signPayload(func(m map[string]any) { issuerAt(m, 1)["keys"] = []any{} }), pinned, []error{ErrBundleInvalid}},
-		{"duplicate status URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"https://id.gov.example/s/2"} }), pinned, []error{ErrBundleInvalid}},
-		{"relative URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"/s/2"} }), pinned, []error{ErrBundleInvalid}},
-		{"URI with fragment", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"https://t.example/s#1"} }), pinned, []error{ErrBundleInvalid}},
-		{"status_lists missing", signPayload(func(m map[string]any) { delete(issuerAt(m, 1), "status_lists") }), pinned, []error{ErrBundleInvalid}},
-		{"duplicate issuer id", signPayload(func(m map[string]any) { issuerAt(m, 1)["id"] = "id.gov.example" }), pinned, []error{ErrBundleInvalid}},
-		{"issuer id upper case", signPayload(func(m map[string]any) { issuerAt(m, 1)["id"] = "Tickets" }), pinned, []error{ErrBundleInvalid}},
-		{"issuer name missing", signPayload(func(m map[string]any) { delete(issuerAt(m, 1), "name") }), pinned, []error{ErrBundleInvalid}},
+		}), pinned, []error{ErrInvalid, keys.ErrKIDMismatch}},
+		{"root key as an issuer key", sign(mustMarshal(tb, rootAsIssuer)), pinned, []error{ErrInvalid}},
+		{"no keys", signPayload(func(m map[string]any) { issuerAt(m, 1)["keys"] = []any{} }), pinned, []error{ErrInvalid}},
+		{"duplicate status URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"https://id.gov.example/s/2"} }), pinned, []error{ErrInvalid}},
+		{"relative URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"/s/2"} }), pinned, []error{ErrInvalid}},
+		{"URI with fragment", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"https://t.example/s#1"} }), pinned, []error{ErrInvalid}},
+		{"status_lists missing", signPayload(func(m map[string]any) { delete(issuerAt(m, 1), "status_lists") }), pinned, []error{ErrInvalid}},
+		{"duplicate issuer id", signPayload(func(m map[string]any) { issuerAt(m, 1)["id"] = "id.gov.example" }), pinned, []error{ErrInvalid}},
+		{"issuer id upper case", signPayload(func(m map[string]any) { issuerAt(m, 1)["id"] = "Tickets" }), pinned, []error{ErrInvalid}},
+		{"issuer name missing", signPayload(func(m map[string]any) { delete(issuerAt(m, 1), "name") }), pinned, []error{ErrInvalid}},
 		{"schema digest upper case", signPayload(func(m map[string]any) {
 			m["schemas"].([]any)[0].(map[string]any)["digest"] = strings.ToUpper(testDigest)
-		}), pinned, []error{ErrBundleInvalid}},
+		}), pinned, []error{ErrInvalid}},
+		{"built-in type under another id", signPayload(func(m map[string]any) {
+			m["schemas"].([]any)[0].(map[string]any)["id"] = 7
+		}), pinned, []error{ErrInvalid}},
+		{"another type under a built-in id", signPayload(func(m map[string]any) {
+			m["schemas"] = []any{map[string]any{"name": "passport", "id": 1, "version": 1, "digest": testDigest}}
+		}), pinned, []error{ErrInvalid}},
+		{"built-in ids swapped", signPayload(func(m map[string]any) {
+			m["schemas"].([]any)[0].(map[string]any)["id"] = 2
+			m["schemas"].([]any)[1].(map[string]any)["id"] = 1
+		}), pinned, []error{ErrInvalid}},
+
+		// Byte-order marks and header member types (spec/bundle.md §2.1, §2.2).
+		{"byte-order mark before the JWS", append([]byte("\xef\xbb\xbf"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark after whitespace", append([]byte(" \n\xef\xbb\xbf"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark after the JWS", append(bytes.Clone(good), "\xef\xbb\xbf"...), pinned, []error{ErrMalformed}},
+		{"UTF-16 byte-order mark", append([]byte("\xff\xfe"), good...), pinned, []error{ErrMalformed}},
+		{"byte-order mark in the header", rawJWSRawHeader(tb, append([]byte("\xef\xbb\xbf"), mustMarshal(tb, header)...), payload, root.Signer()), pinned, []error{ErrMalformed}},
+		{"byte-order mark in the payload", sign(append([]byte("\xef\xbb\xbf"), payload...)), pinned, []error{ErrMalformed}},
+		{"alg null", signHeader(func(h map[string]any) { h["alg"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg an array", signHeader(func(h map[string]any) { h["alg"] = []string{"EdDSA"} }), pinned, []error{ErrMalformed}},
+		{"alg an object", signHeader(func(h map[string]any) { h["alg"] = map[string]any{"name": "EdDSA"} }), pinned, []error{ErrMalformed}},
+		{"alg true", signHeader(func(h map[string]any) { h["alg"] = true }), pinned, []error{ErrMalformed}},
+		{"kid a number", signHeader(func(h map[string]any) { h["kid"] = 7 }), pinned, []error{ErrMalformed}},
+		{"typ null", signHeader(func(h map[string]any) { h["typ"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg not a string and typ wrong", signHeader(func(h map[string]any) { h["alg"] = 1; h["typ"] = "JWT" }), pinned, []error{ErrMalformed}},
+	}
+}
+
+func TestLooks(t *testing.T) {
+	good := mustSign(t, testBundle(t, testIssuerKeys(t)...), mustGenerate(t, credential.EdDSA))
+	tests := []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"compact JWS", good, true},
+		{"with whitespace", append([]byte(" \r\n\t"), good...), true},
+		{"with a byte-order mark", append([]byte("\xef\xbb\xbf"), good...), true},
+		{"whitespace, byte-order mark, whitespace", append([]byte("\n\xef\xbb\xbf "), good...), true},
+		{"JWS JSON serialization", flattenedJWS(t, good), true},
+		{"a JSON object", []byte(`{"serial":1}`), true},
+		{"JWE-shaped", []byte("eyJhbGciOiJQQkVTMiJ9..aXY.Y3Q.dGFn"), true},
+		{"header that is not JSON", []byte("77u_eyJ9.e30.c2ln"), true},
+		{"padded base64", []byte("eyJ9.e30=.c2ln"), false},
+		{"one segment of a JSON object", []byte("eyJhbGciOiJFZERTQSJ9"), true},
+		{"base64url without a dot", []byte("aGVsbG8"), false},
+		{"COSE_Sign1", []byte{0xd2, 0x84, 0x43}, false},
+		{"QR text", []byte("NC1:6BFOXN"), false},
+		{"empty", nil, false},
+		{"only a byte-order mark", []byte("\xef\xbb\xbf"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Looks(tt.data); got != tt.want {
+				t.Errorf("Looks(%.20q) = %v; want %v", tt.data, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -525,15 +583,15 @@ func TestParseBundleRejects(t *testing.T) {
 	tests := badBundles(t, mustGenerate(t, credential.EdDSA), mustGenerate(t, credential.ES256))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, r, err := ParseBundle(tt.data, tt.pinned)
+			b, r, err := Parse(tt.data, tt.pinned)
 			if b != nil || r != nil {
 				t.Errorf("got bundle %v and root %v; want nil", b != nil, r)
 			}
 			for _, want := range tt.want {
 				wantErr(t, err, want)
 			}
-			if !strings.HasPrefix(err.Error(), "keys: ") {
-				t.Errorf("error %q does not start with \"keys: \"", err)
+			if !strings.HasPrefix(err.Error(), "bundle: ") {
+				t.Errorf("error %q does not start with \"bundle: \"", err)
 			}
 		})
 	}
@@ -552,13 +610,13 @@ func rawJWSRawHeader(tb testing.TB, header, payload []byte, signer crypto.Signer
 
 // multiSignatureJWS returns a JWS JSON serialization of payload with one
 // signature per key, each with the header Sign would write.
-func multiSignatureJWS(tb testing.TB, payload []byte, roots ...*PrivateKey) []byte {
+func multiSignatureJWS(tb testing.TB, payload []byte, roots ...*keys.PrivateKey) []byte {
 	tb.Helper()
 	var signingKeys []jose.SigningKey
 	for _, r := range roots {
 		signingKeys = append(signingKeys, jose.SigningKey{Algorithm: jose.SignatureAlgorithm(r.Algorithm()), Key: r.Signer()})
 	}
-	options := new(jose.SignerOptions).WithType(BundleType).
+	options := new(jose.SignerOptions).WithType(Type).
 		WithHeader("kid", roots[0].Public().KIDString()).WithHeader("jwk", roots[0].Public().JWK())
 	signer, err := jose.NewMultiSigner(signingKeys, options)
 	if err != nil {
@@ -583,9 +641,9 @@ func TestParseBundleEveryPrefix(t *testing.T) {
 	good := mustSign(t, testBundle(t, testIssuerKeys(t)...), root)
 	pinned := []string{root.Public().Thumbprint()}
 	for n := range len(good) {
-		b, r, err := ParseBundle(good[:n], pinned)
+		b, r, err := Parse(good[:n], pinned)
 		if err == nil || b != nil || r != nil {
-			t.Fatalf("ParseBundle(first %d of %d bytes) = %v, %v, %v; want an error only", n, len(good), b != nil, r, err)
+			t.Fatalf("Parse(first %d of %d bytes) = %v, %v, %v; want an error only", n, len(good), b != nil, r, err)
 		}
 	}
 }
@@ -594,19 +652,19 @@ func TestInspectBundle(t *testing.T) {
 	root := mustGenerate(t, credential.ES256)
 	b := testBundle(t, testIssuerKeys(t)...)
 	data := mustSign(t, b, root)
-	// Anyone's key: InspectBundle does not care who signed, only that the
+	// Anyone's key: Inspect does not care who signed, only that the
 	// embedded key did.
-	got, gotRoot, err := InspectBundle(data)
+	got, gotRoot, err := Inspect(data)
 	if err != nil {
-		t.Fatalf("InspectBundle: %v", err)
+		t.Fatalf("Inspect: %v", err)
 	}
 	checkSameBundle(t, got, b)
 	checkSameKey(t, gotRoot, root.Public())
 
 	attacker := mustGenerate(t, credential.EdDSA)
 	forged := rawJWS(t, rootHeader(t, root.Public()), jwsPayload(t, data), attacker.Signer())
-	_, _, err = InspectBundle(forged)
-	wantErr(t, err, ErrBundleUntrusted)
+	_, _, err = Inspect(forged)
+	wantErr(t, err, ErrUntrusted)
 }
 
 func TestBundleValidate(t *testing.T) {
@@ -626,57 +684,57 @@ func TestBundleValidate(t *testing.T) {
 		want     []error
 		contains []string
 	}{
-		{"serial 0", edit(func(b *Bundle) { b.Serial = 0 }), []error{ErrBundleInvalid}, []string{"serial 0"}},
-		{"serial too large", edit(func(b *Bundle) { b.Serial = MaxSerial + 1 }), []error{ErrBundleInvalid}, nil},
-		{"issued_at zero", edit(func(b *Bundle) { b.IssuedAt = time.Time{} }), []error{ErrBundleInvalid}, []string{"issued_at"}},
-		{"next_update before issued_at", edit(func(b *Bundle) { b.NextUpdate = b.IssuedAt.Add(-time.Second) }), []error{ErrBundleInvalid}, []string{"next_update"}},
-		{"next_update after 9999", edit(func(b *Bundle) { b.NextUpdate = farFuture }), []error{ErrBundleInvalid}, nil},
-		{"no issuers", edit(func(b *Bundle) { b.Issuers = nil }), []error{ErrBundleInvalid}, nil},
-		{"issuer id empty", edit(func(b *Bundle) { b.Issuers[1].ID = "" }), []error{ErrBundleInvalid}, []string{"issuer 2"}},
-		{"issuer id with slash", edit(func(b *Bundle) { b.Issuers[1].ID = "a/b" }), []error{ErrBundleInvalid}, []string{`"a/b"`}},
-		{"issuer id ending in a dot", edit(func(b *Bundle) { b.Issuers[1].ID = "tickets." }), []error{ErrBundleInvalid}, nil},
-		{"issuer id too long", edit(func(b *Bundle) { b.Issuers[1].ID = strings.Repeat("a", MaxIssuerIDLength+1) }), []error{ErrBundleInvalid}, nil},
-		{"duplicate issuer id", edit(func(b *Bundle) { b.Issuers[1].ID = b.Issuers[0].ID }), []error{ErrBundleInvalid}, []string{`"id.gov.example"`}},
-		{"issuer name with control character", edit(func(b *Bundle) { b.Issuers[0].Name = "a\nb" }), []error{ErrBundleInvalid}, []string{"id.gov.example"}},
-		{"issuer name too long", edit(func(b *Bundle) { b.Issuers[0].Name = strings.Repeat("名", MaxIssuerNameLength+1) }), []error{ErrBundleInvalid}, nil},
-		{"issuer without keys", edit(func(b *Bundle) { b.Issuers[1].Keys = nil }), []error{ErrBundleInvalid}, []string{"tickets-example"}},
-		{"nil key", edit(func(b *Bundle) { b.Issuers[1].Keys[0].Key = nil }), []error{ErrBundleInvalid, ErrInvalidKey}, []string{"tickets-example", "key 1"}},
-		{"zero key", edit(func(b *Bundle) { b.Issuers[1].Keys[0].Key = &PublicKey{} }), []error{ErrBundleInvalid, ErrInvalidKey}, nil},
+		{"serial 0", edit(func(b *Bundle) { b.Serial = 0 }), []error{ErrInvalid}, []string{"serial 0"}},
+		{"serial too large", edit(func(b *Bundle) { b.Serial = MaxSerial + 1 }), []error{ErrInvalid}, nil},
+		{"issued_at zero", edit(func(b *Bundle) { b.IssuedAt = time.Time{} }), []error{ErrInvalid}, []string{"issued_at"}},
+		{"next_update before issued_at", edit(func(b *Bundle) { b.NextUpdate = b.IssuedAt.Add(-time.Second) }), []error{ErrInvalid}, []string{"next_update"}},
+		{"next_update after 9999", edit(func(b *Bundle) { b.NextUpdate = farFuture }), []error{ErrInvalid}, nil},
+		{"no issuers", edit(func(b *Bundle) { b.Issuers = nil }), []error{ErrInvalid}, nil},
+		{"issuer id empty", edit(func(b *Bundle) { b.Issuers[1].ID = "" }), []error{ErrInvalid}, []string{"issuer 2"}},
+		{"issuer id with slash", edit(func(b *Bundle) { b.Issuers[1].ID = "a/b" }), []error{ErrInvalid}, []string{`"a/b"`}},
+		{"issuer id ending in a dot", edit(func(b *Bundle) { b.Issuers[1].ID = "tickets." }), []error{ErrInvalid}, nil},
+		{"issuer id too long", edit(func(b *Bundle) { b.Issuers[1].ID = strings.Repeat("a", MaxIssuerIDLength+1) }), []error{ErrInvalid}, nil},
+		{"duplicate issuer id", edit(func(b *Bundle) { b.Issuers[1].ID = b.Issuers[0].ID }), []error{ErrInvalid}, []string{`"id.gov.example"`}},
+		{"issuer name with control character", edit(func(b *Bundle) { b.Issuers[0].Name = "a\nb" }), []error{ErrInvalid}, []string{"id.gov.example"}},
+		{"issuer name too long", edit(func(b *Bundle) { b.Issuers[0].Name = strings.Repeat("名", MaxIssuerNameLength+1) }), []error{ErrInvalid}, nil},
+		{"issuer without keys", edit(func(b *Bundle) { b.Issuers[1].Keys = nil }), []error{ErrInvalid}, []string{"tickets-example"}},
+		{"nil key", edit(func(b *Bundle) { b.Issuers[1].Keys[0].Key = nil }), []error{ErrInvalid, keys.ErrInvalidKey}, []string{"tickets-example", "key 1"}},
+		{"zero key", edit(func(b *Bundle) { b.Issuers[1].Keys[0].Key = &keys.PublicKey{} }), []error{ErrInvalid, keys.ErrInvalidKey}, nil},
 		{"duplicate kid across issuers", edit(func(b *Bundle) { b.Issuers[1].Keys[0].Key = issuerKeys[0].Public() }),
-			[]error{ErrBundleInvalid, ErrDuplicateKID}, []string{"tickets-example", kid0, "id.gov.example"}},
+			[]error{ErrInvalid, keys.ErrDuplicateKID}, []string{"tickets-example", kid0, "id.gov.example"}},
 		{"max_level zero", edit(func(b *Bundle) { b.Issuers[0].Keys[0].MaxLevel = 0 }),
-			[]error{ErrBundleInvalid, ErrMissingAuthorization}, []string{"id.gov.example", kid0, "max_level"}},
-		{"max_level undefined", edit(func(b *Bundle) { b.Issuers[0].Keys[0].MaxLevel = 4 }), []error{ErrBundleInvalid, ErrMissingAuthorization}, nil},
-		{"types nil", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = nil }), []error{ErrBundleInvalid, ErrMissingAuthorization}, []string{kid0, "types"}},
-		{"type name invalid", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = []string{"Identity"} }), []error{ErrBundleInvalid, ErrMissingAuthorization}, nil},
-		{"type listed twice", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = []string{"identity", "ticket", "identity"} }), []error{ErrBundleInvalid, ErrMissingAuthorization}, nil},
-		{"not_before zero", edit(func(b *Bundle) { b.Issuers[0].Keys[0].NotBefore = time.Time{} }), []error{ErrBundleInvalid, ErrMissingAuthorization}, []string{"not_before"}},
-		{"not_after before not_before", edit(func(b *Bundle) { b.Issuers[0].Keys[1].NotAfter = &earlier }), []error{ErrBundleInvalid, ErrMissingAuthorization}, []string{"not_after"}},
-		{"not_after equal to not_before", edit(func(b *Bundle) { nb := b.Issuers[0].Keys[1].NotBefore; b.Issuers[0].Keys[1].NotAfter = &nb }), []error{ErrBundleInvalid, ErrMissingAuthorization}, nil},
-		{"revoked_at after 9999", edit(func(b *Bundle) { b.Issuers[0].Keys[0].RevokedAt = &farFuture }), []error{ErrBundleInvalid, ErrMissingAuthorization}, nil},
-		{"duplicate status URI in one issuer", edit(func(b *Bundle) { b.Issuers[0].StatusLists[1] = b.Issuers[0].StatusLists[0] }), []error{ErrBundleInvalid}, nil},
-		{"duplicate status URI across issuers", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://id.gov.example/s/1"} }), []error{ErrBundleInvalid}, []string{"tickets-example", "id.gov.example"}},
-		{"relative URI", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI without host", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https:///s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI of another scheme", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"ftp://t.example/s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI scheme upper case", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"HTTPS://t.example/s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI host upper case", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://T.example/s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI with user", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://u:p@t.example/s/1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI with space", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s 1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI with a pipe", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s|1"} }), []error{ErrBundleInvalid}, nil},
-		{"URI with a bad escape", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s%zz"} }), []error{ErrBundleInvalid}, nil},
+			[]error{ErrInvalid, ErrMissingAuthorization}, []string{"id.gov.example", kid0, "max_level"}},
+		{"max_level undefined", edit(func(b *Bundle) { b.Issuers[0].Keys[0].MaxLevel = 4 }), []error{ErrInvalid, ErrMissingAuthorization}, nil},
+		{"types nil", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = nil }), []error{ErrInvalid, ErrMissingAuthorization}, []string{kid0, "types"}},
+		{"type name invalid", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = []string{"Identity"} }), []error{ErrInvalid, ErrMissingAuthorization}, nil},
+		{"type listed twice", edit(func(b *Bundle) { b.Issuers[0].Keys[0].Types = []string{"identity", "ticket", "identity"} }), []error{ErrInvalid, ErrMissingAuthorization}, nil},
+		{"not_before zero", edit(func(b *Bundle) { b.Issuers[0].Keys[0].NotBefore = time.Time{} }), []error{ErrInvalid, ErrMissingAuthorization}, []string{"not_before"}},
+		{"not_after before not_before", edit(func(b *Bundle) { b.Issuers[0].Keys[1].NotAfter = &earlier }), []error{ErrInvalid, ErrMissingAuthorization}, []string{"not_after"}},
+		{"not_after equal to not_before", edit(func(b *Bundle) { nb := b.Issuers[0].Keys[1].NotBefore; b.Issuers[0].Keys[1].NotAfter = &nb }), []error{ErrInvalid, ErrMissingAuthorization}, nil},
+		{"revoked_at after 9999", edit(func(b *Bundle) { b.Issuers[0].Keys[0].RevokedAt = &farFuture }), []error{ErrInvalid, ErrMissingAuthorization}, nil},
+		{"duplicate status URI in one issuer", edit(func(b *Bundle) { b.Issuers[0].StatusLists[1] = b.Issuers[0].StatusLists[0] }), []error{ErrInvalid}, nil},
+		{"duplicate status URI across issuers", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://id.gov.example/s/1"} }), []error{ErrInvalid}, []string{"tickets-example", "id.gov.example"}},
+		{"relative URI", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"s/1"} }), []error{ErrInvalid}, nil},
+		{"URI without host", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https:///s/1"} }), []error{ErrInvalid}, nil},
+		{"URI of another scheme", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"ftp://t.example/s/1"} }), []error{ErrInvalid}, nil},
+		{"URI scheme upper case", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"HTTPS://t.example/s/1"} }), []error{ErrInvalid}, nil},
+		{"URI host upper case", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://T.example/s/1"} }), []error{ErrInvalid}, nil},
+		{"URI with user", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://u:p@t.example/s/1"} }), []error{ErrInvalid}, nil},
+		{"URI with space", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s 1"} }), []error{ErrInvalid}, nil},
+		{"URI with a pipe", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s|1"} }), []error{ErrInvalid}, nil},
+		{"URI with a bad escape", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://t.example/s%zz"} }), []error{ErrInvalid}, nil},
 		{"URI too long", edit(func(b *Bundle) {
 			b.Issuers[1].StatusLists = []string{"https://t.example/" + strings.Repeat("a", MaxStatusListURILength)}
-		}), []error{ErrBundleInvalid}, nil},
-		{"schema id 0", edit(func(b *Bundle) { b.Schemas[0].ID = 0 }), []error{ErrBundleInvalid}, []string{"identity"}},
-		{"schema version above 65535", edit(func(b *Bundle) { b.Schemas[0].Version = 65536 }), []error{ErrBundleInvalid}, nil},
-		{"schema digest of another hash", edit(func(b *Bundle) { b.Schemas[0].Digest = "sha512:" + testDigest[7:] }), []error{ErrBundleInvalid}, nil},
-		{"schema digest short", edit(func(b *Bundle) { b.Schemas[0].Digest = testDigest[:70] }), []error{ErrBundleInvalid}, nil},
-		{"schema listed twice", edit(func(b *Bundle) { b.Schemas[1] = b.Schemas[0] }), []error{ErrBundleInvalid}, nil},
-		{"schema id of another name", edit(func(b *Bundle) { b.Schemas[1].ID = 1 }), []error{ErrBundleInvalid}, nil},
+		}), []error{ErrInvalid}, nil},
+		{"schema id 0", edit(func(b *Bundle) { b.Schemas[0].ID = 0 }), []error{ErrInvalid}, []string{"identity"}},
+		{"schema version above 65535", edit(func(b *Bundle) { b.Schemas[0].Version = 65536 }), []error{ErrInvalid}, nil},
+		{"schema digest of another hash", edit(func(b *Bundle) { b.Schemas[0].Digest = "sha512:" + testDigest[7:] }), []error{ErrInvalid}, nil},
+		{"schema digest short", edit(func(b *Bundle) { b.Schemas[0].Digest = testDigest[:70] }), []error{ErrInvalid}, nil},
+		{"schema listed twice", edit(func(b *Bundle) { b.Schemas[1] = b.Schemas[0] }), []error{ErrInvalid}, nil},
+		{"schema id of another name", edit(func(b *Bundle) { b.Schemas[1].ID = 1 }), []error{ErrInvalid}, nil},
 		{"schema name with another id", edit(func(b *Bundle) {
-			b.Schemas = append(b.Schemas, BundleSchema{Name: "identity", ID: 3, Version: 2, Digest: testDigest})
-		}), []error{ErrBundleInvalid}, nil},
+			b.Schemas = append(b.Schemas, Schema{Name: "identity", ID: 3, Version: 2, Digest: testDigest})
+		}), []error{ErrInvalid}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -707,7 +765,7 @@ func TestBundleValidate(t *testing.T) {
 		{"http status list with port and query", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"http://127.0.0.1:8080/s/1?v=2"} })},
 		{"status list with escapes and an IPv6 host", edit(func(b *Bundle) { b.Issuers[1].StatusLists = []string{"https://[2001:db8::1]/s%2F1/~x"} })},
 		{"two versions of a schema", edit(func(b *Bundle) {
-			b.Schemas = append(b.Schemas, BundleSchema{Name: "identity", ID: 1, Version: 2, Digest: testDigest})
+			b.Schemas = append(b.Schemas, Schema{Name: "identity", ID: 1, Version: 2, Digest: testDigest})
 		})},
 		{"times with offsets", edit(func(b *Bundle) {
 			b.IssuedAt = b.IssuedAt.In(time.FixedZone("CST", 8*3600))
@@ -720,16 +778,16 @@ func TestBundleValidate(t *testing.T) {
 				t.Fatalf("Validate: %v", err)
 			}
 			root := mustGenerate(t, credential.EdDSA)
-			got, _, err := ParseBundle(mustSign(t, tt.bundle, root), []string{root.Public().Thumbprint()})
+			got, _, err := Parse(mustSign(t, tt.bundle, root), []string{root.Public().Thumbprint()})
 			if err != nil {
-				t.Fatalf("ParseBundle: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			checkSameBundle(t, got, tt.bundle)
 		})
 	}
 
 	var nilBundle *Bundle
-	wantErr(t, nilBundle.Validate(), ErrBundleInvalid)
+	wantErr(t, nilBundle.Validate(), ErrInvalid)
 }
 
 func TestBundleSignRefuses(t *testing.T) {
@@ -740,7 +798,7 @@ func TestBundleSignRefuses(t *testing.T) {
 	}
 	// The root key must not also be an issuer key.
 	_, err := b.Sign(issuerKeys[1])
-	wantErr(t, err, ErrBundleInvalid)
+	wantErr(t, err, ErrInvalid)
 	if !strings.Contains(err.Error(), "id.gov.example") {
 		t.Errorf("error %q does not name the issuer", err)
 	}
@@ -781,26 +839,26 @@ func TestBundleJSON(t *testing.T) {
 		t.Fatalf("Validate after Unmarshal: %v", err)
 	}
 	checkSameBundle(t, &back, b)
-	var key BundleKey
+	var key Key
 	if err := json.Unmarshal(mustMarshal(t, k), &key); err != nil {
-		t.Fatalf("json.Unmarshal(BundleKey): %v", err)
+		t.Fatalf("json.Unmarshal(Key): %v", err)
 	}
 	if key.Key.Thumbprint() != issuerKeys[1].Public().Thumbprint() || key.MaxLevel != credential.LevelSubstantial {
-		t.Errorf("BundleKey = %s %s", key.Key.Thumbprint(), key.MaxLevel)
+		t.Errorf("Key = %s %s", key.Key.Thumbprint(), key.MaxLevel)
 	}
-	var iss BundleIssuer
+	var iss Issuer
 	if err := json.Unmarshal(mustMarshal(t, issuerAt(m, 0)), &iss); err != nil {
-		t.Fatalf("json.Unmarshal(BundleIssuer): %v", err)
+		t.Fatalf("json.Unmarshal(Issuer): %v", err)
 	}
 	if iss.ID != "id.gov.example" || len(iss.Keys) != 2 {
-		t.Errorf("BundleIssuer = %q with %d keys", iss.ID, len(iss.Keys))
+		t.Errorf("Issuer = %q with %d keys", iss.ID, len(iss.Keys))
 	}
 	k["extra"] = true
 	if err := json.Unmarshal(mustMarshal(t, k), &key); err == nil {
-		t.Error("json.Unmarshal(BundleKey) with an unknown member succeeded")
+		t.Error("json.Unmarshal(Key) with an unknown member succeeded")
 	}
 	if err := json.Unmarshal([]byte(`{"ID":"x","name":"X","keys":[],"status_lists":[]}`), &iss); err == nil {
-		t.Error("json.Unmarshal(BundleIssuer) with member \"ID\" succeeded")
+		t.Error("json.Unmarshal(Issuer) with member \"ID\" succeeded")
 	}
 }
 
@@ -810,16 +868,16 @@ func TestParseBundleJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ParseBundleJSON(data)
+	got, err := ParseJSON(data)
 	if err != nil {
-		t.Fatalf("ParseBundleJSON: %v", err)
+		t.Fatalf("ParseJSON: %v", err)
 	}
 	checkSameBundle(t, got, b)
-	if _, err := ParseBundleJSON(bytes.Repeat([]byte(" "), MaxBundleSize+1)); err == nil {
-		t.Error("ParseBundleJSON of an oversized input succeeded")
+	if _, err := ParseJSON(bytes.Repeat([]byte(" "), MaxSize+1)); err == nil {
+		t.Error("ParseJSON of an oversized input succeeded")
 	}
-	_, err = ParseBundleJSON(bytes.Replace(data, []byte(`"serial":7`), []byte(`"serial":0`), 1))
-	wantErr(t, err, ErrBundleInvalid)
+	_, err = ParseJSON(bytes.Replace(data, []byte(`"serial":7`), []byte(`"serial":0`), 1))
+	wantErr(t, err, ErrInvalid)
 }
 
 func TestAuthorizationCheck(t *testing.T) {
@@ -890,11 +948,67 @@ func TestAuthorizationCheck(t *testing.T) {
 	}
 }
 
+func TestKeyRefCheckStatusList(t *testing.T) {
+	issuerKeys := testIssuerKeys(t)
+	b := testBundle(t, issuerKeys...)
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ref := func(i int) *KeyRef {
+		t.Helper()
+		r, ok := b.Key(issuerKeys[i].KID())
+		if !ok {
+			t.Fatalf("key %d not found", i)
+		}
+		return r
+	}
+	current, retired, withdrawn := ref(0), ref(1), ref(2)
+	const list = "https://id.gov.example/s/1"
+	tests := []struct {
+		name    string
+		ref     *KeyRef
+		uri     string
+		iat     time.Time
+		wantMsg string // empty: authorized
+	}{
+		{"current key, own list", current, list, testIssuedAt, ""},
+		{"second list of the issuer", current, "https://id.gov.example/s/2", testIssuedAt, ""},
+		{"at not_before", current, list, testRotation, ""},
+		{"before not_before", current, list, testRotation.Add(-time.Second), "key not valid for status lists issued before 2026-02-01T00:00:00Z"},
+		{"retired key before not_after", retired, list, testRotation.Add(-time.Second), ""},
+		{"retired key at not_after", retired, list, testRotation, "key retired from issuance at 2026-02-01T00:00:00Z, status list issued 2026-02-01T00:00:00Z"},
+		{"list of another issuer", withdrawn, list, testNotBefore, `list "https://id.gov.example/s/1" is not a status list of issuer tickets-example`},
+		{"list in no bundle", current, "https://id.gov.example/s/3", testIssuedAt, "is not a status list of issuer id.gov.example"},
+		{"list differs in case", current, "https://ID.gov.example/s/1", testIssuedAt, "is not a status list"},
+		{"list with trailing slash", current, list + "/", testIssuedAt, "is not a status list"},
+		{"empty list uri", current, "", testIssuedAt, "is not a status list"},
+		{"withdrawn key, own list", &KeyRef{Key: withdrawn.Key, Issuer: current.Issuer}, list, testRevokedAt, "key withdrawn at 2026-02-15T12:00:00Z, status list issued 2026-02-15T12:00:00Z"},
+		{"withdrawn key before revoked_at", &KeyRef{Key: withdrawn.Key, Issuer: current.Issuer}, list, testRevokedAt.Add(-time.Second), ""},
+		{"nil ref", nil, list, testIssuedAt, "no key"},
+		{"no authorization", &KeyRef{Key: &Key{}, Issuer: current.Issuer}, list, testIssuedAt, "no valid authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.ref.CheckStatusList(tt.uri, tt.iat)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("CheckStatusList = %v; want nil", err)
+				}
+				return
+			}
+			wantErr(t, err, ErrNotAuthorized)
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("CheckStatusList = %q; want it to contain %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
 func TestBundleLookups(t *testing.T) {
 	root := mustGenerate(t, credential.EdDSA)
 	issuerKeys := testIssuerKeys(t)
 	data := mustSign(t, testBundle(t, issuerKeys...), root)
-	b, _, err := ParseBundle(data, []string{root.Public().Thumbprint()})
+	b, _, err := Parse(data, []string{root.Public().Thumbprint()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -936,7 +1050,7 @@ func TestBundleLookups(t *testing.T) {
 		{"issuer key", issuerKeys[2].KID(), true},
 		{"root kid", root.KID(), false},
 		{"nil", nil, false},
-		{"short", issuerKeys[2].KID()[:KIDSize-1], false},
+		{"short", issuerKeys[2].KID()[:keys.KIDSize-1], false},
 		{"long", append(issuerKeys[2].KID(), 0), false},
 	}
 	for _, tt := range kidTests {
@@ -973,7 +1087,7 @@ func TestBundleLookups(t *testing.T) {
 
 func TestBundleLookupDoesNotAllocate(t *testing.T) {
 	b, kids := benchmarkBundle(t, 100)
-	missing := make([]byte, KIDSize)
+	missing := make([]byte, keys.KIDSize)
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, ok := b.Key(kids[57]); !ok {
 			t.Fatal("key not found")
@@ -1034,7 +1148,7 @@ func benchmarkBundle(tb testing.TB, n int) (*Bundle, [][]byte) {
 	for i := range n {
 		if i%5 == 0 {
 			id := fmt.Sprintf("issuer-%d", i/5)
-			b.Issuers = append(b.Issuers, BundleIssuer{
+			b.Issuers = append(b.Issuers, Issuer{
 				ID: id, Name: "Issuer " + id,
 				StatusLists: []string{"https://" + id + ".example/s/1", "https://" + id + ".example/s/2"},
 			})
@@ -1042,7 +1156,7 @@ func benchmarkBundle(tb testing.TB, n int) (*Bundle, [][]byte) {
 		k := mustGenerate(tb, testAlgorithms[i%2])
 		kids = append(kids, k.KID())
 		iss := &b.Issuers[len(b.Issuers)-1]
-		iss.Keys = append(iss.Keys, BundleKey{Key: k.Public(), Authorization: Authorization{
+		iss.Keys = append(iss.Keys, Key{Key: k.Public(), Authorization: Authorization{
 			MaxLevel: credential.LevelHigh, Types: []string{"identity", "ticket"}, NotBefore: testNotBefore,
 		}})
 	}
@@ -1062,7 +1176,7 @@ func BenchmarkParseBundle100Keys(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := ParseBundle(data, pinned); err != nil {
+				if _, _, err := Parse(data, pinned); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -1072,7 +1186,7 @@ func BenchmarkParseBundle100Keys(b *testing.B) {
 
 func BenchmarkBundleKeyLookup(b *testing.B) {
 	bundle, kids := benchmarkBundle(b, 100)
-	missing := make([]byte, KIDSize)
+	missing := make([]byte, keys.KIDSize)
 	b.Run("hit", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
@@ -1131,7 +1245,7 @@ func TestParseBundleTime(t *testing.T) {
 		case tt.want == "" && err == nil:
 			t.Errorf("parseBundleTime(%q) = %v; want an error", tt.in, got)
 		case tt.want == "":
-			wantErr(t, err, ErrBundleMalformed)
+			wantErr(t, err, ErrMalformed)
 		case err != nil:
 			t.Errorf("parseBundleTime(%q): %v", tt.in, err)
 		case got.UTC().Format(time.RFC3339Nano) != tt.want:
@@ -1152,11 +1266,11 @@ func TestBundlePayloadDigest(t *testing.T) {
 			if alg == credential.ES256 && bytes.Equal(first, second) {
 				t.Error("two ES256 signatures are equal; want randomized signatures")
 			}
-			p1, _, err := ParseBundle(first, pinned)
+			p1, _, err := Parse(first, pinned)
 			if err != nil {
 				t.Fatal(err)
 			}
-			p2, _, err := ParseBundle(second, pinned)
+			p2, _, err := Parse(second, pinned)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1169,7 +1283,7 @@ func TestBundlePayloadDigest(t *testing.T) {
 			// Another payload for the same serial has another digest, even
 			// when it means the same.
 			spaced := rawJWS(t, rootHeader(t, root.Public()), append([]byte(" "), jwsPayload(t, first)...), root.Signer())
-			p3, _, err := ParseBundle(spaced, pinned)
+			p3, _, err := Parse(spaced, pinned)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package keys
+package bundle
 
 import (
 	"bytes"
@@ -24,15 +24,17 @@ import (
 	josejson "github.com/go-jose/go-jose/v4/json"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/schemas"
 )
 
 // Trust bundle profile (spec/bundle.md).
 const (
-	// BundleType is the JWS "typ" header of a trust bundle.
-	BundleType = "netcred-bundle+json"
-	// MaxBundleSize is the largest bundle, in bytes of its JWS compact
-	// serialization, that ParseBundle reads and Sign writes.
-	MaxBundleSize = 8 << 20
+	// Type is the JWS "typ" header of a trust bundle.
+	Type = "netcred-bundle+json"
+	// MaxSize is the largest bundle, in bytes of its JWS compact
+	// serialization, that Parse reads and Sign writes.
+	MaxSize = 8 << 20
 	// MaxSerial is the largest bundle serial: 2^53-1, the largest integer
 	// that every JSON implementation reads exactly (RFC 7493 §2.2).
 	MaxSerial = 1<<53 - 1
@@ -78,26 +80,15 @@ type Authorization struct {
 }
 
 // Check reports why a key with this authorization may not sign a credential
-// of type typeName at level issued at iat, or nil if it may. The error
-// wraps ErrNotAuthorized with the reason, such as "key may sign up to
+// of type typeName at level issued at iat, or nil if it may
+// (spec/bundle.md §4, rules 1 to 5 in that order). The error wraps
+// ErrNotAuthorized with the reason, such as "key may sign up to
 // substantial, credential is high"; an authorization without max_level,
 // types or not_before also wraps ErrMissingAuthorization. Check does not
 // allocate when it returns nil.
 func (a *Authorization) Check(typeName string, level credential.Level, iat time.Time) error {
-	if a == nil || !a.MaxLevel.Valid() || len(a.Types) == 0 || a.NotBefore.IsZero() {
-		return &bundleError{
-			msg:  ErrNotAuthorized.Error() + ": the key has no valid authorization",
-			errs: []error{ErrNotAuthorized, ErrMissingAuthorization},
-		}
-	}
-	if a.RevokedAt != nil && !iat.Before(*a.RevokedAt) {
-		return fmt.Errorf("%w: key withdrawn at %s, credential issued %s", ErrNotAuthorized, stamp(*a.RevokedAt), stamp(iat))
-	}
-	if iat.Before(a.NotBefore) {
-		return fmt.Errorf("%w: key not valid for credentials issued before %s, credential issued %s", ErrNotAuthorized, stamp(a.NotBefore), stamp(iat))
-	}
-	if a.NotAfter != nil && !iat.Before(*a.NotAfter) {
-		return fmt.Errorf("%w: key retired from issuance at %s, credential issued %s", ErrNotAuthorized, stamp(*a.NotAfter), stamp(iat))
+	if err := a.checkInService(iat, "credential"); err != nil {
+		return err
 	}
 	if !slices.Contains(a.Types, typeName) {
 		return fmt.Errorf("%w: key may not sign type %s (may sign: %s)", ErrNotAuthorized, printable(typeName), strings.Join(a.Types, ", "))
@@ -111,10 +102,48 @@ func (a *Authorization) Check(typeName string, level credential.Level, iat time.
 	return nil
 }
 
+// checkInService applies rules 1 to 3 of spec/bundle.md §4, the windows
+// that credentials and status list tokens share: what names the signed
+// object in messages.
+func (a *Authorization) checkInService(iat time.Time, what string) error {
+	if a == nil || !a.MaxLevel.Valid() || len(a.Types) == 0 || a.NotBefore.IsZero() {
+		return &bundleError{
+			msg:  ErrNotAuthorized.Error() + ": the key has no valid authorization",
+			errs: []error{ErrNotAuthorized, ErrMissingAuthorization},
+		}
+	}
+	if a.RevokedAt != nil && !iat.Before(*a.RevokedAt) {
+		return fmt.Errorf("%w: key withdrawn at %s, %s issued %s", ErrNotAuthorized, stamp(*a.RevokedAt), what, stamp(iat))
+	}
+	if iat.Before(a.NotBefore) {
+		return fmt.Errorf("%w: key not valid for %ss issued before %s, %s issued %s", ErrNotAuthorized, what, stamp(a.NotBefore), what, stamp(iat))
+	}
+	if a.NotAfter != nil && !iat.Before(*a.NotAfter) {
+		return fmt.Errorf("%w: key retired from issuance at %s, %s issued %s", ErrNotAuthorized, stamp(*a.NotAfter), what, stamp(iat))
+	}
+	return nil
+}
+
+// CheckStatusList reports why the key may not sign the status list token
+// of list uri issued at iat, or nil if it may (spec/bundle.md §4.2): the
+// list must be one of the status lists of the key's issuer, and the key in
+// service at iat under the same rules 1 to 3 as a credential (a retired or
+// withdrawn key, if stolen, must not publish "all valid" lists). The error
+// wraps ErrNotAuthorized.
+func (r *KeyRef) CheckStatusList(uri string, iat time.Time) error {
+	if r == nil || r.Key == nil || r.Issuer == nil {
+		return fmt.Errorf("%w: no key", ErrNotAuthorized)
+	}
+	if !slices.Contains(r.Issuer.StatusLists, uri) {
+		return fmt.Errorf("%w: list %q is not a status list of issuer %s", ErrNotAuthorized, uri, r.Issuer.ID)
+	}
+	return r.Key.checkInService(iat, "status list")
+}
+
 // validate checks the authorization's own rules; where names the key.
 func (a *Authorization) validate(where string) error {
 	fail := func(format string, args ...any) error {
-		return bundleErrorf(ErrBundleInvalid, ErrMissingAuthorization, where+": authorization: "+format, args...)
+		return bundleErrorf(ErrInvalid, ErrMissingAuthorization, where+": authorization: "+format, args...)
 	}
 	switch {
 	case a.MaxLevel == 0:
@@ -152,17 +181,17 @@ func (a *Authorization) validate(where string) error {
 	return nil
 }
 
-// BundleKey is an issuer key in a trust bundle with what it may sign. In
-// JSON it is one object: "jwk" (a public JWK under ParsePublicJWK's rules)
+// Key is an issuer key in a trust bundle with what it may sign. In
+// JSON it is one object: "jwk" (a public JWK under keys.ParsePublicJWK's rules)
 // beside the Authorization members.
-type BundleKey struct {
+type Key struct {
 	// Key is the public key.
-	Key *PublicKey `json:"jwk"`
+	Key *keys.PublicKey `json:"jwk"`
 	Authorization
 }
 
-// BundleIssuer is an issuer the trust bundle lists.
-type BundleIssuer struct {
+// Issuer is an issuer the trust bundle lists.
+type Issuer struct {
 	// ID identifies the issuer: 1 to MaxIssuerIDLength characters a-z,
 	// 0-9, '.' and '-', starting and ending with a letter or digit; unique
 	// in the bundle. A credential's iss, when present, must equal it.
@@ -172,15 +201,15 @@ type BundleIssuer struct {
 	Name string `json:"name"`
 	// Keys are the issuer's keys, at least one. Kids are unique across the
 	// whole bundle.
-	Keys []BundleKey `json:"keys"`
+	Keys []Key `json:"keys"`
 	// StatusLists are the absolute http or https URIs of the issuer's
 	// status lists, possibly none; a URI appears at most once in the whole
 	// bundle.
 	StatusLists []string `json:"status_lists"`
 }
 
-// BundleSchema pins a credential type's schema by digest.
-type BundleSchema struct {
+// Schema pins a credential type's schema by digest.
+type Schema struct {
 	// Name is the type's name, such as "identity".
 	Name string `json:"name"`
 	// ID is the type's numeric id on the wire, 1 to MaxSchemaNumber.
@@ -195,9 +224,9 @@ type BundleSchema struct {
 // Bundle is the trust bundle: the issuers a root key trusts, their keys
 // and what each may sign, their status lists and the schema digests. It
 // travels as the payload of a JWS signed by an offline root key (Sign,
-// ParseBundle).
+// Parse).
 //
-// A Bundle returned by ParseBundle or ParseBundleJSON, or accepted by
+// A Bundle returned by Parse or ParseJSON, or accepted by
 // Validate, must not be modified afterwards; it is then safe for
 // concurrent use. Do not copy a Bundle by value.
 type Bundle struct {
@@ -210,9 +239,9 @@ type Bundle struct {
 	// verifier treats a bundle past it as expired.
 	NextUpdate time.Time `json:"next_update"`
 	// Issuers are the trusted issuers, at least one.
-	Issuers []BundleIssuer `json:"issuers"`
+	Issuers []Issuer `json:"issuers"`
 	// Schemas are the pinned schema digests, possibly none.
-	Schemas []BundleSchema `json:"schemas,omitempty"`
+	Schemas []Schema `json:"schemas,omitempty"`
 
 	index  atomic.Pointer[bundleIndex]
 	digest string // of the payload it was decoded from or signed as
@@ -220,7 +249,7 @@ type Bundle struct {
 
 // PayloadDigest returns "sha256:" and the lower-case hex SHA-256 of the
 // payload octets the bundle was decoded from (the JWS payload for
-// ParseBundle and InspectBundle, the input of ParseBundleJSON) or last
+// Parse and Inspect, the input of ParseJSON) or last
 // signed as by Sign; for a bundle built in Go and never signed, of
 // MarshalJSON's output. A trust store keeps it to tell whether a bundle
 // with the serial it has is the same bundle (spec/bundle.md §7): compare
@@ -244,26 +273,26 @@ func payloadDigest(payload []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// BundleKeyRef is a key found in a bundle, with its issuer. Both point into
+// KeyRef is a key found in a bundle, with its issuer. Both point into
 // the bundle and must not be modified.
-type BundleKeyRef struct {
-	Key    *BundleKey
-	Issuer *BundleIssuer
+type KeyRef struct {
+	Key    *Key
+	Issuer *Issuer
 }
 
 // bundleIndex holds the lookup tables of a bundle.
 type bundleIndex struct {
-	refs    []BundleKeyRef
+	refs    []KeyRef
 	byKID   map[string]int
 	issuers map[string]int
 	lists   map[string]int
 }
 
 // Key returns the key whose kid is kid and its issuer. It does not
-// allocate once the bundle's index exists (ParseBundle, ParseBundleJSON and
+// allocate once the bundle's index exists (Parse, ParseJSON and
 // Validate build it; otherwise the first lookup does).
-func (b *Bundle) Key(kid []byte) (*BundleKeyRef, bool) {
-	if b == nil || len(kid) != KIDSize {
+func (b *Bundle) Key(kid []byte) (*KeyRef, bool) {
+	if b == nil || len(kid) != keys.KIDSize {
 		return nil, false
 	}
 	idx := b.lookupIndex()
@@ -275,7 +304,7 @@ func (b *Bundle) Key(kid []byte) (*BundleKeyRef, bool) {
 }
 
 // Issuer returns the issuer whose id is id.
-func (b *Bundle) Issuer(id string) (*BundleIssuer, bool) {
+func (b *Bundle) Issuer(id string) (*Issuer, bool) {
 	if b == nil {
 		return nil, false
 	}
@@ -288,7 +317,7 @@ func (b *Bundle) Issuer(id string) (*BundleIssuer, bool) {
 
 // IssuerOfStatusList returns the issuer that lists the status list uri.
 // URIs are compared byte for byte.
-func (b *Bundle) IssuerOfStatusList(uri string) (*BundleIssuer, bool) {
+func (b *Bundle) IssuerOfStatusList(uri string) (*Issuer, bool) {
 	if b == nil {
 		return nil, false
 	}
@@ -313,12 +342,12 @@ func (b *Bundle) lookupIndex() *bundleIndex {
 		}
 		for j := range iss.Keys {
 			k := &iss.Keys[j]
-			if k.Key == nil || len(k.Key.kid) != KIDSize {
+			if k.Key == nil || len(k.Key.KID()) != keys.KIDSize {
 				continue
 			}
-			if _, dup := idx.byKID[string(k.Key.kid)]; !dup {
-				idx.byKID[string(k.Key.kid)] = len(idx.refs)
-				idx.refs = append(idx.refs, BundleKeyRef{Key: k, Issuer: iss})
+			if _, dup := idx.byKID[string(k.Key.KID())]; !dup {
+				idx.byKID[string(k.Key.KID())] = len(idx.refs)
+				idx.refs = append(idx.refs, KeyRef{Key: k, Issuer: iss})
 			}
 		}
 		for _, u := range iss.StatusLists {
@@ -337,7 +366,7 @@ func newBundleIndex(b *Bundle) *bundleIndex {
 		n += len(b.Issuers[i].Keys)
 	}
 	return &bundleIndex{
-		refs:    make([]BundleKeyRef, 0, n),
+		refs:    make([]KeyRef, 0, n),
 		byKID:   make(map[string]int, n),
 		issuers: make(map[string]int, len(b.Issuers)),
 		lists:   make(map[string]int),
@@ -350,11 +379,11 @@ func newBundleIndex(b *Bundle) *bundleIndex {
 // key with a kid no other key in the bundle has (ErrDuplicateKID) and a
 // complete authorization (ErrMissingAuthorization); status list URIs
 // (absolute http or https, no duplicates in the whole bundle); schema
-// entries. Every error wraps ErrBundleInvalid and names the issuer id and
+// entries. Every error wraps ErrInvalid and names the issuer id and
 // kid concerned. A bundle that passes has its lookup index built.
 func (b *Bundle) Validate() error {
 	if b == nil {
-		return bundleErrorf(ErrBundleInvalid, nil, "no bundle")
+		return bundleErrorf(ErrInvalid, nil, "no bundle")
 	}
 	b.index.Store(nil)
 	idx, err := b.validate()
@@ -367,7 +396,7 @@ func (b *Bundle) Validate() error {
 
 func (b *Bundle) validate() (*bundleIndex, error) {
 	fail := func(format string, args ...any) error {
-		return bundleErrorf(ErrBundleInvalid, nil, format, args...)
+		return bundleErrorf(ErrInvalid, nil, format, args...)
 	}
 	if b.Serial < 1 || b.Serial > MaxSerial {
 		return nil, fail("serial %d is outside 1..%d", b.Serial, uint64(MaxSerial))
@@ -404,18 +433,18 @@ func (b *Bundle) validate() (*bundleIndex, error) {
 		}
 		for j := range iss.Keys {
 			k := &iss.Keys[j]
-			if k.Key == nil || len(k.Key.kid) != KIDSize || k.Key.jwk.Key == nil {
-				return nil, bundleErrorf(ErrBundleInvalid, ErrInvalidKey, "issuer %q key %d: no valid public key", iss.ID, j+1)
+			if k.Key == nil || len(k.Key.KID()) != keys.KIDSize || k.Key.JWK().Key == nil {
+				return nil, bundleErrorf(ErrInvalid, keys.ErrInvalidKey, "issuer %q key %d: no valid public key", iss.ID, j+1)
 			}
-			where := fmt.Sprintf("issuer %q key %s", iss.ID, k.Key.kidString)
-			if other, dup := idx.byKID[string(k.Key.kid)]; dup {
-				return nil, bundleErrorf(ErrBundleInvalid, ErrDuplicateKID, "%s: duplicate kid, also a key of issuer %q", where, idx.refs[other].Issuer.ID)
+			where := fmt.Sprintf("issuer %q key %s", iss.ID, k.Key.KIDString())
+			if other, dup := idx.byKID[string(k.Key.KID())]; dup {
+				return nil, bundleErrorf(ErrInvalid, keys.ErrDuplicateKID, "%s: duplicate kid, also a key of issuer %q", where, idx.refs[other].Issuer.ID)
 			}
 			if err := k.Authorization.validate(where); err != nil {
 				return nil, err
 			}
-			idx.byKID[string(k.Key.kid)] = len(idx.refs)
-			idx.refs = append(idx.refs, BundleKeyRef{Key: k, Issuer: iss})
+			idx.byKID[string(k.Key.KID())] = len(idx.refs)
+			idx.refs = append(idx.refs, KeyRef{Key: k, Issuer: iss})
 		}
 		for _, u := range iss.StatusLists {
 			if err := checkStatusListURI(u); err != nil {
@@ -433,9 +462,42 @@ func (b *Bundle) validate() (*bundleIndex, error) {
 	return idx, nil
 }
 
-func validateSchemas(schemas []BundleSchema) error {
+// builtinIDs are the wire ids of the built-in types, which the spec fixes:
+// a bundle cannot list them under other ids.
+var builtinIDs = map[string]uint64{schemas.IdentityName: schemas.IdentityID, schemas.TicketName: schemas.TicketID}
+
+// byteOrderMark is U+FEFF in UTF-8.
+var byteOrderMark = []byte{0xef, 0xbb, 0xbf}
+
+// Looks reports whether data is meant as a trust bundle rather than
+// another kind of file, so that a caller sorting inputs hands it to Parse
+// and gets ErrMalformed for a broken one: after whitespace and a
+// byte-order mark are trimmed, data is base64url that starts with "eyJ"
+// (a JSON object) or has dots (a JWS compact serialization, whatever its
+// header), or it starts with "{" (a JWS JSON serialization, which Parse
+// refuses).
+func Looks(data []byte) bool {
+	d := bytes.Trim(data, " \t\r\n")
+	d = bytes.Trim(bytes.TrimPrefix(d, byteOrderMark), " \t\r\n")
+	if bytes.HasPrefix(d, []byte("{")) {
+		return true
+	}
+	dots := 0
+	for _, c := range d {
+		switch {
+		case c == '.':
+			dots++
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return dots > 0 || bytes.HasPrefix(d, []byte("eyJ"))
+}
+
+func validateSchemas(schemas []Schema) error {
 	fail := func(format string, args ...any) error {
-		return bundleErrorf(ErrBundleInvalid, nil, format, args...)
+		return bundleErrorf(ErrInvalid, nil, format, args...)
 	}
 	type nameVersion struct {
 		name    string
@@ -463,6 +525,14 @@ func validateSchemas(schemas []BundleSchema) error {
 		case byIDVersion[idVersion{s.ID, s.Version}]:
 			return fail("%s: id %d version %d is listed twice", where, s.ID, s.Version)
 		}
+		if id, ok := builtinIDs[s.Name]; ok && id != s.ID {
+			return fail("%s: id %d, but %s is a built-in type of id %d (credential.md §5.1)", where, s.ID, s.Name, id)
+		}
+		for name, id := range builtinIDs {
+			if id == s.ID && name != s.Name {
+				return fail("%s: id %d is the id of the built-in type %s (credential.md §5.1)", where, s.ID, name)
+			}
+		}
 		if id, ok := idOfName[s.Name]; ok && id != s.ID {
 			return fail("%s: id %d, but another version of %q has id %d", where, s.ID, s.Name, id)
 		}
@@ -479,11 +549,11 @@ func validateSchemas(schemas []BundleSchema) error {
 
 // checkRoot refuses a root key that the bundle also lists as an issuer key:
 // the offline root and the online issuers keep separate keys.
-func (b *Bundle) checkRoot(root *PublicKey) error {
+func (b *Bundle) checkRoot(root *keys.PublicKey) error {
 	for i := range b.Issuers {
 		for j := range b.Issuers[i].Keys {
-			if k := b.Issuers[i].Keys[j].Key; k != nil && k.thumbprint == root.thumbprint {
-				return bundleErrorf(ErrBundleInvalid, nil, "issuer %q key %s is the root key that signs the bundle", b.Issuers[i].ID, k.kidString)
+			if k := b.Issuers[i].Keys[j].Key; k != nil && k.Thumbprint() == root.Thumbprint() {
+				return bundleErrorf(ErrInvalid, nil, "issuer %q key %s is the root key that signs the bundle", b.Issuers[i].ID, k.KIDString())
 			}
 		}
 	}
@@ -494,16 +564,16 @@ func (b *Bundle) checkRoot(root *PublicKey) error {
 // serialization (RFC 7515) whose protected header holds exactly "alg" (the
 // root's algorithm), "kid" (its kid), "jwk" (its public JWK, so that a
 // verifier that pins only thumbprints can check the signature) and "typ"
-// (BundleType), over the bundle's JSON (MarshalJSON). The root key must not
+// (Type), over the bundle's JSON (MarshalJSON). The root key must not
 // also be an issuer key of the bundle.
-func (b *Bundle) Sign(root *PrivateKey) ([]byte, error) {
-	if root == nil || root.public == nil {
-		return nil, fmt.Errorf("%w: no root key to sign the bundle with", ErrNotPrivateKey)
+func (b *Bundle) Sign(root *keys.PrivateKey) ([]byte, error) {
+	if root == nil || root.Public() == nil {
+		return nil, fmt.Errorf("%w: no root key to sign the bundle with", keys.ErrNotPrivateKey)
 	}
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	if err := b.checkRoot(root.public); err != nil {
+	if err := b.checkRoot(root.Public()); err != nil {
 		return nil, err
 	}
 	payload, err := b.MarshalJSON()
@@ -511,58 +581,58 @@ func (b *Bundle) Sign(root *PrivateKey) ([]byte, error) {
 		return nil, err
 	}
 	options := new(jose.SignerOptions).
-		WithType(BundleType).
-		WithHeader(jose.HeaderKey("kid"), root.public.kidString).
-		WithHeader(jose.HeaderKey("jwk"), root.public.jwk)
+		WithType(Type).
+		WithHeader(jose.HeaderKey("kid"), root.Public().KIDString()).
+		WithHeader(jose.HeaderKey("jwk"), root.Public().JWK())
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(root.Algorithm()), Key: root.Signer()}, options)
 	if err != nil {
-		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
 	}
 	object, err := signer.Sign(payload)
 	if err != nil {
-		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
 	}
 	compact, err := object.CompactSerialize()
 	if err != nil {
-		return nil, fmt.Errorf("keys: signing bundle: %w", err)
+		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
 	}
-	if len(compact) > MaxBundleSize {
-		return nil, fmt.Errorf("%w: signed bundle of %d bytes (limit %d)", ErrTooLarge, len(compact), MaxBundleSize)
+	if len(compact) > MaxSize {
+		return nil, fmt.Errorf("%w: signed bundle of %d bytes (limit %d)", ErrTooLarge, len(compact), MaxSize)
 	}
 	b.digest = payloadDigest(payload)
 	return []byte(compact), nil
 }
 
-// ParseBundle verifies a signed trust bundle and returns it with the root
+// Parse verifies a signed trust bundle and returns it with the root
 // key that signed it. The bundle must be a JWS compact serialization of at
-// most MaxBundleSize bytes (leading and trailing whitespace is ignored)
+// most MaxSize bytes (leading and trailing whitespace is ignored)
 // whose protected header has exactly the members alg, kid, jwk and typ:
-// typ BundleType, jwk a public key under ParsePublicJWK's rules whose RFC
+// typ Type, jwk a public key under keys.ParsePublicJWK's rules whose RFC
 // 7638 thumbprint is one of pinned, alg the algorithm that key is bound to
 // and kid its kid. The signature must verify with that key. The payload
-// is then decoded strictly (ParseBundleJSON) and validated.
+// is then decoded strictly (ParseJSON) and validated.
 //
-// Errors wrap ErrBundleUntrusted (no pinned root, a bad signature, a header
-// alg or jwk that cannot be trusted), ErrBundleMalformed (not a compact
+// Errors wrap ErrUntrusted (no pinned root, a bad signature, a header
+// alg or jwk that cannot be trusted), ErrMalformed (not a compact
 // JWS, a bad header, a payload that is not the bundle's JSON), ErrTooLarge,
-// or Validate's errors (ErrBundleInvalid).
-func ParseBundle(data []byte, pinned []string) (*Bundle, *PublicKey, error) {
+// or Validate's errors (ErrInvalid).
+func Parse(data []byte, pinned []string) (*Bundle, *keys.PublicKey, error) {
 	return parseBundle(data, pinned, true)
 }
 
-// InspectBundle parses a signed trust bundle and checks its signature
+// Inspect parses a signed trust bundle and checks its signature
 // against the root key embedded in its own header, without pinning: it
 // does NOT establish that the bundle is trustworthy, since anyone can sign
 // a bundle with a key of their own. It is for displaying a bundle
 // (`netcred bundle show`) and for learning the thumbprint of a root to
-// pin; every other check is that of ParseBundle.
-func InspectBundle(data []byte) (*Bundle, *PublicKey, error) {
+// pin; every other check is that of Parse.
+func Inspect(data []byte) (*Bundle, *keys.PublicKey, error) {
 	return parseBundle(data, nil, false)
 }
 
-func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *PublicKey, error) {
-	if len(data) > MaxBundleSize {
-		return nil, nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxBundleSize)
+func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicKey, error) {
+	if len(data) > MaxSize {
+		return nil, nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxSize)
 	}
 	compact := bytes.Trim(data, " \t\r\n")
 	header, err := splitCompact(compact)
@@ -575,24 +645,24 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *PublicKey, e
 	}
 	if pin {
 		if len(pinned) == 0 {
-			return nil, nil, fmt.Errorf("%w: no root key is pinned", ErrBundleUntrusted)
+			return nil, nil, fmt.Errorf("%w: no root key is pinned", ErrUntrusted)
 		}
-		if !slices.Contains(pinned, root.thumbprint) {
-			return nil, nil, fmt.Errorf("%w: bundle signed by root %s, which is not pinned", ErrBundleUntrusted, root.thumbprint)
+		if !slices.Contains(pinned, root.Thumbprint()) {
+			return nil, nil, fmt.Errorf("%w: bundle signed by root %s, which is not pinned", ErrUntrusted, root.Thumbprint())
 		}
 	}
 	object, err := jose.ParseSignedCompact(string(compact), bundleAlgorithms)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrBundleMalformed, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if len(object.Signatures) != 1 {
-		return nil, nil, fmt.Errorf("%w: %d signatures, want 1", ErrBundleMalformed, len(object.Signatures))
+		return nil, nil, fmt.Errorf("%w: %d signatures, want 1", ErrMalformed, len(object.Signatures))
 	}
 	payload, err := object.Verify(root.Key())
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: signature does not verify with root %s", ErrBundleUntrusted, root.thumbprint)
+		return nil, nil, fmt.Errorf("%w: signature does not verify with root %s", ErrUntrusted, root.Thumbprint())
 	}
-	b, err := ParseBundleJSON(payload)
+	b, err := ParseJSON(payload)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -607,19 +677,22 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *PublicKey, e
 // the first. An empty payload or signature is left for the later checks
 // to refuse.
 func splitCompact(compact []byte) ([]byte, error) {
+	if bytes.HasPrefix(compact, byteOrderMark) {
+		return nil, fmt.Errorf("%w: starts with a byte-order mark (U+FEFF); a bundle is ASCII, surrounded by whitespace at most", ErrMalformed)
+	}
 	if len(compact) > 0 && compact[0] == '{' {
-		return nil, fmt.Errorf("%w: a JWS JSON serialization; a bundle is a JWS compact serialization", ErrBundleMalformed)
+		return nil, fmt.Errorf("%w: a JWS JSON serialization; a bundle is a JWS compact serialization", ErrMalformed)
 	}
 	segments := bytes.Split(compact, []byte("."))
 	if len(segments) != 3 {
-		return nil, fmt.Errorf("%w: not a JWS compact serialization (%d dot-separated segments, want 3)", ErrBundleMalformed, len(segments))
+		return nil, fmt.Errorf("%w: not a JWS compact serialization (%d dot-separated segments, want 3)", ErrMalformed, len(segments))
 	}
 	if len(segments[0]) == 0 {
-		return nil, fmt.Errorf("%w: empty JWS header", ErrBundleMalformed)
+		return nil, fmt.Errorf("%w: empty JWS header", ErrMalformed)
 	}
 	for i, name := range []string{"header", "payload", "signature"} {
 		if !canonicalBase64URL(segments[i]) {
-			return nil, fmt.Errorf("%w: JWS %s is not canonical unpadded base64url", ErrBundleMalformed, name)
+			return nil, fmt.Errorf("%w: JWS %s is not canonical unpadded base64url", ErrMalformed, name)
 		}
 	}
 	return segments[0], nil
@@ -652,17 +725,17 @@ var bundleHeaderMembers = []string{"alg", "jwk", "kid", "typ"}
 
 // readBundleHeader decodes the protected header and returns the root key it
 // names, checked against the header's alg and kid.
-func readBundleHeader(segment []byte) (*PublicKey, error) {
+func readBundleHeader(segment []byte) (*keys.PublicKey, error) {
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(string(segment))
 	if err != nil {
-		return nil, fmt.Errorf("%w: JWS header: %v", ErrBundleMalformed, err)
+		return nil, fmt.Errorf("%w: JWS header: %v", ErrMalformed, err)
 	}
 	var members map[string]josejson.RawMessage
 	if err := josejson.Unmarshal(raw, &members); err != nil {
-		return nil, fmt.Errorf("%w: JWS header: %v", ErrBundleMalformed, err)
+		return nil, fmt.Errorf("%w: JWS header: %v", ErrMalformed, err)
 	}
 	if members == nil {
-		return nil, fmt.Errorf("%w: JWS header is not a JSON object", ErrBundleMalformed)
+		return nil, fmt.Errorf("%w: JWS header is not a JSON object", ErrMalformed)
 	}
 	names := make([]string, 0, len(members))
 	for name := range members {
@@ -671,7 +744,7 @@ func readBundleHeader(segment []byte) (*PublicKey, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		if !slices.Contains(bundleHeaderMembers, name) {
-			return nil, fmt.Errorf("%w: JWS header member %q is not allowed (want only alg, kid, jwk and typ)", ErrBundleMalformed, name)
+			return nil, fmt.Errorf("%w: JWS header member %q is not allowed (want only alg, kid, jwk and typ)", ErrMalformed, name)
 		}
 	}
 	alg, ok, err := headerString(members, "alg")
@@ -679,38 +752,38 @@ func readBundleHeader(segment []byte) (*PublicKey, error) {
 	case err != nil:
 		return nil, err
 	case !ok:
-		return nil, bundleErrorf(ErrBundleUntrusted, ErrMissingAlgorithm, "JWS header has no alg")
+		return nil, bundleErrorf(ErrUntrusted, keys.ErrMissingAlgorithm, "JWS header has no alg")
 	case alg != string(credential.EdDSA) && alg != string(credential.ES256):
-		return nil, bundleErrorf(ErrBundleUntrusted, ErrUnsupportedAlgorithm, "JWS alg %q (want EdDSA or ES256)", alg)
+		return nil, bundleErrorf(ErrUntrusted, keys.ErrUnsupportedAlgorithm, "JWS alg %q (want EdDSA or ES256)", alg)
 	}
 	typ, ok, err := headerString(members, "typ")
 	switch {
 	case err != nil:
 		return nil, err
 	case !ok:
-		return nil, fmt.Errorf("%w: JWS header has no typ (want %q)", ErrBundleMalformed, BundleType)
-	case typ != BundleType:
-		return nil, fmt.Errorf("%w: JWS typ %q (want %q)", ErrBundleMalformed, typ, BundleType)
+		return nil, fmt.Errorf("%w: JWS header has no typ (want %q)", ErrMalformed, Type)
+	case typ != Type:
+		return nil, fmt.Errorf("%w: JWS typ %q (want %q)", ErrMalformed, typ, Type)
 	}
 	jwk, ok := members["jwk"]
 	if !ok {
-		return nil, fmt.Errorf("%w: JWS header has no jwk: the root key cannot be identified", ErrBundleUntrusted)
+		return nil, fmt.Errorf("%w: JWS header has no jwk: the root key cannot be identified", ErrUntrusted)
 	}
-	root, err := ParsePublicJWK(jwk)
+	root, err := keys.ParsePublicJWK(jwk)
 	if err != nil {
-		return nil, bundleErrorf(ErrBundleUntrusted, err, "JWS header jwk: %v", err)
+		return nil, bundleErrorf(ErrUntrusted, err, "JWS header jwk: %v", err)
 	}
-	if credential.Algorithm(alg) != root.alg {
-		return nil, bundleErrorf(ErrBundleUntrusted, ErrAlgorithmMismatch, "JWS alg %q, but the root key %s is bound to %s", alg, root.thumbprint, root.alg)
+	if credential.Algorithm(alg) != root.Algorithm() {
+		return nil, bundleErrorf(ErrUntrusted, keys.ErrAlgorithmMismatch, "JWS alg %q, but the root key %s is bound to %s", alg, root.Thumbprint(), root.Algorithm())
 	}
 	kid, ok, err := headerString(members, "kid")
 	switch {
 	case err != nil:
 		return nil, err
 	case !ok:
-		return nil, fmt.Errorf("%w: JWS header has no kid", ErrBundleMalformed)
-	case kid != root.kidString:
-		return nil, bundleErrorf(ErrBundleUntrusted, ErrKIDMismatch, "JWS kid %q, but the root key's kid is %q", kid, root.kidString)
+		return nil, fmt.Errorf("%w: JWS header has no kid", ErrMalformed)
+	case kid != root.KIDString():
+		return nil, bundleErrorf(ErrUntrusted, keys.ErrKIDMismatch, "JWS kid %q, but the root key's kid is %q", kid, root.KIDString())
 	}
 	return root, nil
 }
@@ -723,21 +796,21 @@ func headerString(members map[string]josejson.RawMessage, name string) (string, 
 	}
 	var s string
 	if len(raw) == 0 || raw[0] != '"' || josejson.Unmarshal(raw, &s) != nil {
-		return "", true, fmt.Errorf("%w: JWS header %q is not a string", ErrBundleMalformed, name)
+		return "", true, fmt.Errorf("%w: JWS header %q is not a string", ErrMalformed, name)
 	}
 	return s, true, nil
 }
 
-// ParseBundleJSON decodes an unsigned bundle document, the JSON that Sign
+// ParseJSON decodes an unsigned bundle document, the JSON that Sign
 // signs (for example the file an operator edits before `netcred bundle
 // sign`), and validates it. Decoding is strict: valid UTF-8, one JSON
 // object, no member names other than the bundle's (matched
 // case-sensitively), no duplicate members, no null values, no nesting
-// deeper than 16; such errors wrap ErrBundleMalformed. A key's "jwk" must
+// deeper than 16; such errors wrap ErrMalformed. A key's "jwk" must
 // pass ParsePublicJWK. It does not check any signature.
-func ParseBundleJSON(data []byte) (*Bundle, error) {
-	if len(data) > MaxBundleSize {
-		return nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxBundleSize)
+func ParseJSON(data []byte) (*Bundle, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxSize)
 	}
 	b := new(Bundle)
 	if err := b.UnmarshalJSON(data); err != nil {
@@ -754,11 +827,11 @@ func ParseBundleJSON(data []byte) (*Bundle, error) {
 // member is told apart from an empty array.
 type (
 	wireBundle struct {
-		Serial     uint64         `json:"serial"`
-		IssuedAt   wireTime       `json:"issued_at"`
-		NextUpdate wireTime       `json:"next_update"`
-		Issuers    []wireIssuer   `json:"issuers"`
-		Schemas    []BundleSchema `json:"schemas"`
+		Serial     uint64       `json:"serial"`
+		IssuedAt   wireTime     `json:"issued_at"`
+		NextUpdate wireTime     `json:"next_update"`
+		Issuers    []wireIssuer `json:"issuers"`
+		Schemas    []Schema     `json:"schemas"`
 	}
 	wireIssuer struct {
 		ID          string    `json:"id"`
@@ -784,7 +857,7 @@ type wireTime struct{ time.Time }
 func (w *wireTime) UnmarshalJSON(data []byte) error {
 	var s string
 	if len(data) == 0 || data[0] != '"' || json.Unmarshal(data, &s) != nil {
-		return fmt.Errorf("%w: a time is not a JSON string", ErrBundleMalformed)
+		return fmt.Errorf("%w: a time is not a JSON string", ErrMalformed)
 	}
 	t, err := parseBundleTime(s)
 	if err != nil {
@@ -809,7 +882,7 @@ func (w *wireTime) utc() *time.Time {
 // case; leap seconds (:60) are refused.
 func parseBundleTime(s string) (time.Time, error) {
 	fail := func() (time.Time, error) {
-		return time.Time{}, fmt.Errorf("%w: time %q is not of the form 2006-01-02T15:04:05Z (RFC 3339, optional fraction of up to 9 digits, Z or +hh:mm)", ErrBundleMalformed, s)
+		return time.Time{}, fmt.Errorf("%w: time %q is not of the form 2006-01-02T15:04:05Z (RFC 3339, optional fraction of up to 9 digits, Z or +hh:mm)", ErrMalformed, s)
 	}
 	digits := func(d string) bool {
 		for i := 0; i < len(d); i++ {
@@ -848,14 +921,14 @@ func parseBundleTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// UnmarshalJSON decodes a bundle document strictly, as ParseBundleJSON
+// UnmarshalJSON decodes a bundle document strictly, as ParseJSON
 // does, but does not validate it: call Validate before use.
 func (b *Bundle) UnmarshalJSON(data []byte) error {
 	var w wireBundle
 	if err := strictDecode(data, &w); err != nil {
 		return err
 	}
-	issuers := make([]BundleIssuer, len(w.Issuers))
+	issuers := make([]Issuer, len(w.Issuers))
 	for i := range w.Issuers {
 		iss, err := w.Issuers[i].issuer(fmt.Sprintf("issuer %d", i+1))
 		if err != nil {
@@ -878,7 +951,7 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON decodes one issuer object strictly. It does not validate
 // the issuer beyond its keys' JWKs and max_level names.
-func (iss *BundleIssuer) UnmarshalJSON(data []byte) error {
+func (iss *Issuer) UnmarshalJSON(data []byte) error {
 	var w wireIssuer
 	if err := strictDecode(data, &w); err != nil {
 		return err
@@ -893,7 +966,7 @@ func (iss *BundleIssuer) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON decodes one key object strictly; the jwk must pass
 // ParsePublicJWK. It does not validate the authorization.
-func (k *BundleKey) UnmarshalJSON(data []byte) error {
+func (k *Key) UnmarshalJSON(data []byte) error {
 	var w wireKey
 	if err := strictDecode(data, &w); err != nil {
 		return err
@@ -906,41 +979,41 @@ func (k *BundleKey) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func (w *wireIssuer) issuer(position string) (BundleIssuer, error) {
+func (w *wireIssuer) issuer(position string) (Issuer, error) {
 	where := position
 	if w.ID != "" {
 		where = "issuer " + strconv.Quote(w.ID)
 	}
 	if w.StatusLists == nil {
-		return BundleIssuer{}, bundleErrorf(ErrBundleInvalid, nil, "%s: status_lists is missing (an empty array when the issuer has none)", where)
+		return Issuer{}, bundleErrorf(ErrInvalid, nil, "%s: status_lists is missing (an empty array when the issuer has none)", where)
 	}
-	iss := BundleIssuer{ID: w.ID, Name: w.Name, StatusLists: *w.StatusLists}
+	iss := Issuer{ID: w.ID, Name: w.Name, StatusLists: *w.StatusLists}
 	if len(w.Keys) > 0 {
-		iss.Keys = make([]BundleKey, len(w.Keys))
+		iss.Keys = make([]Key, len(w.Keys))
 	}
 	for j := range w.Keys {
 		k, err := w.Keys[j].key(fmt.Sprintf("%s key %d", where, j+1))
 		if err != nil {
-			return BundleIssuer{}, err
+			return Issuer{}, err
 		}
 		iss.Keys[j] = k
 	}
 	return iss, nil
 }
 
-func (w *wireKey) key(where string) (BundleKey, error) {
+func (w *wireKey) key(where string) (Key, error) {
 	if len(w.JWK) == 0 {
-		return BundleKey{}, bundleErrorf(ErrBundleInvalid, nil, "%s: jwk is missing", where)
+		return Key{}, bundleErrorf(ErrInvalid, nil, "%s: jwk is missing", where)
 	}
 	if w.JWK[0] != '{' {
-		return BundleKey{}, fmt.Errorf("%w: %s: jwk is not a JSON object", ErrBundleMalformed, where)
+		return Key{}, fmt.Errorf("%w: %s: jwk is not a JSON object", ErrMalformed, where)
 	}
-	pub, err := ParsePublicJWK(w.JWK)
+	pub, err := keys.ParsePublicJWK(w.JWK)
 	if err != nil {
-		return BundleKey{}, bundleErrorf(ErrBundleInvalid, err, "%s: jwk: %v", where, err)
+		return Key{}, bundleErrorf(ErrInvalid, err, "%s: jwk: %v", where, err)
 	}
-	where += " (" + pub.kidString + ")"
-	k := BundleKey{Key: pub, Authorization: Authorization{
+	where += " (" + pub.KIDString() + ")"
+	k := Key{Key: pub, Authorization: Authorization{
 		Types:     w.Types,
 		NotBefore: w.NotBefore.UTC(),
 		NotAfter:  w.NotAfter.utc(),
@@ -956,7 +1029,7 @@ func (w *wireKey) key(where string) (BundleKey, error) {
 	case credential.LevelHigh.String():
 		k.MaxLevel = credential.LevelHigh
 	default:
-		return BundleKey{}, bundleErrorf(ErrBundleInvalid, ErrMissingAuthorization, "%s: authorization: max_level %q (want \"low\", \"substantial\" or \"high\")", where, w.MaxLevel)
+		return Key{}, bundleErrorf(ErrInvalid, ErrMissingAuthorization, "%s: authorization: max_level %q (want \"low\", \"substantial\" or \"high\")", where, w.MaxLevel)
 	}
 	return k, nil
 }
@@ -973,20 +1046,20 @@ func utcPointer(t *time.Time) *time.Time {
 // than null.
 type (
 	bundleJSON struct {
-		Serial     uint64         `json:"serial"`
-		IssuedAt   time.Time      `json:"issued_at"`
-		NextUpdate time.Time      `json:"next_update"`
-		Issuers    []BundleIssuer `json:"issuers"`
-		Schemas    []BundleSchema `json:"schemas,omitempty"`
+		Serial     uint64    `json:"serial"`
+		IssuedAt   time.Time `json:"issued_at"`
+		NextUpdate time.Time `json:"next_update"`
+		Issuers    []Issuer  `json:"issuers"`
+		Schemas    []Schema  `json:"schemas,omitempty"`
 	}
 	issuerJSON struct {
-		ID          string      `json:"id"`
-		Name        string      `json:"name"`
-		Keys        []BundleKey `json:"keys"`
-		StatusLists []string    `json:"status_lists"`
+		ID          string   `json:"id"`
+		Name        string   `json:"name"`
+		Keys        []Key    `json:"keys"`
+		StatusLists []string `json:"status_lists"`
 	}
 	keyJSON struct {
-		JWK       *PublicKey       `json:"jwk"`
+		JWK       *keys.PublicKey  `json:"jwk"`
 		MaxLevel  credential.Level `json:"max_level"`
 		Types     []string         `json:"types"`
 		NotBefore time.Time        `json:"not_before"`
@@ -1001,7 +1074,7 @@ type (
 func (b *Bundle) MarshalJSON() ([]byte, error) {
 	issuers := b.Issuers
 	if issuers == nil {
-		issuers = []BundleIssuer{}
+		issuers = []Issuer{}
 	}
 	data, err := json.Marshal(bundleJSON{
 		Serial:     b.Serial,
@@ -1011,28 +1084,28 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 		Schemas:    b.Schemas,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("keys: encoding bundle: %w", err)
+		return nil, fmt.Errorf("bundle: encoding bundle: %w", err)
 	}
 	return data, nil
 }
 
 // MarshalJSON encodes the issuer, with status_lists an empty array rather
 // than null when there are none.
-func (iss BundleIssuer) MarshalJSON() ([]byte, error) {
+func (iss Issuer) MarshalJSON() ([]byte, error) {
 	lists := iss.StatusLists
 	if lists == nil {
 		lists = []string{}
 	}
 	keys := iss.Keys
 	if keys == nil {
-		keys = []BundleKey{}
+		keys = []Key{}
 	}
 	return json.Marshal(issuerJSON{ID: iss.ID, Name: iss.Name, Keys: keys, StatusLists: lists})
 }
 
 // MarshalJSON encodes the key: its public JWK as "jwk" beside the
 // authorization members, times in UTC.
-func (k BundleKey) MarshalJSON() ([]byte, error) {
+func (k Key) MarshalJSON() ([]byte, error) {
 	types := k.Types
 	if types == nil {
 		types = []string{}
@@ -1064,7 +1137,7 @@ var bundleMembers = map[string]bool{
 // DisallowUnknownFields.
 func strictDecode(data []byte, v any) error {
 	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: not valid UTF-8", ErrBundleMalformed)
+		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
 	}
 	if err := scanBundleJSON(data); err != nil {
 		return err
@@ -1074,12 +1147,12 @@ func strictDecode(data []byte, v any) error {
 	err := dec.Decode(v)
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.Is(err, ErrBundleMalformed):
+	case errors.Is(err, ErrMalformed):
 		return err
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrBundleMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
+		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
 	case err != nil:
-		return fmt.Errorf("%w: %v", ErrBundleMalformed, err)
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return nil
 }
@@ -1146,7 +1219,7 @@ func (f *scanFrame) seen(name string) bool {
 // scanBundleJSON checks the structure of a bundle document token by token.
 func scanBundleJSON(data []byte) error {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrBundleMalformed, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

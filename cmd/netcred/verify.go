@@ -17,7 +17,7 @@ import (
 const verifySynopsis = `verify (--trust DIR | --keys JWKS_FILE) [--min-level L] [--type T] [--at RFC3339] [--json] INPUT
 
 Verifies a credential offline. INPUT is QR text, a file holding it, - for
-standard input, or a PNG/JPEG image of the QR code. With --trust the keys,
+standard input, or a PNG, JPEG, GIF or WebP image of the QR code. With --trust the keys,
 their authorizations and the status lists come from a trust store (netcred
 trust init / import / sync); --keys is for quick local checks with a plain
 key set, without authorization or revocation checks.

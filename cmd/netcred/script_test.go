@@ -164,8 +164,8 @@ func cmdGrepEnv(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdExitCode runs a command as exec does and checks its exit code, which
-// exec cannot tell apart (1 not valid, 2 usage, 3 undetermined):
-// exitcode N COMMAND [ARGS...].
+// exec cannot tell apart (1 not valid, 2 usage, 3 undetermined), and that
+// an error it prints comes with a hint: exitcode N COMMAND [ARGS...].
 func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: exitcode N COMMAND [ARGS...]")
@@ -182,5 +182,9 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+	// Every error a user can cause comes with a hint.
+	if stderr := ts.ReadFile("stderr"); strings.Contains(stderr, "netcred: error: ") && !strings.Contains(stderr, "netcred: hint: ") {
+		ts.Fatalf("an error without a hint:\n%s", stderr)
 	}
 }

@@ -24,7 +24,8 @@ key set, without authorization or revocation checks.
 
 Exit codes: 0 valid, 1 not valid (the reason code is printed), 2 usage or
 configuration error, 3 undetermined (the trust store is too old to decide:
-sync, then verify again).
+sync, then verify again). With --json, standard output is one JSON
+document whatever happens: the result, or {"error", "hints", "exit_code"}.
 
 Examples:
   netcred verify --trust ./trust --min-level substantial alice.png

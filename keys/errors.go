@@ -35,49 +35,14 @@ var (
 	// ErrUnsupportedUse: a "use" other than "sig", or a "key_ops" entry other
 	// than "sign" or "verify".
 	ErrUnsupportedUse = errors.New("keys: key use is not signing")
-	// ErrMalformed: input that is not well-formed JSON, JWK, JWK set or JWE,
-	// including duplicate JSON members.
+	// ErrMalformed: input that is not well-formed JSON, JWK, JWK set or
+	// (package keyfile) JWE, including duplicate JSON members.
 	ErrMalformed = errors.New("keys: malformed input")
-	// ErrTooLarge: input over MaxJWKSize, MaxSetSize or MaxPassphraseSize.
+	// ErrTooLarge: input over MaxJWKSize or MaxSetSize (or, in package
+	// keyfile, keyfile.MaxPassphraseSize).
 	ErrTooLarge = errors.New("keys: input too large")
 	// ErrDuplicateKID: two keys of a set share a kid.
 	ErrDuplicateKID = errors.New("keys: duplicate kid in key set")
 	// ErrEmptySet: a parsed key set with no keys.
 	ErrEmptySet = errors.New("keys: empty key set")
-	// ErrExists: WritePrivateFile refuses to replace an existing file.
-	ErrExists = errors.New("keys: file already exists")
-	// ErrPassphraseRequired: the key is encrypted and no passphrase was given.
-	ErrPassphraseRequired = errors.New("keys: key is encrypted, passphrase required")
-	// ErrWrongPassphrase: decryption failed; the passphrase is wrong or the
-	// encrypted key was altered.
-	ErrWrongPassphrase = errors.New("keys: wrong passphrase or corrupted encrypted key")
-	// ErrEmptyPassphrase: a passphrase file that is empty (after removing
-	// one trailing newline).
-	ErrEmptyPassphrase = errors.New("keys: empty passphrase")
-)
-
-// Sentinel errors of the trust bundle (bundle.go, spec/bundle.md).
-var (
-	// ErrBundleUntrusted: a bundle that is not signed by a pinned root key:
-	// the root is not pinned (or nothing is), the signature does not verify,
-	// or the header's alg, jwk or kid cannot identify a root key (alg
-	// "none", "HS256", a private or invalid jwk, an alg or kid that does not
-	// match the jwk). A verifier reports it as bundle_untrusted.
-	ErrBundleUntrusted = errors.New("keys: bundle not signed by a trusted root")
-	// ErrBundleMalformed: a bundle that is not a JWS compact serialization
-	// of the profile (segments, header members, typ) or whose payload is
-	// not the bundle's strict JSON (bad syntax, unknown or duplicate
-	// members, null, wrong value types).
-	ErrBundleMalformed = errors.New("keys: malformed bundle")
-	// ErrBundleInvalid: a well-formed bundle that breaks a rule of
-	// Bundle.Validate. ErrDuplicateKID and ErrMissingAuthorization errors
-	// of a bundle wrap it too.
-	ErrBundleInvalid = errors.New("keys: invalid bundle")
-	// ErrMissingAuthorization: a bundle key whose authorization is missing
-	// or invalid (no or an unknown max_level, no types, no not_before, a
-	// not_after that is not after not_before...).
-	ErrMissingAuthorization = errors.New("keys: missing or invalid key authorization")
-	// ErrNotAuthorized: Authorization.Check refused a credential: its type,
-	// level or iat is outside what the key may sign.
-	ErrNotAuthorized = errors.New("keys: key not authorized")
 )

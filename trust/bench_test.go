@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
@@ -19,34 +21,34 @@ import (
 func BenchmarkOpenStore(b *testing.B) {
 	root, _ := keys.Generate(credential.EdDSA)
 	rng := rand.New(rand.NewPCG(1, 2))
-	bundle := &keys.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour)}
+	trustBundle := &bundle.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour)}
 	var signers []*keys.PrivateKey
 	for i := range 10 {
-		iss := keys.BundleIssuer{ID: fmt.Sprintf("issuer-%d", i), Name: "bench"}
+		iss := bundle.Issuer{ID: fmt.Sprintf("issuer-%d", i), Name: "bench"}
 		for j := range 10 {
 			k, _ := keys.Generate(credential.EdDSA)
 			if j == 0 {
 				signers = append(signers, k)
 			}
-			iss.Keys = append(iss.Keys, keys.BundleKey{Key: k.Public(), Authorization: keys.Authorization{
+			iss.Keys = append(iss.Keys, bundle.Key{Key: k.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour)}})
 		}
 		iss.StatusLists = []string{fmt.Sprintf("https://issuer-%d.example/s/1", i), fmt.Sprintf("https://issuer-%d.example/s/2", i)}
-		bundle.Issuers = append(bundle.Issuers, iss)
+		trustBundle.Issuers = append(trustBundle.Issuers, iss)
 	}
-	jws, err := bundle.Sign(root)
+	jws, err := trustBundle.Sign(root)
 	if err != nil {
 		b.Fatal(err)
 	}
 	inputs := []Input{{Name: "bundle", Data: jws}}
-	for i, iss := range bundle.Issuers {
+	for i, iss := range trustBundle.Issuers {
 		for _, uri := range iss.StatusLists {
 			l, _ := status.New(status.DefaultSize)
 			for range status.DefaultSize / 100 {
 				l.Set(rng.Uint64N(status.DefaultSize), status.Revoked)
 			}
 			k := signers[i]
-			tok, err := status.SignToken(l, uri, fixedNow, 48*time.Hour, time.Hour, k.Algorithm(), k.KID(), k.Signer())
+			tok, err := sign.StatusToken(l, uri, fixedNow, 48*time.Hour, time.Hour, k.Algorithm(), k.KID(), k.Signer())
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
@@ -69,7 +71,7 @@ func BenchmarkVerifyKeySet(b *testing.B) {
 	v := f.verifier(b, Policy{MinLevel: credential.LevelSubstantial, Types: []string{"identity"}})
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := v.Verify(text); !r.Valid {
+		if r := v.Verify(text, verifyAt); !r.Valid {
 			b.Fatalf("not valid: %s %s", r.Code, r.Detail)
 		}
 	}
@@ -83,13 +85,13 @@ func benchVerify(b *testing.B, alg credential.Algorithm, withStatus bool) {
 	}
 	text := f.issue(b, req)
 	v, err := New(Config{Trust: f.trust(b), Policy: Policy{
-		At: fixedNow.Add(time.Hour), MinLevel: credential.LevelSubstantial, Types: []string{"identity"}}})
+		MinLevel: credential.LevelSubstantial, Types: []string{"identity"}}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := v.Verify(text); !r.Valid {
+		if r := v.Verify(text, verifyAt); !r.Valid {
 			b.Fatalf("not valid: %s %s", r.Code, r.Detail)
 		}
 	}
@@ -106,11 +108,11 @@ func (f *fixture) trust(tb testing.TB) *Trust {
 		tb.Fatal(err)
 	}
 	ref := referenceRequest().Status
-	bundle := &keys.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
-		Issuers: []keys.BundleIssuer{{ID: "id.gov.cn", Name: "test", StatusLists: []string{ref.URI},
-			Keys: []keys.BundleKey{{Key: f.key.Public(), Authorization: keys.Authorization{
+	trustBundle := &bundle.Bundle{Serial: 1, IssuedAt: fixedNow, NextUpdate: fixedNow.Add(7 * 24 * time.Hour),
+		Issuers: []bundle.Issuer{{ID: "id.gov.cn", Name: "test", StatusLists: []string{ref.URI},
+			Keys: []bundle.Key{{Key: f.key.Public(), Authorization: bundle.Authorization{
 				MaxLevel: credential.LevelHigh, Types: []string{"identity"}, NotBefore: fixedNow.Add(-time.Hour)}}}}}}
-	jws, err := bundle.Sign(root)
+	jws, err := trustBundle.Sign(root)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -123,7 +125,7 @@ func (f *fixture) trust(tb testing.TB) *Trust {
 			list.Set(idx, status.Revoked)
 		}
 	}
-	tok, err := status.SignToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
+	tok, err := sign.StatusToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
@@ -15,7 +16,7 @@ import (
 // directory (package trust) keeps the files between syncs.
 type Trust struct {
 	// Bundle lists the issuers, their keys and authorizations.
-	Bundle *keys.Bundle
+	Bundle *bundle.Bundle
 	// Root is the pinned root key that signed the bundle.
 	Root *keys.PublicKey
 	// Lists are the status list tokens by URI, each signed by a key of the
@@ -38,15 +39,15 @@ func (e *TrustError) Unwrap() error { return e.Err }
 // key of the bundle and the list's URI one of that issuer's status lists.
 // A later token for the same URI replaces an earlier one.
 func LoadTrust(pinned []string, bundleJWS []byte, tokens ...[]byte) (*Trust, error) {
-	bundle, root, err := keys.ParseBundle(bundleJWS, pinned)
+	b, root, err := bundle.Parse(bundleJWS, pinned)
 	if err != nil {
 		code := CodeBundleMalformed
-		if errors.Is(err, keys.ErrBundleUntrusted) {
+		if errors.Is(err, bundle.ErrUntrusted) {
 			code = CodeBundleUntrusted
 		}
 		return nil, &TrustError{Code: code, Err: err}
 	}
-	t := &Trust{Bundle: bundle, Root: root, Lists: make(map[string]*status.Token, len(tokens))}
+	t := &Trust{Bundle: b, Root: root, Lists: make(map[string]*status.Token, len(tokens))}
 	for i, data := range tokens {
 		tok, err := t.ParseStatusToken(data)
 		if err != nil {
@@ -63,7 +64,7 @@ func LoadTrust(pinned []string, bundleJWS []byte, tokens ...[]byte) (*Trust, err
 // by an issuer key that the bundle lists (and has not withdrawn), for a list
 // URI that belongs to that same issuer.
 func (t *Trust) ParseStatusToken(data []byte) (*status.Token, error) {
-	var signer *keys.BundleKeyRef
+	var signer *bundle.KeyRef
 	tok, err := status.ParseToken(data, func(kid []byte) (credential.Algorithm, crypto.PublicKey, bool) {
 		ref, ok := t.Bundle.Key(kid)
 		if !ok {
@@ -75,29 +76,14 @@ func (t *Trust) ParseStatusToken(data []byte) (*status.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	owner, ok := t.Bundle.IssuerOfStatusList(tok.URI)
-	if !ok {
-		return nil, fmt.Errorf("list %s is not in the bundle", tok.URI)
-	}
-	if owner.ID != signer.Issuer.ID {
-		return nil, fmt.Errorf("list %s belongs to issuer %s but is signed by issuer %s", tok.URI, owner.ID, signer.Issuer.ID)
-	}
-	// The signing key must have been in service when it signed: a retired
-	// or withdrawn key, stolen, must not publish "all valid" lists.
-	a, kid := &signer.Key.Authorization, signer.Key.Key.KIDString()
-	switch {
-	case a.RevokedAt != nil && !tok.IssuedAt.Before(*a.RevokedAt):
-		return nil, fmt.Errorf("list %s is signed by key %s, withdrawn at %s", tok.URI, kid, stamp(*a.RevokedAt))
-	case tok.IssuedAt.Before(a.NotBefore):
-		return nil, fmt.Errorf("list %s of %s is signed by key %s, in service only from %s", tok.URI, stamp(tok.IssuedAt), kid, stamp(a.NotBefore))
-	case a.NotAfter != nil && !tok.IssuedAt.Before(*a.NotAfter):
-		return nil, fmt.Errorf("list %s of %s is signed by key %s, retired at %s", tok.URI, stamp(tok.IssuedAt), kid, stamp(*a.NotAfter))
+	if err := signer.CheckStatusList(tok.URI, tok.IssuedAt); err != nil {
+		return nil, fmt.Errorf("issuer %s key %s: %w", signer.Issuer.ID, signer.Key.Key.KIDString(), err)
 	}
 	return tok, nil
 }
 
 // trustKeys adapts a bundle to the verifier's key lookup.
-type bundleKeys struct{ b *keys.Bundle }
+type bundleKeys struct{ b *bundle.Bundle }
 
 func (k bundleKeys) Lookup(kid []byte) *keys.PublicKey {
 	if ref, ok := k.b.Key(kid); ok {

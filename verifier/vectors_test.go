@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 )
@@ -29,7 +30,7 @@ func vectorVerifier(tb testing.TB, v spec.Vector) *Verifier {
 		}
 		cfg.Keys = set
 	}
-	cfg.Policy = VectorPolicy(tb, v.Policy)
+	cfg.Policy, _ = VectorPolicy(tb, v.Policy)
 	ver, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,12 +52,13 @@ func VectorTokens(tb testing.TB, t *spec.VectorTrust) [][]byte {
 	return out
 }
 
-// VectorPolicy converts a vector's policy.
-func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) Policy {
+// VectorPolicy converts a vector's policy; its "at" is the options' Now.
+func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) (Policy, Options) {
 	tb.Helper()
 	var p Policy
+	var o Options
 	var err error
-	if p.At, err = time.Parse(time.RFC3339, vp.At); err != nil {
+	if o.Now, err = time.Parse(time.RFC3339, vp.At); err != nil {
 		tb.Fatalf("policy.at: %v", err)
 	}
 	if vp.MinLevel != "" {
@@ -84,7 +86,7 @@ func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) Policy {
 		p.BundleGrace = dur(vp.BundleGrace)
 	}
 	p.AllowStaleStatus = vp.AllowStaleStatus
-	return p
+	return p, o
 }
 
 // TestVectors runs the verifier over every conformance vector.
@@ -101,17 +103,23 @@ func TestVectors(t *testing.T) {
 			continue // trust store updates: see package trust
 		}
 		t.Run(v.Name, func(t *testing.T) {
-			got := vectorVerifier(t, v).Verify(v.Input)
+			_, opts := VectorPolicy(t, v.Policy)
+			got := vectorVerifier(t, v).Verify(v.Input, opts)
 			if v.Expect.Verdict != "" && string(got.Verdict) != v.Expect.Verdict {
 				t.Errorf("verdict: got %s, want %s", got.Verdict, v.Expect.Verdict)
 			}
 			if got.Valid != v.Expect.Valid || string(got.Code) != v.Expect.Code {
 				t.Fatalf("got valid=%v code=%s (%s); want valid=%v code=%s", got.Valid, got.Code, got.Detail, v.Expect.Valid, v.Expect.Code)
 			}
-			if v.Expect.Level != "" && got.Level != v.Expect.Level {
+			if got.Reason != v.Expect.Reason {
+				t.Errorf("reason: got %q (%s), want %q", got.Reason, got.Detail, v.Expect.Reason)
+			}
+			// An absent level or type means the result carries none
+			// (credential.md §8, §11).
+			if got.Level != v.Expect.Level {
 				t.Errorf("level: got %q, want %q", got.Level, v.Expect.Level)
 			}
-			if v.Expect.Type != "" && got.Type != v.Expect.Type {
+			if got.Type != v.Expect.Type {
 				t.Errorf("type: got %q, want %q", got.Type, v.Expect.Type)
 			}
 			if v.Expect.Claims != nil {
@@ -144,4 +152,42 @@ func TestVectorsCoverEveryCode(t *testing.T) {
 			t.Errorf("no vector expects reason code %s", c)
 		}
 	}
+	reasons := map[string]bool{}
+	for _, v := range vectors {
+		reasons[v.Expect.Reason] = true
+	}
+	for r := range knownReasons {
+		if !reasons[r] {
+			t.Errorf("no vector expects the malformed reason %s", r)
+		}
+	}
+}
+
+// TestMalformedVectorsNameTheirReason: every malformed vector says which
+// rule it breaks, with a reason of credential.md §11, so that none passes
+// by failing for another reason (TestVectors checks the verifier gives it).
+func TestMalformedVectorsNameTheirReason(t *testing.T) {
+	vectors, err := spec.LoadVectors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		switch {
+		case v.Expect.Code == string(CodeMalformed) && !knownReasons[v.Expect.Reason]:
+			t.Errorf("%s: malformed with reason %q; want one of credential.md §11", v.Name, v.Expect.Reason)
+		case v.Expect.Code != string(CodeMalformed) && v.Expect.Reason != "":
+			t.Errorf("%s: reason %q on a %s vector; reasons are for malformed ones", v.Name, v.Expect.Reason, v.Expect.Code)
+		}
+	}
+}
+
+// knownReasons are the reasons credential.md §11 lists.
+var knownReasons = map[string]bool{
+	credential.ReasonQRPrefix: true, credential.ReasonBase45: true, credential.ReasonDeflate: true,
+	credential.ReasonCOSEStructure: true, credential.ReasonCOSEUnprotected: true, credential.ReasonCOSEHeader: true,
+	credential.ReasonClaims: true, credential.ReasonClaimsDate: true, credential.ReasonClaimsStatus: true,
+	strictcbor.ReasonTruncated: true, strictcbor.ReasonTrailingBytes: true, strictcbor.ReasonIndefinite: true,
+	strictcbor.ReasonNonShortest: true, strictcbor.ReasonKeyOrder: true, strictcbor.ReasonDuplicateKey: true,
+	strictcbor.ReasonDepth: true, strictcbor.ReasonTooManyItems: true, strictcbor.ReasonTag: true,
+	strictcbor.ReasonFloatOrSimple: true, strictcbor.ReasonInvalidUTF8: true,
 }

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/issuer"
-	"github.com/netcred/netcred/keys"
 )
 
 const bundleUsage = `Usage:
@@ -24,6 +24,12 @@ const bundleUsage = `Usage:
   netcred bundle show FILE
       print a bundle (its signature is checked against the key it names, which
       proves nothing until a trust store pins that key)
+
+Run netcred bundle COMMAND -h for a command's flags.
+
+Example:
+  netcred bundle new --root root.jwk --out bundle.jws --issuer-id id.example.cn \
+      --issuer-key issuer.pub.jwk --max-level high --types identity --status-dir issuer-status
 `
 
 func runBundle(args []string, e *env) int {
@@ -60,7 +66,7 @@ func runBundleNew(args []string, e *env) int {
 	statusDir := fs.String("status-dir", "", "take the issuer's status list URIs from this issuer status dir")
 	serial := fs.Uint64("serial", 0, "bundle serial number (default: one above the bundle at --out, else 1)")
 	validFor := 7 * 24 * time.Hour
-	fs.Var(durationFlag{&validFor}, "valid-for", "time until next_update (default 7d)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "time until next_update (default 7d)")
 	schemaFiles := fs.String("schemas", "", "operator-defined schema files whose digests to include")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -79,11 +85,17 @@ func runBundleNew(args []string, e *env) int {
 	if root == nil {
 		return code
 	}
-	var issuers []keys.BundleIssuer
+	var issuers []bundle.Issuer
 	if *configFile != "" {
+		if err := checkFile(*configFile, maxSmallFile); err != nil {
+			errorf(e, "%v", err)
+			fileHint(e, err)
+			return exitUsage
+		}
 		cfg, err := readIssuerConfig(*configFile)
 		if err != nil {
 			errorf(e, "%v", err)
+			hint(e, "an issuer config is {\"issuers\": [{\"id\", \"name\", \"status_lists\", \"keys\": [{\"file\", \"max_level\", \"types\"}]}]}; see the README")
 			return exitUsage
 		}
 		if issuers, err = cfg.bundleIssuers(e, filepath.Dir(*configFile)); err != nil {
@@ -120,8 +132,8 @@ func runBundleNew(args []string, e *env) int {
 		if name == "" {
 			name = *issuerID
 		}
-		issuers = []keys.BundleIssuer{{ID: *issuerID, Name: name, StatusLists: lists, Keys: []keys.BundleKey{{
-			Key: pub, Authorization: keys.Authorization{MaxLevel: level, Types: splitList(*types), NotBefore: defaultNotBefore},
+		issuers = []bundle.Issuer{{ID: *issuerID, Name: name, StatusLists: lists, Keys: []bundle.Key{{
+			Key: pub, Authorization: bundle.Authorization{MaxLevel: level, Types: splitList(*types), NotBefore: defaultNotBefore},
 		}}}}
 	}
 	registry, err := loadRegistry(*schemaFiles)
@@ -133,7 +145,7 @@ func runBundleNew(args []string, e *env) int {
 		for _, k := range iss.Keys {
 			for _, t := range k.Types {
 				if _, ok := registry.ByName(t); !ok {
-					errorf(e, "issuer %s key %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
+					errorf(e, "issuer %s kid %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
 					hint(e, "load operator-defined types with --schemas FILE,...")
 					return exitUsage
 				}
@@ -141,14 +153,14 @@ func runBundleNew(args []string, e *env) int {
 		}
 	}
 	now := e.now().UTC().Truncate(time.Second)
-	b := &keys.Bundle{Serial: *serial, IssuedAt: now, NextUpdate: now.Add(validFor), Issuers: issuers}
+	b := &bundle.Bundle{Serial: *serial, IssuedAt: now, NextUpdate: now.Add(validFor), Issuers: issuers}
 	for _, s := range registry.Schemas() {
-		b.Schemas = append(b.Schemas, keys.BundleSchema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
+		b.Schemas = append(b.Schemas, bundle.Schema{Name: s.Name, ID: s.ID, Version: s.Version, Digest: s.Digest()})
 	}
 	if b.Serial == 0 {
 		b.Serial = 1
-		if prev, err := os.ReadFile(*out); err == nil {
-			if old, _, err := keys.InspectBundle(prev); err == nil {
+		if prev, err := readFile(e, *out, maxInputSize); err == nil {
+			if old, _, err := bundle.Inspect(prev); err == nil {
 				b.Serial = old.Serial + 1
 			} else {
 				errorf(e, "%s exists and is not a bundle (%v); refusing to overwrite it", *out, err)
@@ -166,6 +178,7 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if err := os.WriteFile(*out, append(jws, '\n'), 0o644); err != nil {
 		errorf(e, "%v", err)
+		hint(e, "--out names the file to write: its directory must exist")
 		return exitUsage
 	}
 	nkeys := 0
@@ -187,12 +200,13 @@ func runBundleShow(args []string, e *env) int {
 		errorf(e, "bundle show needs one FILE")
 		return exitUsage
 	}
-	data, err := readInput(e, rest[0])
+	data, err := readFile(e, rest[0], maxInputSize)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return exitUsage
 	}
-	b, root, err := keys.InspectBundle(data)
+	b, root, err := bundle.Inspect(data)
 	if err != nil {
 		errorf(e, "%s: %v", rest[0], err)
 		return exitInvalid

@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
@@ -99,7 +101,7 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	for name, k := range map[string]*keys.PrivateKey{"root.jwk": root, "issuer.jwk": issuerKey} {
-		if err := keys.WritePrivateFile(d.path(name), k, nil); err != nil {
+		if err := keyfile.Write(d.path(name), k, nil); err != nil {
 			return d.fail(err)
 		}
 	}
@@ -139,12 +141,12 @@ func (d *demo) run(drawQR bool) int {
 	if err != nil {
 		return d.fail(err)
 	}
-	bundle := &keys.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []keys.BundleIssuer{{
+	trustBundle := &bundle.Bundle{Serial: 1, IssuedAt: now, NextUpdate: now.Add(7 * 24 * time.Hour), Issuers: []bundle.Issuer{{
 		ID: "id.gov.cn", Name: "Example identity authority", StatusLists: lists,
-		Keys: []keys.BundleKey{{Key: issuerKey.Public(), Authorization: keys.Authorization{
+		Keys: []bundle.Key{{Key: issuerKey.Public(), Authorization: bundle.Authorization{
 			MaxLevel: credential.LevelHigh, Types: []string{"identity", "ticket"}, NotBefore: now.Add(-time.Hour)}}},
 	}}}
-	jws, err := bundle.Sign(root)
+	jws, err := trustBundle.Sign(root)
 	if err != nil {
 		return d.fail(err)
 	}
@@ -167,7 +169,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("offline: the handheld reads the PNG and verifies")
-	png, err := os.ReadFile(pngFile)
+	png, err := readFile(d.e, pngFile, maxInputSize)
 	if err != nil {
 		return d.fail(err)
 	}
@@ -175,7 +177,7 @@ func (d *demo) run(drawQR bool) int {
 	if err != nil {
 		return d.fail(fmt.Errorf("reading the PNG back: %w", err))
 	}
-	res, code := d.verify("trust", scanned, verifier.Policy{At: now.Add(time.Minute)})
+	res, code := d.verify("trust", scanned, verifier.Policy{}, now.Add(time.Minute))
 	if code != exitOK {
 		return code
 	}
@@ -184,7 +186,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("a government portal that requires level high refuses it")
-	if res, code = d.verify("trust", scanned, verifier.Policy{At: now.Add(time.Minute), MinLevel: credential.LevelHigh}); code != exitOK {
+	if res, code = d.verify("trust", scanned, verifier.Policy{MinLevel: credential.LevelHigh}, now.Add(time.Minute)); code != exitOK {
 		return code
 	}
 	if res.Code != verifier.CodeLevelTooLow {
@@ -205,7 +207,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("offline again, the next morning: courier A's handheld, synced after the revocation, refuses it")
-	if res, code = d.verify("trust", scanned, verifier.Policy{At: later.Add(18 * time.Hour)}); code != exitOK {
+	if res, code = d.verify("trust", scanned, verifier.Policy{}, later.Add(18*time.Hour)); code != exitOK {
 		return code
 	}
 	if res.Code != verifier.CodeRevoked {
@@ -213,7 +215,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("courier B last synced before the revocation, 30 hours ago: its list is too old to trust, so it says undetermined, not valid")
-	if res, code = d.verify("trust-courier-b", scanned, verifier.Policy{At: now.Add(30 * time.Hour)}); code != exitOK {
+	if res, code = d.verify("trust-courier-b", scanned, verifier.Policy{}, now.Add(30*time.Hour)); code != exitOK {
 		return code
 	}
 	if res.Code != verifier.CodeStatusStale {
@@ -233,14 +235,14 @@ func (d *demo) importInto(name string, at time.Time) int {
 	}
 	store.Now = func() time.Time { return at } // the demo's clock runs ahead
 	inputs := []trust.Input{}
-	bundle, err := os.ReadFile(d.path("bundle.jws"))
+	data, err := readFile(d.e, d.path("bundle.jws"), maxInputSize)
 	if err != nil {
 		return d.fail(err)
 	}
-	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: bundle})
+	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: data})
 	tokens, _ := filepath.Glob(filepath.Join(d.path("www"), "status", "*.cwt"))
 	for _, f := range tokens {
-		data, err := os.ReadFile(f)
+		data, err := readFile(d.e, f, maxInputSize)
 		if err != nil {
 			return d.fail(err)
 		}
@@ -254,10 +256,12 @@ func (d *demo) importInto(name string, at time.Time) int {
 	return exitOK
 }
 
-// verify loads a trust store of the demo and verifies text under p,
-// printing the result.
-func (d *demo) verify(name, text string, p verifier.Policy) (verifier.Result, int) {
-	store, err := trust.Open(d.path(name))
+// verify loads a trust store of the demo and verifies text under p at the
+// time at, printing the result.
+func (d *demo) verify(name, text string, p verifier.Policy, at time.Time) (verifier.Result, int) {
+	// The store judges its tokens by the same clock as the verification:
+	// the demo's clock runs ahead of the real one.
+	store, err := trust.OpenWith(d.path(name), trust.Options{Now: func() time.Time { return at }})
 	if err != nil {
 		return verifier.Result{}, d.fail(err)
 	}
@@ -269,7 +273,7 @@ func (d *demo) verify(name, text string, p verifier.Policy) (verifier.Result, in
 	if err != nil {
 		return verifier.Result{}, d.fail(err)
 	}
-	res := v.Verify(text)
+	res := v.Verify(text, verifier.Options{Now: at})
 	printResult(d.e, res)
 	return res, exitOK
 }

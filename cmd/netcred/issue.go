@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -41,7 +39,7 @@ func runIssue(args []string, e *env) int {
 	evidenceName := fs.String("evidence", "", "how identity was established: self_asserted, remote_face_match, in_person_document (default: the weakest that supports the level)")
 	claimsFile := fs.String("claims", "", "JSON file of the subject's claims, - for standard input (required)")
 	validFor := issuer.DefaultValidity
-	fs.Var(durationFlag{&validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
@@ -84,14 +82,16 @@ func runIssue(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	claimsJSON, err := readInput(e, *claimsFile)
+	claimsJSON, err := readText(e, *claimsFile, maxSmallFile)
 	if err != nil {
 		errorf(e, "claims: %v", err)
+		fileHint(e, err)
 		return exitUsage
 	}
 	claims, err := decodeClaimsJSON(claimsJSON)
 	if err != nil {
 		errorf(e, "%s: %v", *claimsFile, err)
+		hint(e, "the claims file is one JSON object naming each claim once, e.g. {\"name\": \"王小明\", \"id_number\": \"11010519491231002X\", \"birth_date\": \"1949-12-31\"}")
 		return exitUsage
 	}
 	key, code := loadPrivate(e, *keyFile, *passFile)
@@ -137,22 +137,11 @@ func runIssue(args []string, e *env) int {
 	return exitOK
 }
 
-// decodeClaimsJSON parses the claims file: one JSON object, numbers kept
-// exact, duplicate names refused by the schema's own parser afterwards.
+// decodeClaimsJSON parses the claims file strictly (schemas.ParseClaimsJSON:
+// duplicate members, invalid UTF-8, lone surrogates and a byte-order mark
+// refused, the member named), numbers kept exact.
 func decodeClaimsJSON(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var claims map[string]any
-	if err := dec.Decode(&claims); err != nil {
-		return nil, fmt.Errorf("claims must be a JSON object: %v", err)
-	}
-	if claims == nil {
-		return nil, fmt.Errorf("claims must be a JSON object")
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("claims file holds more than one JSON value")
-	}
-	return claims, nil
+	return schemas.ParseClaimsJSON(data)
 }
 
 // loadRegistry returns the built-in schemas plus operator-defined ones.
@@ -162,6 +151,9 @@ func loadRegistry(files string) (*schemas.Registry, error) {
 		return r, nil
 	}
 	for _, f := range splitList(files) {
+		if err := checkFile(f, maxSmallFile); err != nil {
+			return nil, err
+		}
 		if err := r.LoadFile(f); err != nil {
 			return nil, err
 		}

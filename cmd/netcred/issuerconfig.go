@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/atomicfile"
+	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -47,16 +49,21 @@ type issuerConfigKey struct {
 // lower bound on the iat of the credentials they sign.
 var defaultNotBefore = time.Unix(0, 0).UTC()
 
+// maxIssuerConfigSize caps an issuer config file: 1 MiB holds thousands of
+// issuers.
+const maxIssuerConfigSize = 1 << 20
+
+// readIssuerConfig reads an issuer config strictly (internal/strictjson):
+// no duplicate, unknown or miscased members, UTF-8 without a byte-order
+// mark, nothing after the object.
 func readIssuerConfig(path string) (*issuerConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c issuerConfig
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if err := strictjson.Unmarshal(data, &c, strictjson.MaxSize(maxIssuerConfigSize), strictjson.DisallowUnknownFields()); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(c.Issuers) == 0 {
 		return nil, fmt.Errorf("%s: no issuers", path)
@@ -93,10 +100,10 @@ func (k issuerConfigKey) publicKey(e *env, configDir string) (*keys.PublicKey, e
 }
 
 // bundleIssuers converts the config into bundle entries.
-func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]keys.BundleIssuer, error) {
-	var out []keys.BundleIssuer
+func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]bundle.Issuer, error) {
+	var out []bundle.Issuer
 	for _, ic := range c.Issuers {
-		bi := keys.BundleIssuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
+		bi := bundle.Issuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
 		if bi.StatusLists == nil {
 			bi.StatusLists = []string{}
 		}
@@ -109,7 +116,7 @@ func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]keys.BundleIss
 			if kc.NotBefore != nil {
 				nb = *kc.NotBefore
 			}
-			bi.Keys = append(bi.Keys, keys.BundleKey{Key: pub, Authorization: keys.Authorization{
+			bi.Keys = append(bi.Keys, bundle.Key{Key: pub, Authorization: bundle.Authorization{
 				MaxLevel: kc.MaxLevel, Types: kc.Types, NotBefore: nb, NotAfter: kc.NotAfter, RevokedAt: kc.RevokedAt,
 			}})
 		}

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 )
 
 const keysUsage = `Usage:
@@ -27,6 +26,12 @@ const keysUsage = `Usage:
       to now (credentials it signed stay valid until they expire unless it is
       withdrawn with revoked_at) and the new key is added with the same rights;
       then sign a new bundle with netcred bundle new
+
+Run netcred keys COMMAND -h for a command's flags.
+
+Example:
+  netcred keys new --out issuer.jwk > issuer.pub.jwk
+  netcred keys set issuer.pub.jwk > trusted.jwks
 `
 
 func runKeys(args []string, e *env) int {
@@ -87,9 +92,9 @@ func runKeysNew(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if err := keys.WritePrivateFile(*out, key, passphrase); err != nil {
+	if err := keyfile.Write(*out, key, passphrase); err != nil {
 		errorf(e, "%v", err)
-		if errors.Is(err, keys.ErrExists) {
+		if errors.Is(err, keyfile.ErrExists) {
 			hint(e, "choose another --out file; existing keys are never overwritten")
 		}
 		return exitUsage
@@ -163,9 +168,10 @@ func runKeysThumbprint(args []string, e *env) int {
 
 // loadPublic reads a public JWK, or the public half of a private key file.
 func loadPublic(e *env, name, passFile string) (*keys.PublicKey, int) {
-	data, err := os.ReadFile(name)
+	data, err := readText(e, name, maxSmallFile)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return nil, exitUsage
 	}
 	if pub, err := keys.ParsePublicJWK(data); err == nil {
@@ -183,13 +189,19 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 	passphrase, err := readPassphrase(passFile)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return nil, exitUsage
 	}
-	key, warnings, err := keys.ReadPrivateFile(name, passphrase)
+	if err := checkFile(name, maxSmallFile); err != nil {
+		errorf(e, "%v", err)
+		fileHint(e, err)
+		return nil, exitUsage
+	}
+	key, warnings, err := keyfile.Read(name, passphrase)
 	if err != nil {
 		errorf(e, "%v", err)
 		switch {
-		case errors.Is(err, keys.ErrPassphraseRequired):
+		case errors.Is(err, keyfile.ErrPassphraseRequired):
 			hint(e, "the key is encrypted: add --passphrase-file FILE")
 		case errors.Is(err, keys.ErrNotPrivateKey):
 			hint(e, "%s is a public key; this needs the private key file (netcred keys new --out FILE writes one)", name)
@@ -197,7 +209,7 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 		return nil, exitUsage
 	}
 	for _, w := range warnings {
-		warnf(e, "%s", strings.TrimPrefix(w, "keys: warning: "))
+		warnf(e, "%s", strings.TrimPrefix(w, "keyfile: warning: "))
 	}
 	return key, exitOK
 }
@@ -206,15 +218,8 @@ func readPassphrase(name string) ([]byte, error) {
 	if name == "" {
 		return nil, nil
 	}
-	return keys.ReadPassphraseFile(name)
-}
-
-func printJSON(e *env, v any) int {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	if err := checkFile(name, maxSmallFile); err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(e.stdout, "%s\n", b)
-	return exitOK
+	return keyfile.ReadPassphrase(name)
 }

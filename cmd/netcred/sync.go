@@ -20,13 +20,14 @@ func runSync(args []string, e *env) int {
 	from := fs.String("from", "", "distribution point base URL (required)")
 	dir := fs.String("trust", "", "trust store directory (required)")
 	timeout := 30 * time.Second
-	fs.Var(durationFlag{&timeout}, "timeout", "give up after this long (default 30s)")
+	fs.Var(durationFlag{d: &timeout}, "timeout", "give up after this long (default 30s)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if *from == "" || *dir == "" || len(rest) > 0 {
 		errorf(e, "sync needs --from URL and --trust DIR")
+		hint(e, "netcred sync --from https://id.example.cn/trust --trust ./trust")
 		return exitUsage
 	}
 	store, code := openStore(e, *dir)
@@ -40,7 +41,7 @@ func runSync(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, progName+": "+format+"\n", args...)
 	})
 	if err != nil {
-		return trustUpdateError(e, err)
+		return trustUpdateError(e, *dir, *from, err)
 	}
 	printUpdate(e, rep)
 	return exitOK

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"time"
 
@@ -21,6 +20,11 @@ const trustUsage = `Usage:
   netcred trust show --trust DIR
       say what the store holds and how fresh it is
 Also: netcred sync --from URL --trust DIR refreshes the store over HTTP.
+Run netcred trust COMMAND -h for a command's flags.
+
+Example:
+  netcred trust init --trust ./trust --root-thumbprint "$(netcred keys thumbprint root.jwk)"
+  netcred trust import --trust ./trust bundle.jws www/status/*.cwt
 `
 
 func runTrust(args []string, e *env) int {
@@ -69,6 +73,11 @@ func runTrustInit(args []string, e *env) int {
 	}
 	if err := trust.Init(*dir, roots); err != nil {
 		errorf(e, "%v", err)
+		if errors.Is(err, trust.ErrExists) {
+			hint(e, "%s is a trust store already: netcred trust show --trust %s", *dir, *dir)
+		} else {
+			hint(e, "a root thumbprint is 43 base64url characters: netcred keys thumbprint root.jwk prints it")
+		}
 		return exitUsage
 	}
 	fmt.Fprintf(e.stdout, "trust store %s pins %d root key(s); next: netcred trust import --trust %s bundle.jws, or netcred sync\n", *dir, len(roots), *dir)
@@ -84,6 +93,7 @@ func runTrustImport(args []string, e *env) int {
 	}
 	if *dir == "" || len(rest) == 0 {
 		errorf(e, "trust import needs --trust DIR and at least one FILE")
+		hint(e, "netcred trust import --trust ./trust bundle.jws www/status/*.cwt")
 		return exitUsage
 	}
 	store, code := openStore(e, *dir)
@@ -92,33 +102,52 @@ func runTrustImport(args []string, e *env) int {
 	}
 	var inputs []trust.Input
 	for _, name := range rest {
-		data, err := readInput(e, name)
+		data, err := readFile(e, name, maxInputSize)
 		if err != nil {
 			errorf(e, "%v", err)
+			fileHint(e, err)
 			return exitUsage
 		}
 		inputs = append(inputs, trust.Input{Name: name, Data: data})
 	}
 	rep, err := store.Import(inputs)
 	if err != nil {
-		return trustUpdateError(e, err)
+		return trustUpdateError(e, *dir, "", err)
 	}
 	printUpdate(e, rep)
 	return exitOK
 }
 
-// trustUpdateError prints a refused update with its reason code. A refused
-// update is a configuration error (exit 2): the store is unchanged.
-func trustUpdateError(e *env, err error) int {
+// trustUpdateError prints a refused update with its reason code and a
+// hint; from is the distribution point of a sync, "" for an import. A
+// refused update is a configuration error (exit 2): the store is unchanged.
+func trustUpdateError(e *env, dir, from string, err error) int {
 	var te *verifier.TrustError
-	if errors.As(err, &te) {
-		errorf(e, "refused, the store is unchanged: %v", err)
-		if te.Code == verifier.CodeBundleUntrusted {
-			hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show)")
+	if !errors.As(err, &te) {
+		errorf(e, "%v", err)
+		switch {
+		case from != "":
+			hint(e, "the store is unchanged; check the network and --from %s (sync fetches bundle.jws and status/*.cwt under it, as netcred status publish --out lays them out)", from)
+		case errors.Is(err, trust.ErrInput):
+			hint(e, "trust import takes a bundle (netcred bundle new) and status list tokens (www/status/*.cwt from netcred status publish)")
+		default:
+			hint(e, "the store is unchanged; netcred trust show --trust %s shows what it holds", dir)
 		}
 		return exitUsage
 	}
-	errorf(e, "%v", err)
+	errorf(e, "refused, the store is unchanged: %v", err)
+	switch te.Code {
+	case verifier.CodeBundleUntrusted:
+		hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show --trust %s)", dir)
+	case verifier.CodeBundleRollback:
+		hint(e, "the store already holds a newer bundle; a bundle is replaced only by one with a higher serial (netcred bundle new raises it)")
+	case verifier.CodeBundleMalformed:
+		hint(e, "this is not a netcred trust bundle; netcred bundle show FILE says what is wrong with it")
+	case verifier.CodeStatusListInvalid:
+		hint(e, "a status list must be signed by a key of its issuer that the bundle lists: import the bundle first, or republish the lists with a key in service")
+	default:
+		hint(e, "netcred trust show --trust %s shows what the store holds and how fresh it is", dir)
+	}
 	return exitUsage
 }
 
@@ -140,7 +169,7 @@ func runTrustShow(args []string, e *env) int {
 	fs := newFlags(e, "trust show", "trust show --trust DIR [--max-status-age D]")
 	dir := fs.String("trust", "", "trust store directory (required)")
 	maxAge := verifier.DefaultMaxStatusAge
-	fs.Var(durationFlag{&maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
+	fs.Var(durationFlag{d: &maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -180,7 +209,7 @@ func runTrustShow(args []string, e *env) int {
 			} else if k.NotAfter != nil {
 				state = ", retired from issuance at " + stamp(*k.NotAfter)
 			}
-			fmt.Fprintf(w, "    key        %s %s, up to %s, types %v, from %s%s\n",
+			fmt.Fprintf(w, "    key        kid %s, %s, up to %s, types %v, from %s%s\n",
 				k.Key.KIDString(), k.Key.Algorithm(), k.MaxLevel, k.Types, stamp(k.NotBefore), state)
 		}
 		for _, uri := range iss.StatusLists {
@@ -221,6 +250,9 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 	store, err := trust.Open(dir)
 	if err != nil {
 		errorf(e, "%v", err)
+		if errors.Is(err, trust.ErrNotAStore) {
+			hint(e, "create it first: netcred trust init --trust %s --root-thumbprint \"$(netcred keys thumbprint root.jwk)\"", dir)
+		}
 		return nil, exitUsage
 	}
 	store.Now = e.now
@@ -229,5 +261,3 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 	}
 	return store, exitOK
 }
-
-var _ = os.Stdout

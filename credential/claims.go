@@ -110,8 +110,8 @@ type wireNetcred struct {
 // checks what a verifier would refuse, so an issuer cannot sign a claims set
 // that no verifier accepts.
 func (c *Claims) MarshalCBOR() ([]byte, error) {
-	if err := c.check(); err != nil {
-		return nil, err
+	if _, err := c.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidClaims, err)
 	}
 	w := wireClaims{
 		Iss: c.Issuer,
@@ -147,29 +147,35 @@ func (c *Claims) MarshalCBOR() ([]byte, error) {
 	return b, nil
 }
 
-// check enforces the rules that both MarshalCBOR and UnmarshalCBOR apply.
-func (c *Claims) check() error {
+// check enforces the rules that both MarshalCBOR and UnmarshalCBOR apply
+// (credential.md §4). It returns the Reason of a failure with it, so that
+// UnmarshalCBOR reports a decoded credential that breaks them as malformed
+// with that reason and MarshalCBOR as ErrInvalidClaims.
+func (c *Claims) check() (reason string, err error) {
+	date := func(t time.Time) bool { return t.Unix() >= 1 && t.Unix() <= MaxNumericDate }
 	switch {
-	case c.IssuedAt.Unix() <= 0:
-		return fmt.Errorf("%w: iat missing or not after 1970", ErrInvalidClaims)
-	case c.Expiry.Unix() <= 0:
-		return fmt.Errorf("%w: exp missing or not after 1970", ErrInvalidClaims)
+	case !date(c.IssuedAt):
+		return ReasonClaimsDate, fmt.Errorf("iat missing or outside 1970-01-01T00:00:01Z to 2^62 seconds")
+	case !date(c.Expiry):
+		return ReasonClaimsDate, fmt.Errorf("exp missing or outside 1970-01-01T00:00:01Z to 2^62 seconds")
+	case !c.NotBefore.IsZero() && !date(c.NotBefore):
+		return ReasonClaimsDate, fmt.Errorf("nbf outside 1970-01-01T00:00:01Z to 2^62 seconds")
 	case !c.Expiry.After(c.IssuedAt):
-		return fmt.Errorf("%w: exp %s is not after iat %s", ErrInvalidClaims, c.Expiry.UTC().Format(time.RFC3339), c.IssuedAt.UTC().Format(time.RFC3339))
+		return ReasonClaimsDate, fmt.Errorf("exp %d is not after iat %d", c.Expiry.Unix(), c.IssuedAt.Unix())
 	case !c.NotBefore.IsZero() && !c.Expiry.After(c.NotBefore):
-		return fmt.Errorf("%w: exp is not after nbf", ErrInvalidClaims)
+		return ReasonClaimsDate, fmt.Errorf("exp is not after nbf")
 	case !c.NotBefore.IsZero() && c.NotBefore.Before(c.IssuedAt):
-		return fmt.Errorf("%w: nbf is before iat", ErrInvalidClaims)
+		return ReasonClaimsDate, fmt.Errorf("nbf is before iat")
 	case c.Type == 0:
-		return fmt.Errorf("%w: credential type missing", ErrInvalidClaims)
+		return ReasonClaims, fmt.Errorf("credential type missing")
 	case !c.Level.Valid():
-		return fmt.Errorf("%w: %v", ErrUnknownLevel, c.Level)
+		return ReasonClaims, fmt.Errorf("%w: %v", ErrUnknownLevel, c.Level)
 	case !c.Evidence.Valid():
-		return fmt.Errorf("%w: %v", ErrUnknownEvidence, c.Evidence)
+		return ReasonClaims, fmt.Errorf("%w: %v", ErrUnknownEvidence, c.Evidence)
 	case c.Status != nil && c.Status.URI == "":
-		return fmt.Errorf("%w: status reference without a uri", ErrInvalidClaims)
+		return ReasonClaimsStatus, fmt.Errorf("status reference without a uri")
 	}
-	return nil
+	return "", nil
 }
 
 // UnmarshalCBOR decodes a claims set strictly: it must be canonical CBOR
@@ -179,21 +185,18 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 	if err := checkCanonical(data); err != nil {
 		return fmt.Errorf("claims: %w", err)
 	}
-	if len(data) == 0 || data[0]>>5 != 5 {
-		return fmt.Errorf("%w: claims set is not a map", ErrMalformed)
-	}
 	w, err := decodeClaims(data)
 	if err != nil {
 		return err
 	}
 	if !w.HasNC {
-		return fmt.Errorf("%w: netcred claim (%d) missing", ErrMalformed, claimNetcred)
+		return malformed(ReasonClaims, "netcred claim (%d) missing", claimNetcred)
 	}
-	if w.Iat <= 0 || w.Exp <= 0 || w.Nbf < 0 {
-		return fmt.Errorf("%w: iat and exp must be positive integers", ErrMalformed)
+	if w.Iat == 0 || w.Exp == 0 {
+		return malformed(ReasonClaimsDate, "iat and exp are required")
 	}
 	if w.NC.Level > 255 || w.NC.Evidence > 255 {
-		return fmt.Errorf("%w: level or evidence out of range", ErrMalformed)
+		return malformed(ReasonClaims, "level or evidence out of range")
 	}
 	out := Claims{
 		Issuer:       w.Iss,
@@ -209,14 +212,14 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 		Evidence:     Evidence(w.NC.Evidence),
 		Attributes:   w.NC.Attributes,
 	}
-	if w.Nbf != 0 {
+	if w.HasNbf {
 		out.NotBefore = time.Unix(w.Nbf, 0).UTC()
 	}
 	if out.Attributes == nil {
-		return fmt.Errorf("%w: attributes missing", ErrMalformed)
+		return malformed(ReasonClaims, "attributes missing")
 	}
-	if err := out.check(); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	if reason, err := out.check(); err != nil {
+		return malformed(reason, "%v", err)
 	}
 	*c = out
 	return nil

@@ -1,7 +1,6 @@
 package credential
 
 import (
-	"fmt"
 	"unicode/utf8"
 )
 
@@ -14,7 +13,7 @@ func decodeClaims(b []byte) (leanClaims, error) {
 	var w leanClaims
 	major, pairs, off, _ := head(b, 0)
 	if major != 5 {
-		return w, fmt.Errorf("%w: claims set is not a map", ErrMalformed)
+		return w, malformed(ReasonClaims, "claims set is not a map")
 	}
 	for i := uint64(0); i < pairs; i++ {
 		kmaj, karg, _, _ := head(b, off)
@@ -28,11 +27,11 @@ func decodeClaims(b []byte) (leanClaims, error) {
 		}
 		item := b[next:end]
 		if kmaj != 0 && kmaj != 1 && kmaj != 3 {
-			return w, fmt.Errorf("%w: claim keys must be integers or text", ErrMalformed)
+			return w, malformed(ReasonClaims, "claim keys must be integers or text")
 		}
 		key, isInt := claimKey(kmaj, karg)
 		if kmaj != 3 && !isInt {
-			return w, fmt.Errorf("%w: claim key out of range", ErrMalformed)
+			return w, malformed(ReasonClaims, "integer claim key outside the signed 64-bit range")
 		}
 		if isInt {
 			switch key {
@@ -44,13 +43,14 @@ func decodeClaims(b []byte) (leanClaims, error) {
 				w.Exp, err = timeItem(item, "exp")
 			case claimNbf:
 				w.Nbf, err = timeItem(item, "nbf")
+				w.HasNbf = true
 			case claimIat:
 				w.Iat, err = timeItem(item, "iat")
 			case claimCti:
 				w.Cti, err = bytesItem(item, "cti")
 			case claimCnf:
 				if item[0]>>5 != 5 {
-					err = fmt.Errorf("%w: cnf is not a map", ErrMalformed)
+					err = malformed(ReasonClaims, "cnf is not a map")
 				}
 				w.Cnf = append([]byte(nil), item...)
 			case claimStatus:
@@ -68,41 +68,6 @@ func decodeClaims(b []byte) (leanClaims, error) {
 	return w, nil
 }
 
-// itemEnd returns the offset just after the item at b[off:]. The buffer
-// has passed checkCanonical, so it skips without checking again (no UTF-8
-// or key order checks); it still refuses to run past the end rather than
-// trusting that.
-func itemEnd(b []byte, off int) (int, error) {
-	major, arg, next, err := head(b, off)
-	if err != nil {
-		return 0, err
-	}
-	switch major {
-	case 2, 3:
-		if arg > uint64(len(b)-next) {
-			return 0, fmt.Errorf("%w: string runs past the end at offset %d", ErrMalformed, off)
-		}
-		return next + int(arg), nil
-	case 4, 5:
-		n := arg
-		if major == 5 {
-			n *= 2
-		}
-		if arg > maxItems {
-			return 0, fmt.Errorf("%w: container of %d items", ErrMalformed, arg)
-		}
-		for i := uint64(0); i < n; i++ {
-			if next, err = itemEnd(b, next); err != nil {
-				return 0, err
-			}
-		}
-		return next, nil
-	case 6:
-		return 0, fmt.Errorf("%w: tag at offset %d", ErrMalformed, off)
-	}
-	return next, nil
-}
-
 // leanClaims is what decodeClaims reads, before the checks of
 // UnmarshalCBOR.
 type leanClaims struct {
@@ -111,7 +76,7 @@ type leanClaims struct {
 	Cti, Cnf      []byte
 	Status        *StatusRef
 	NC            wireNetcred
-	HasNC         bool
+	HasNC, HasNbf bool
 }
 
 // claimKey returns the integer value of a map key, if it is an integer in
@@ -132,11 +97,11 @@ func claimKey(major byte, arg uint64) (int64, bool) {
 func textItem(item []byte, what string) (string, error) {
 	major, n, off, _ := head(item, 0)
 	if major != 3 {
-		return "", fmt.Errorf("%w: %s is not a text string", ErrMalformed, what)
+		return "", malformed(ReasonClaims, "%s is not a text string", what)
 	}
 	s := item[off : off+int(n)]
 	if !utf8.Valid(s) {
-		return "", fmt.Errorf("%w: %s is not valid UTF-8", ErrMalformed, what)
+		return "", malformed(ReasonClaims, "%s is not valid UTF-8", what)
 	}
 	return string(s), nil
 }
@@ -144,7 +109,7 @@ func textItem(item []byte, what string) (string, error) {
 func bytesItem(item []byte, what string) ([]byte, error) {
 	major, n, off, _ := head(item, 0)
 	if major != 2 {
-		return nil, fmt.Errorf("%w: %s is not a byte string", ErrMalformed, what)
+		return nil, malformed(ReasonClaims, "%s is not a byte string", what)
 	}
 	return append([]byte(nil), item[off:off+int(n)]...), nil
 }
@@ -152,29 +117,33 @@ func bytesItem(item []byte, what string) ([]byte, error) {
 func uintItem(item []byte, what string) (uint64, error) {
 	major, n, _, _ := head(item, 0)
 	if major != 0 {
-		return 0, fmt.Errorf("%w: %s is not an unsigned integer", ErrMalformed, what)
+		return 0, malformed(ReasonClaims, "%s is not an unsigned integer", what)
 	}
 	return n, nil
 }
 
-// timeItem reads a NumericDate; this profile allows only non-negative
-// integers (no floats), which fit int64.
+// MaxNumericDate is the largest NumericDate accepted (credential.md §4.1):
+// 2^62 seconds, far past year 9999 yet safe to add durations to as int64.
+const MaxNumericDate = 1 << 62
+
+// timeItem reads a NumericDate: this profile allows only unsigned integers
+// from 1 to MaxNumericDate (no floats, no 0, no negative values).
 func timeItem(item []byte, what string) (int64, error) {
-	n, err := uintItem(item, what)
-	if err != nil || n > 1<<62 {
-		return 0, fmt.Errorf("%w: %s must be a non-negative integer NumericDate", ErrMalformed, what)
+	major, n, _, _ := head(item, 0)
+	if major != 0 || n == 0 || n > MaxNumericDate {
+		return 0, malformed(ReasonClaimsDate, "%s must be an unsigned integer NumericDate from 1 to 2^62", what)
 	}
 	return int64(n), nil
 }
 
-// decodeStatus reads {"status_list": {"idx": uint, "uri": text}}; other
-// status mechanisms and other members are skipped. It returns nil when
-// there is no status_list member.
+// decodeStatus reads {"status_list": {"idx": uint, "uri": text}}
+// (credential.md §4.3): other members of both maps are skipped, but a
+// status claim without status_list, or with an empty uri, is malformed.
 func decodeStatus(item []byte) (*StatusRef, error) {
 	var ref *StatusRef
 	major, pairs, off, _ := head(item, 0)
 	if major != 5 {
-		return nil, fmt.Errorf("%w: status is not a map", ErrMalformed)
+		return nil, malformed(ReasonClaimsStatus, "status is not a map")
 	}
 	for i := uint64(0); i < pairs; i++ {
 		key, value, next, err := textKeyPair(item, off, "status")
@@ -190,13 +159,16 @@ func decodeStatus(item []byte) (*StatusRef, error) {
 			return nil, err
 		}
 	}
+	if ref == nil {
+		return nil, malformed(ReasonClaimsStatus, "status claim without a status_list member")
+	}
 	return ref, nil
 }
 
 func decodeStatusList(item []byte, sl *StatusRef) error {
 	major, pairs, off, _ := head(item, 0)
 	if major != 5 {
-		return fmt.Errorf("%w: status_list is not a map", ErrMalformed)
+		return malformed(ReasonClaimsStatus, "status_list is not a map")
 	}
 	var haveIdx, haveURI bool
 	for i := uint64(0); i < pairs; i++ {
@@ -214,11 +186,14 @@ func decodeStatusList(item []byte, sl *StatusRef) error {
 			haveURI = true
 		}
 		if err != nil {
-			return err
+			return &reasonError{reason: ReasonClaimsStatus, err: err}
 		}
 	}
 	if !haveIdx || !haveURI {
-		return fmt.Errorf("%w: status_list needs idx and uri", ErrMalformed)
+		return malformed(ReasonClaimsStatus, "status_list needs idx and uri")
+	}
+	if sl.URI == "" {
+		return malformed(ReasonClaimsStatus, "status_list uri is empty")
 	}
 	return nil
 }
@@ -231,7 +206,7 @@ func textKeyPair(item []byte, off int, what string) (key, value []byte, next int
 		return nil, nil, 0, err
 	}
 	if kmaj != 3 {
-		return nil, nil, 0, fmt.Errorf("%w: %s keys must be text", ErrMalformed, what)
+		return nil, nil, 0, malformed(ReasonClaimsStatus, "%s keys must be text", what)
 	}
 	kend := koff + int(n)
 	vend, err := itemEnd(item, kend)
@@ -245,7 +220,7 @@ func textKeyPair(item []byte, off int, what string) (key, value []byte, next int
 func decodeNetcred(item []byte, nc *wireNetcred) error {
 	major, n, off, _ := head(item, 0)
 	if major != 4 || n != 5 {
-		return fmt.Errorf("%w: netcred claim must be an array of 5", ErrMalformed)
+		return malformed(ReasonClaims, "netcred claim must be an array of 5")
 	}
 	var header [4]uint64 // type, version, level, evidence
 	for i := range header {
@@ -261,7 +236,7 @@ func decodeNetcred(item []byte, nc *wireNetcred) error {
 	nc.Type, nc.Version, nc.Level, nc.Evidence = header[0], header[1], header[2], header[3]
 	major, pairs, off, _ := head(item, off)
 	if major != 5 {
-		return fmt.Errorf("%w: attributes are not a map", ErrMalformed)
+		return malformed(ReasonClaims, "attributes are not a map")
 	}
 	nc.Attributes = make(map[int64]any, pairs)
 	for i := uint64(0); i < pairs; i++ {
@@ -271,7 +246,7 @@ func decodeNetcred(item []byte, nc *wireNetcred) error {
 		}
 		key, ok := claimKey(kmaj, karg)
 		if !ok {
-			return fmt.Errorf("%w: attribute keys must be integers", ErrMalformed)
+			return malformed(ReasonClaims, "attribute keys must be integers in the signed 64-bit range")
 		}
 		end, err := itemEnd(item, next)
 		if err != nil {
@@ -299,7 +274,7 @@ func attributeValue(item []byte) (any, error) {
 		return n, nil
 	case 1:
 		if n > 1<<63-1 {
-			return nil, fmt.Errorf("%w: attribute integer out of range", ErrMalformed)
+			return nil, malformed(ReasonClaims, "attribute integer out of range")
 		}
 		return -1 - int64(n), nil
 	case 2:
@@ -320,7 +295,7 @@ func attributeValue(item []byte) (any, error) {
 	}
 	var v any
 	if err := decMode.Unmarshal(item, &v); err != nil {
-		return nil, fmt.Errorf("%w: attribute: %v", ErrMalformed, err)
+		return nil, malformed(ReasonClaims, "attribute: %v", err)
 	}
 	return v, nil
 }

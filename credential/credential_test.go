@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netcred/netcred/internal/cosesign"
 	"github.com/veraison/go-cose"
 )
 
@@ -41,11 +42,21 @@ func referenceClaims() *Claims {
 	}
 }
 
+// signTB signs c with go-cose (credential/sign cannot be imported here:
+// it imports this package).
 func signTB(tb testing.TB, c *Claims, alg Algorithm, signer crypto.Signer) []byte {
 	tb.Helper()
-	b, err := Sign(c, alg, testKID, signer)
+	payload, err := c.MarshalCBOR()
 	if err != nil {
-		tb.Fatalf("Sign: %v", err)
+		tb.Fatalf("MarshalCBOR: %v", err)
+	}
+	coseAlg, err := alg.COSE()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := cosesign.Sign1(payload, coseAlg, testKID, TypCWT.Format, signer)
+	if err != nil {
+		tb.Fatalf("Sign1: %v", err)
 	}
 	return b
 }

@@ -1,7 +1,9 @@
 // Package credential is netcred's wire format: the claims of a credential,
-// their deterministic CBOR encoding, the COSE_Sign1 envelope that signs them,
-// the QR text that carries them ("NC1:" + base45), and the W3C Verifiable
-// Credentials Data Model 2.0 JSON view of them.
+// their deterministic CBOR encoding, the lean parser and verifier of the
+// COSE_Sign1 envelope that signs them, the QR text that carries them
+// ("NC1:" + base45), and the W3C Verifiable Credentials Data Model 2.0 JSON
+// view of them. Signing lives in credential/sign, so that a verifier links no
+// signing code and no COSE library.
 //
 // It implements spec/credential.md. Everything here is mechanism: which keys
 // are trusted, which levels a key may sign and what a relying party requires

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 )
 
 // Signing claims, carrying them as QR text and verifying them with the key.
@@ -18,7 +19,7 @@ func Example() {
 		Type: 1, Version: 1, Level: credential.LevelSubstantial, Evidence: credential.EvidenceRemoteFaceMatch,
 		Attributes: map[int64]any{1: "王小明"},
 	}
-	cose, err := credential.Sign(claims, credential.EdDSA, kid, priv)
+	cose, err := sign.Credential(claims, credential.EdDSA, kid, priv)
 	if err != nil {
 		panic(err)
 	}

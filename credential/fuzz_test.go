@@ -136,7 +136,7 @@ func FuzzClaimsDecoders(f *testing.F) {
 
 // fromWire converts the reference decoder's result to the lean form.
 func fromWire(w wireClaims) leanClaims {
-	l := leanClaims{Iss: w.Iss, Sub: w.Sub, Exp: w.Exp, Nbf: w.Nbf, Iat: w.Iat, Cti: w.Cti, Cnf: w.Cnf}
+	l := leanClaims{Iss: w.Iss, Sub: w.Sub, Exp: w.Exp, Nbf: w.Nbf, Iat: w.Iat, Cti: w.Cti, Cnf: w.Cnf, HasNbf: w.Nbf != 0}
 	if w.Status != nil && w.Status.StatusList != nil {
 		l.Status = &StatusRef{Index: w.Status.StatusList.Idx, URI: w.Status.StatusList.URI}
 	}

@@ -70,7 +70,7 @@ type bitReader struct {
 func (r *bitReader) need(n uint) error {
 	for r.nbits < n {
 		if r.pos >= len(r.src) {
-			return fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
+			return malformed(ReasonDeflate, "inflate: compressed stream is truncated")
 		}
 		r.buf |= uint64(r.src[r.pos]) << r.nbits
 		r.pos++
@@ -109,15 +109,15 @@ func inflateFast(src, win []byte, start, max int) (int, error) {
 			r.pos -= int(r.nbits / 8) // give back whole buffered bytes
 			r.buf, r.nbits = 0, 0
 			if r.pos+4 > len(src) {
-				return 0, fmt.Errorf("%w: inflate: truncated stored block", ErrMalformed)
+				return 0, malformed(ReasonDeflate, "inflate: truncated stored block")
 			}
 			n := int(src[r.pos]) | int(src[r.pos+1])<<8
 			if nn := int(src[r.pos+2]) | int(src[r.pos+3])<<8; n != ^nn&0xffff {
-				return 0, fmt.Errorf("%w: inflate: stored block length check failed", ErrMalformed)
+				return 0, malformed(ReasonDeflate, "inflate: stored block length check failed")
 			}
 			r.pos += 4
 			if r.pos+n > len(src) {
-				return 0, fmt.Errorf("%w: inflate: truncated stored block", ErrMalformed)
+				return 0, malformed(ReasonDeflate, "inflate: truncated stored block")
 			}
 			if out-start+n > max {
 				return 0, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, max)
@@ -133,7 +133,7 @@ func inflateFast(src, win []byte, start, max int) (int, error) {
 		case 2:
 			return 0, errDynamicBlock
 		default:
-			return 0, fmt.Errorf("%w: inflate: invalid block type 3", ErrMalformed)
+			return 0, malformed(ReasonDeflate, "inflate: invalid block type 3")
 		}
 		if final {
 			break
@@ -141,13 +141,13 @@ func inflateFast(src, win []byte, start, max int) (int, error) {
 	}
 	// Only the padding bits of the last byte may remain.
 	if r.pos-int(r.nbits/8) != len(src) {
-		return 0, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, len(src)-(r.pos-int(r.nbits/8)))
+		return 0, malformed(ReasonDeflate, "%d bytes after the compressed stream", len(src)-(r.pos-int(r.nbits/8)))
 	}
 	return out - start, nil
 }
 
 // errTruncated: the stream ends inside a block.
-var errTruncated = fmt.Errorf("%w: inflate: compressed stream is truncated", ErrMalformed)
+var errTruncated = malformed(ReasonDeflate, "inflate: compressed stream is truncated")
 
 // fixedBlock decodes one fixed-Huffman block into win[out:], refusing output
 // past limit, and returns the new output offset. Bits live in locals and
@@ -192,7 +192,7 @@ func (r *bitReader) fixedBlock(win []byte, out, limit int) (int, error) {
 			return out, nil
 		}
 		if sym > 285 {
-			return 0, fmt.Errorf("%w: inflate: invalid length symbol %d", ErrMalformed, sym)
+			return 0, malformed(ReasonDeflate, "inflate: invalid length symbol %d", sym)
 		}
 		// A length's extra bits (up to 5), a distance code (5) and its extra
 		// bits (up to 13) need at most 23 bits; the refill above left at
@@ -213,7 +213,7 @@ func (r *bitReader) fixedBlock(win []byte, out, limit int) (int, error) {
 		buf >>= 5
 		nbits -= 5
 		if d.sym > 29 {
-			return 0, fmt.Errorf("%w: inflate: invalid distance symbol %d", ErrMalformed, d.sym)
+			return 0, malformed(ReasonDeflate, "inflate: invalid distance symbol %d", d.sym)
 		}
 		de := uint(distExtra[d.sym])
 		if de > nbits {
@@ -223,7 +223,7 @@ func (r *bitReader) fixedBlock(win []byte, out, limit int) (int, error) {
 		buf >>= de
 		nbits -= de
 		if dist > out {
-			return 0, fmt.Errorf("%w: inflate: distance %d reaches before the dictionary", ErrMalformed, dist)
+			return 0, malformed(ReasonDeflate, "inflate: distance %d reaches before the dictionary", dist)
 		}
 		if out+length > limit {
 			return 0, tooLarge()

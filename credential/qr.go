@@ -46,7 +46,7 @@ func EncodeQR(cose []byte) (string, error) {
 		return "", fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(cose), MaxSize)
 	}
 	if len(cose) == 0 || cose[0] != 0xc0|tagSign1 {
-		return "", fmt.Errorf("%w: not a tagged COSE_Sign1", ErrMalformed)
+		return "", malformed(ReasonCOSEStructure, "not a tagged COSE_Sign1")
 	}
 	body := cose
 	var buf bytes.Buffer
@@ -78,19 +78,19 @@ func DecodeQR(text string) ([]byte, error) {
 	rest, ok := strings.CutPrefix(text, QRPrefix)
 	if !ok {
 		if len(text) > 4 && text[2] == '1' && text[3] == ':' {
-			return nil, fmt.Errorf("%w: prefix %q is not %q (another credential format?)", ErrMalformed, text[:4], QRPrefix)
+			return nil, malformed(ReasonQRPrefix, "prefix %q is not %q (another credential format?)", text[:4], QRPrefix)
 		}
-		return nil, fmt.Errorf("%w: QR text must start with %q", ErrMalformed, QRPrefix)
+		return nil, malformed(ReasonQRPrefix, "QR text must start with %q", QRPrefix)
 	}
 	bp := sigBufPool.Get().(*[]byte)
 	defer sigBufPool.Put(bp)
 	body, err := base45.AppendDecode((*bp)[:0], rest)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, malformed(ReasonBase45, "%v", err)
 	}
 	*bp = body[:0]
 	if len(body) == 0 {
-		return nil, fmt.Errorf("%w: empty QR payload", ErrMalformed)
+		return nil, malformed(ReasonBase45, "empty QR payload")
 	}
 	if body[0] == 0xc0|tagSign1 {
 		if len(body) > MaxSize {
@@ -133,7 +133,7 @@ func inflate(z []byte) ([]byte, error) {
 		return nil, err
 	}
 	if len(out) == 0 || out[0] != 0xc0|tagSign1 {
-		return nil, fmt.Errorf("%w: compressed QR payload is not a COSE_Sign1", ErrMalformed)
+		return nil, malformed(ReasonDeflate, "compressed QR payload is not a COSE_Sign1")
 	}
 	return bytes.Clone(out), nil
 }
@@ -145,7 +145,7 @@ func (inf *inflater) inflateGeneral(z []byte) ([]byte, error) {
 	if inf.r == nil {
 		inf.r = flate.NewReaderDict(src, qrDictionary)
 	} else if err := inf.r.(flate.Resetter).Reset(src, qrDictionary); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, malformed(ReasonDeflate, "%v", err)
 	}
 	buf := inf.out[:]
 	n := 0
@@ -156,14 +156,14 @@ func (inf *inflater) inflateGeneral(z []byte) ([]byte, error) {
 			break // the stream's final block ended within the limit
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: inflate: %v", ErrMalformed, err)
+			return nil, malformed(ReasonDeflate, "inflate: %v", err)
 		}
 		if n > MaxSize {
 			return nil, fmt.Errorf("%w: compressed QR payload inflates past %d bytes", ErrTooLarge, MaxSize)
 		}
 	}
 	if src.Len() != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after the compressed stream", ErrMalformed, src.Len())
+		return nil, malformed(ReasonDeflate, "%d bytes after the compressed stream", src.Len())
 	}
 	return buf[:n], nil
 }

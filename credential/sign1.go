@@ -5,13 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"math/big"
 	"sync"
-
-	"github.com/veraison/go-cose"
 )
 
 // Protected header labels (RFC 9052 §3.1, RFC 9596) and the typ value.
@@ -22,9 +19,10 @@ const (
 	headerTyp  = 16
 	// tagSign1 is the CBOR tag of a COSE_Sign1 message.
 	tagSign1 = 18
-	// maxKIDLen bounds a kid; netcred kids are 8 bytes.
-	maxKIDLen = 64
 )
+
+// MaxKIDLen bounds a kid (spec/credential.md §3); netcred kids are 8 bytes.
+const MaxKIDLen = 64
 
 // Typ is a typ header value (RFC 9596): a CoAP Content-Format number or,
 // when MediaType is set, a media type string.
@@ -74,6 +72,10 @@ func (s *Signed) Payload() []byte { return s.payload }
 // four-element array, a protected header with alg (EdDSA or ES256), kid and
 // typ and nothing else, an empty unprotected header, an attached payload and
 // a signature of the algorithm's size. It does not verify the signature.
+//
+// The checks run in the order of spec/credential.md §3.1, and the first
+// that fails decides the error: size, structure, unprotected header,
+// protected header labels, alg, kid, typ, signature length.
 func Parse(data []byte) (*Signed, error) {
 	return ParseSized(data, MaxSize)
 }
@@ -85,7 +87,7 @@ func ParseSized(data []byte, maxSize int) (*Signed, error) {
 		return nil, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(data), maxSize)
 	}
 	if len(data) == 0 || data[0] != 0xc0|tagSign1 {
-		return nil, fmt.Errorf("%w: not a tagged COSE_Sign1 (want tag 18)", ErrMalformed)
+		return nil, malformed(ReasonCOSEStructure, "not a tagged COSE_Sign1 (want tag 18)")
 	}
 	b := data[1:]
 	if err := checkCanonical(b); err != nil {
@@ -95,25 +97,31 @@ func ParseSized(data []byte, maxSize int) (*Signed, error) {
 	// past the end; they only check each item's type.
 	major, n, off, _ := head(b, 0)
 	if major != 4 || n != 4 {
-		return nil, fmt.Errorf("%w: COSE_Sign1 must be an array of 4", ErrMalformed)
+		return nil, malformed(ReasonCOSEStructure, "COSE_Sign1 must be an array of 4")
 	}
 	var s Signed
 	var err error
 	if s.protected, off, err = byteString(b, off, "protected header"); err != nil {
 		return nil, err
 	}
-	if b[off] != 0xa0 {
-		return nil, fmt.Errorf("%w: unprotected header must be an empty map", ErrMalformed)
+	unprotected := off
+	if b[off]>>5 != 5 {
+		return nil, malformed(ReasonCOSEStructure, "unprotected header is not a map")
 	}
-	off++
+	if off, err = itemEnd(b, off); err != nil {
+		return nil, err
+	}
 	if b[off] == 0xf6 {
-		return nil, fmt.Errorf("%w: detached payload not supported", ErrMalformed)
+		return nil, malformed(ReasonCOSEStructure, "detached payload not supported")
 	}
 	if s.payload, off, err = byteString(b, off, "payload"); err != nil {
 		return nil, err
 	}
 	if s.signature, _, err = byteString(b, off, "signature"); err != nil {
 		return nil, err
+	}
+	if b[unprotected] != 0xa0 {
+		return nil, malformed(ReasonCOSEUnprotected, "unprotected header must be the empty map: nothing outside the signature may steer verification")
 	}
 	if err := s.parseProtected(); err != nil {
 		return nil, err
@@ -128,15 +136,17 @@ func ParseSized(data []byte, maxSize int) (*Signed, error) {
 func byteString(b []byte, off int, what string) ([]byte, int, error) {
 	major, n, next, _ := head(b, off)
 	if major != 2 {
-		return nil, 0, fmt.Errorf("%w: %s is not a byte string", ErrMalformed, what)
+		return nil, 0, malformed(ReasonCOSEStructure, "%s is not a byte string", what)
 	}
 	end := next + int(n)
 	return b[next:end:end], end, nil
 }
 
-// parseProtected reads the protected header map: {1: alg, 4: kid, 16: typ}.
-// Any other label, crit included, is refused: a verifier must not skip a
-// parameter that could change the meaning of what was signed.
+// parseProtected reads the protected header map {1: alg, 4: kid, 16: typ}
+// in the order of credential.md §3.1: first the map itself and its label
+// set (any label other than 1, 4 and 16, crit included, is malformed: a
+// verifier must not skip a parameter that could change the meaning of what
+// was signed), then alg, then kid, then typ, each missing or bad.
 func (s *Signed) parseProtected() error {
 	p := s.protected
 	if err := checkCanonical(p); err != nil {
@@ -144,66 +154,70 @@ func (s *Signed) parseProtected() error {
 	}
 	major, pairs, off, _ := head(p, 0)
 	if major != 5 {
-		return fmt.Errorf("%w: protected header is not a map", ErrMalformed)
+		return malformed(ReasonCOSEHeader, "protected header is not a map")
 	}
-	var haveAlg, haveTyp bool
+	// Pass 1: the labels. Keys are in canonical order, so 1 < 2 < 4 < 16
+	// and each appears at most once.
+	var alg, kid, typ = -1, -1, -1 // value offsets
 	for i := uint64(0); i < pairs; i++ {
 		kmaj, label, next, _ := head(p, off)
 		if kmaj != 0 {
-			return fmt.Errorf("%w: protected header label not allowed in this profile", ErrMalformed)
+			return malformed(ReasonCOSEHeader, "protected header label of CBOR major type %d not allowed in this profile", kmaj)
 		}
-		vmaj, val, vnext, _ := head(p, next)
 		switch label {
 		case headerAlg:
-			if vmaj != 1 { // every allowed alg is a negative integer
-				return fmt.Errorf("%w: alg must be EdDSA (-8) or ES256 (-7)", ErrAlgorithmNotAllowed)
-			}
-			if val > 1<<16 {
-				return fmt.Errorf("%w: alg -1-%d", ErrAlgorithmNotAllowed, val)
-			}
-			alg, ok := algorithmFromCOSE(-1 - int64(val))
-			if !ok {
-				return fmt.Errorf("%w: alg %d", ErrAlgorithmNotAllowed, -1-int64(val))
-			}
-			s.alg, haveAlg = alg, true
-			off = vnext
+			alg = next
 		case headerKID:
-			var err error
-			if s.kid, off, err = byteString(p, next, "kid"); err != nil {
-				return err
-			}
-			if len(s.kid) == 0 || len(s.kid) > maxKIDLen {
-				return fmt.Errorf("%w: kid of %d bytes", ErrMalformed, len(s.kid))
-			}
+			kid = next
 		case headerTyp:
-			switch vmaj {
-			case 0:
-				s.typ = Typ{Format: val}
-				off = vnext
-			case 3:
-				end := vnext + int(val)
-				if val == 0 {
-					return fmt.Errorf("%w: empty typ", ErrWrongType)
-				}
-				s.typ = Typ{MediaType: string(p[vnext:end])}
-				off = end
-			default:
-				return fmt.Errorf("%w: typ must be a content-format number or a media type", ErrWrongType)
-			}
-			haveTyp = true
+			typ = next
 		case headerCrit:
-			return fmt.Errorf("%w: crit parameters are not supported", ErrMalformed)
+			return malformed(ReasonCOSEHeader, "crit parameters are not supported")
 		default:
-			return fmt.Errorf("%w: protected header label %d not allowed in this profile", ErrMalformed, label)
+			return malformed(ReasonCOSEHeader, "protected header label %d not allowed in this profile", label)
 		}
+		off, _ = itemEnd(p, next)
 	}
-	switch {
-	case !haveAlg:
+	// Pass 2: alg.
+	if alg < 0 {
 		return fmt.Errorf("%w: alg missing (alg none is never accepted)", ErrAlgorithmNotAllowed)
-	case s.kid == nil:
-		return fmt.Errorf("%w: kid missing", ErrMalformed)
-	case !haveTyp:
+	}
+	vmaj, val, _, _ := head(p, alg)
+	if vmaj != 1 { // every allowed alg is a negative integer
+		return fmt.Errorf("%w: alg must be EdDSA (-8) or ES256 (-7)", ErrAlgorithmNotAllowed)
+	}
+	var a Algorithm
+	ok := false
+	if val < 1<<16 {
+		a, ok = algorithmFromCOSE(-1 - int64(val))
+	}
+	if !ok {
+		return fmt.Errorf("%w: alg -1-%d", ErrAlgorithmNotAllowed, val)
+	}
+	s.alg = a
+	// Pass 3: kid.
+	if kid < 0 {
+		return malformed(ReasonCOSEHeader, "kid missing")
+	}
+	if vmaj, _, _, _ := head(p, kid); vmaj != 2 {
+		return malformed(ReasonCOSEHeader, "kid is not a byte string")
+	}
+	s.kid, _, _ = byteString(p, kid, "kid")
+	if len(s.kid) == 0 || len(s.kid) > MaxKIDLen {
+		return malformed(ReasonCOSEHeader, "kid of %d bytes (want 1 to %d)", len(s.kid), MaxKIDLen)
+	}
+	// Pass 4: typ.
+	if typ < 0 {
 		return fmt.Errorf("%w: typ missing", ErrWrongType)
+	}
+	vmaj, val, vnext, _ := head(p, typ)
+	switch {
+	case vmaj == 0:
+		s.typ = Typ{Format: val}
+	case vmaj == 3 && val > 0:
+		s.typ = Typ{MediaType: string(p[vnext : vnext+int(val)])}
+	default:
+		return fmt.Errorf("%w: typ must be a content-format number or a non-empty media type", ErrWrongType)
 	}
 	return nil
 }
@@ -302,56 +316,4 @@ func (s *Signed) Inspect() (*Claims, error) {
 		return nil, err
 	}
 	return &c, nil
-}
-
-// Sign encodes the claims and signs them as a tagged COSE_Sign1 with
-// protected header {alg, kid, typ: 61}, using go-cose.
-func Sign(c *Claims, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
-	payload, err := c.MarshalCBOR()
-	if err != nil {
-		return nil, err
-	}
-	out, err := SignPayload(payload, TypCWT, alg, kid, signer)
-	if err == nil && len(out) > MaxSize {
-		return nil, fmt.Errorf("%w: credential of %d bytes (max %d)", ErrTooLarge, len(out), MaxSize)
-	}
-	return out, err
-}
-
-// SignPayload signs any payload in this profile with the given typ.
-// Status list tokens use it too.
-func SignPayload(payload []byte, typ Typ, alg Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
-	coseAlg, err := alg.COSE()
-	if err != nil {
-		return nil, err
-	}
-	if len(kid) == 0 || len(kid) > maxKIDLen {
-		return nil, fmt.Errorf("%w: kid of %d bytes", ErrInvalidClaims, len(kid))
-	}
-	cs, err := cose.NewSigner(cose.Algorithm(coseAlg), signer)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s with %T: %v", ErrAlgorithmMismatch, alg, signer.Public(), err)
-	}
-	msg := cose.NewSign1Message()
-	msg.Headers.Protected.SetAlgorithm(cose.Algorithm(coseAlg))
-	msg.Headers.Protected[cose.HeaderLabelKeyID] = kid
-	if typ.MediaType != "" {
-		msg.Headers.Protected[cose.HeaderLabelType] = typ.MediaType
-	} else {
-		msg.Headers.Protected[cose.HeaderLabelType] = typ.Format
-	}
-	msg.Payload = payload
-	if err := msg.Sign(rand.Reader, nil, cs); err != nil {
-		return nil, fmt.Errorf("credential: sign: %w", err)
-	}
-	out, err := msg.MarshalCBOR()
-	if err != nil {
-		return nil, fmt.Errorf("credential: encode COSE_Sign1: %w", err)
-	}
-	// What we sign must be what every verifier accepts (the size limit is
-	// the caller's: status list tokens are larger than credentials).
-	if _, err := ParseSized(out, len(out)); err != nil {
-		return nil, fmt.Errorf("credential: signed message does not parse: %w", err)
-	}
-	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
 )
@@ -131,7 +132,7 @@ func (is *Issuer) Issue(req Request) (*Issued, error) {
 		Evidence:   evidence,
 		Attributes: attrs,
 	}
-	cose, err := credential.Sign(c, is.key.Algorithm(), is.key.KID(), is.key.Signer())
+	cose, err := sign.Credential(c, is.key.Algorithm(), is.key.KID(), is.key.Signer())
 	if err != nil {
 		return nil, err
 	}

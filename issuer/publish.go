@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/internal/atomicfile"
 	"os"
 	"path/filepath"
@@ -137,7 +138,7 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 		wg.Go(func() {
 			for i := range next {
 				l := lists[i]
-				token, err := status.SignToken(l.list, l.uri, iat, validFor, ttl, alg, kid, signer)
+				token, err := sign.StatusToken(l.list, l.uri, iat, validFor, ttl, alg, kid, signer)
 				if err != nil {
 					errs[i] = fmt.Errorf("issuer: signing %s: %w", l.uri, err)
 					continue

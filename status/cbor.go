@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // The Status List map keys (draft Section 4.3).
@@ -32,37 +33,13 @@ type wireList struct {
 	AggregationURI string `cbor:"aggregation_uri,omitempty"`
 }
 
+// encMode and decMode are netcred's one strict CBOR mode (package
+// strictcbor): Core Deterministic Encoding when writing; no duplicate keys,
+// indefinite lengths, tags or invalid UTF-8 when reading.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = strictcbor.EncMode
+	decMode = strictcbor.DecMode
 )
-
-func mustEncMode() cbor.EncMode {
-	em, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(err)
-	}
-	return em
-}
-
-// mustDecMode is strict decoding: no duplicate keys, no indefinite lengths,
-// no tags, valid UTF-8 only, and tight size limits (a Status List is a map
-// of three scalars at most).
-func mustDecMode() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-		UTF8:             cbor.UTF8RejectInvalid,
-		MaxNestedLevels:  4,
-		MaxArrayElements: 16,
-		MaxMapPairs:      16,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return dm
-}
 
 // MarshalCBOR returns the list as the draft's Status List CBOR map,
 // {"bits": 2, "lst": zlib(Bytes())} plus "aggregation_uri" if set, in Core

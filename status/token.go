@@ -8,6 +8,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // TokenTyp is the typ header of a Status List Token.
@@ -16,6 +17,10 @@ var TokenTyp = credential.Typ{MediaType: TokenType}
 // maxTokenSize bounds a token: the largest list's compressed form plus
 // headers. Parse refuses more before decoding anything.
 const maxTokenSize = maxEncoded + 4096
+
+// MaxTokenSize is the largest Status List Token, in bytes (status.md §4):
+// 4 264 960. Readers of tokens (files, HTTP bodies) stop at it.
+const MaxTokenSize = maxTokenSize
 
 // Token is a verified Status List Token: a list with its URI and times.
 type Token struct {
@@ -50,10 +55,10 @@ var (
 	ErrTokenSignature = errors.New("status: status list token signature invalid")
 )
 
-// SignToken signs list as a Status List Token for uri, issued at iat,
-// expiring after validFor, with a ttl. The signer's key must be bound to alg
-// and named by kid.
-func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duration, alg credential.Algorithm, kid []byte, signer crypto.Signer) ([]byte, error) {
+// TokenPayload encodes the claims of a Status List Token for uri, issued at
+// iat, expiring after validFor, with a ttl: the payload that
+// credential/sign.StatusToken signs with TokenTyp.
+func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {
 	if uri == "" {
 		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
 	}
@@ -71,11 +76,7 @@ func SignToken(list *List, uri string, iat time.Time, validFor, ttl time.Duratio
 		TTL:        uint64(ttl / time.Second),
 		StatusList: lst,
 	}
-	payload, err := encMode.Marshal(&w)
-	if err != nil {
-		return nil, err
-	}
-	return credential.SignPayload(payload, TokenTyp, alg, kid, signer)
+	return encMode.Marshal(&w)
 }
 
 // KeyFinder returns the algorithm and public key that kid names, or false.
@@ -102,6 +103,11 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	}
 	if err := signed.VerifySignature(alg, pub); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTokenSignature, err)
+	}
+	// The claims set is held to the same strict, canonical profile as a
+	// credential's (credential.md §2), the Status List inside it included.
+	if err := strictcbor.Check(signed.Payload()); err != nil {
+		return nil, fmt.Errorf("%w: claims: %w", ErrTokenMalformed, err)
 	}
 	var w wireToken
 	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {

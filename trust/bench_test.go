@@ -9,6 +9,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
@@ -47,7 +48,7 @@ func BenchmarkOpenStore(b *testing.B) {
 				l.Set(rng.Uint64N(status.DefaultSize), status.Revoked)
 			}
 			k := signers[i]
-			tok, err := status.SignToken(l, uri, fixedNow, 48*time.Hour, time.Hour, k.Algorithm(), k.KID(), k.Signer())
+			tok, err := sign.StatusToken(l, uri, fixedNow, 48*time.Hour, time.Hour, k.Algorithm(), k.KID(), k.Signer())
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,11 +6,34 @@
 // still loads. Verification itself never touches the network: it reads what
 // Open loaded.
 //
-// Layout (spec/status.md, "Trust store"):
+// Layout (spec/status.md §8, "Trust store"):
 //
 //	DIR/roots.json         {"roots": ["<RFC 7638 thumbprint>", ...]}
 //	DIR/bundle.jws         the bundle (JWS compact serialization)
 //	DIR/status/<name>.cwt  status list tokens, <name> = status.FileName(uri)
+//	DIR/lock               the lock file (empty)
+//
+// # Concurrency
+//
+// Updates of one store (Import, Sync, from any number of processes) are
+// serialized by an OS lock on DIR/lock (flock(2) on Linux, macOS and the
+// BSDs, LockFileEx on Windows; elsewhere, js/wasm included, within one
+// process only), held across reading the store, checking the update against
+// it and writing: two concurrent imports never lose the newer bundle or
+// list. Open takes the lock shared, so it never sees half of an update. A
+// lock held by another update is waited for up to Options.LockTimeout
+// (DefaultLockTimeout), then the call fails with ErrLocked.
+//
+// # Security
+//
+// Store files are read only if they are regular files (a symbolic link to
+// one is followed, as configuration mounts use them) and within their
+// format's size bound; a FIFO or device is refused, never blocked on. Files
+// are replaced by rename, which replaces a symbolic link rather than writing
+// through it; the lock file is never opened through a symbolic link. Status
+// file names are hashes of the list URIs (status.FileName): a URI cannot name
+// a path. Whoever can write the store directory controls what the verifier
+// trusts: give it the permissions of the verifier's configuration.
 package trust
 
 import (
@@ -18,7 +41,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/netcred/netcred/internal/atomicfile"
 	"io"
 	"io/fs"
 	"maps"
@@ -29,6 +51,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/bundle"
+	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -38,31 +61,40 @@ const (
 	rootsFile  = "roots.json"
 	bundleFile = "bundle.jws"
 	statusDir  = "status"
-	// maxFile caps any file read from a store or a distribution point.
-	maxFile = 16 << 20
-)
-
-// Errors of the trust store; TrustErrors carry reason codes too.
-var (
-	ErrNotAStore = errors.New("trust: not a trust store (no roots.json)")
-	ErrExists    = errors.New("trust: trust store already exists")
-	ErrNoBundle  = errors.New("trust: trust store has no bundle yet")
-	ErrInput     = errors.New("trust: unusable input")
+	// maxRootsFile caps roots.json.
+	maxRootsFile = 64 << 10
+	// maxBundleFile caps bundle.jws: a bundle (bundle.md §2.1) and the
+	// newline the store adds.
+	maxBundleFile = bundle.MaxSize + 1
 )
 
 // Store is an opened trust store.
 type Store struct {
-	dir    string
-	roots  []string
-	trust  *verifier.Trust // nil until a bundle is imported
-	bundle []byte
-	raw    map[string][]byte // stored status list tokens by uri, to re-check under a new bundle
-	// Now is the clock for judging imports (tokens signed in the future are
-	// refused); nil means time.Now.
+	dir         string
+	lockTimeout time.Duration
+	roots       []string
+	trust       *verifier.Trust // nil until a bundle is imported
+	bundle      []byte
+	raw         map[string][]byte // stored status list tokens by uri, to re-check under a new bundle
+	// Now is the store's clock: it judges token times at load and at
+	// every update (a token signed more than 10 minutes ahead of it is
+	// refused, and ignored when stored). Open sets it to Options.Now, or
+	// time.Now.
 	Now func() time.Time
-	// Skipped names store files that did not verify at Open (e.g. after an
-	// interrupted update); they are ignored, and a sync replaces them.
+	// Skipped names store files that were not loaded at Open: a status
+	// file that does not verify against the stored bundle (e.g. after an
+	// interrupted update) or whose token is signed in the future by Now.
+	// They are ignored, and an update replaces them.
 	Skipped []string
+}
+
+// Options configure Open.
+type Options struct {
+	// Now is the store's clock (see Store.Now); nil means time.Now.
+	Now func() time.Time
+	// LockTimeout is how long to wait for another update of the store;
+	// zero means DefaultLockTimeout.
+	LockTimeout time.Duration
 }
 
 type rootsDoc struct {
@@ -79,11 +111,16 @@ func Init(dir string, roots []string) error {
 			return fmt.Errorf("%w: %q is not an RFC 7638 SHA-256 thumbprint (43 base64url characters); get one with netcred keys thumbprint ROOT_KEY", ErrInput, r)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, rootsFile)); err == nil {
-		return fmt.Errorf("%w: %s", ErrExists, dir)
-	}
 	if err := os.MkdirAll(filepath.Join(dir, statusDir), 0o755); err != nil {
 		return err
+	}
+	l, err := acquire(dir, true, DefaultLockTimeout)
+	if err != nil {
+		return err
+	}
+	defer l.release()
+	if _, err := os.Lstat(filepath.Join(dir, rootsFile)); err == nil {
+		return fmt.Errorf("%w: %s", ErrExists, dir)
 	}
 	data, err := json.MarshalIndent(rootsDoc{Roots: roots}, "", "  ")
 	if err != nil {
@@ -104,56 +141,101 @@ func validThumbprint(s string) bool {
 	return true
 }
 
-// Open loads a trust store. A store without a bundle opens (Trust then
+// Open loads a trust store with the default options.
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith loads a trust store. A store without a bundle opens (Trust then
 // returns ErrNoBundle); a bundle that no longer verifies is an error; a
-// status file that does not verify is skipped and named in Skipped.
-func Open(dir string) (*Store, error) {
-	data, err := readCapped(filepath.Join(dir, rootsFile))
-	if errors.Is(err, fs.ErrNotExist) {
+// status file that does not verify, or whose token is signed more than 10
+// minutes after o.Now, is skipped and named in Skipped.
+func OpenWith(dir string, o Options) (*Store, error) {
+	s := &Store{dir: dir, lockTimeout: o.LockTimeout, Now: o.Now}
+	if s.lockTimeout <= 0 {
+		s.lockTimeout = DefaultLockTimeout
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if _, err := os.Stat(filepath.Join(dir, rootsFile)); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s; create one with netcred trust init", ErrNotAStore, dir)
 	}
+	l, err := acquire(dir, false, s.lockTimeout)
 	if err != nil {
 		return nil, err
+	}
+	defer l.release()
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the store's files into s, judging token times by s.Now.
+func (s *Store) load() error {
+	dir := s.dir
+	data, err := readFile(filepath.Join(dir, rootsFile), maxRootsFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s; create one with netcred trust init", ErrNotAStore, dir)
+	}
+	if err != nil {
+		return err
 	}
 	var rd rootsDoc
 	if err := json.Unmarshal(data, &rd); err != nil || len(rd.Roots) == 0 {
-		return nil, fmt.Errorf("trust: %s: no root thumbprints (%v)", filepath.Join(dir, rootsFile), err)
+		return fmt.Errorf("trust: %s: no root thumbprints (%v)", filepath.Join(dir, rootsFile), err)
 	}
-	s := &Store{dir: dir, roots: rd.Roots, raw: map[string][]byte{}}
-	bundle, err := readCapped(filepath.Join(dir, bundleFile))
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped = rd.Roots, nil, nil, map[string][]byte{}, nil
+	bundle, err := readFile(filepath.Join(dir, bundleFile), maxBundleFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t, err := verifier.LoadTrust(s.roots, bundle)
 	if err != nil {
-		return nil, fmt.Errorf("trust: %s: %w", filepath.Join(dir, bundleFile), err)
+		return fmt.Errorf("trust: %s: %w", filepath.Join(dir, bundleFile), err)
 	}
-	s.trust, s.bundle = t, bundle
+	s.trust, s.bundle = t, bytes.TrimSpace(bundle)
 	entries, err := os.ReadDir(filepath.Join(dir, statusDir))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return err
 	}
+	limit := s.Now().Add(maxClockAhead)
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cwt") {
-			continue
+		if !statusFileName(e.Name()) {
+			continue // temporary files of an interrupted write, and anything else
 		}
 		path := filepath.Join(dir, statusDir, e.Name())
-		data, err := readCapped(path)
+		data, err := readFile(path, status.MaxTokenSize)
 		if err != nil {
-			return nil, err
+			s.Skipped = append(s.Skipped, path)
+			continue
 		}
 		tok, err := t.ParseStatusToken(data)
-		if err != nil || status.FileName(tok.URI) != e.Name() {
+		if err != nil || status.FileName(tok.URI) != e.Name() || tok.IssuedAt.After(limit) {
 			s.Skipped = append(s.Skipped, path)
 			continue
 		}
 		t.Lists[tok.URI] = tok
 		s.raw[tok.URI] = data
 	}
-	return s, nil
+	return nil
+}
+
+// statusFileName reports whether name has the form status.FileName gives:
+// 32 lower-case hex digits and ".cwt".
+func statusFileName(name string) bool {
+	hex, ok := strings.CutSuffix(name, ".cwt")
+	if !ok || len(hex) != 32 {
+		return false
+	}
+	for _, c := range hex {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Dir is the store's directory.
@@ -190,8 +272,11 @@ type Report struct {
 
 // Import checks every input and, only if all of them verify, stores them:
 // at most one bundle (not older than the stored one) and status list tokens
-// that verify against the resulting bundle. Errors name the input and
-// carry a reason code (a *verifier.TrustError).
+// that verify against the resulting bundle. It holds the store's lock
+// throughout and checks against the store as it is on disk then (another
+// process may have updated it since Open); afterwards s holds the updated
+// store. Errors name the input and carry a reason code (a
+// *verifier.TrustError).
 func (s *Store) Import(inputs []Input) (Report, error) {
 	var rep Report
 	var newBundle *Input
@@ -213,45 +298,44 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 			return rep, fmt.Errorf("%w: %s is neither a bundle (JWS) nor a status list token (COSE_Sign1)", ErrInput, in.Name)
 		}
 	}
-	// Work on a copy: nothing changes, in memory or on disk, unless every
-	// input verifies.
-	var current *verifier.Trust
-	if s.trust != nil {
-		cp := *s.trust
-		cp.Lists = maps.Clone(s.trust.Lists)
-		current = &cp
+	l, err := acquire(s.dir, true, s.lockTimeout)
+	if err != nil {
+		return rep, err
 	}
-	bundleBytes := s.bundle
+	defer l.release()
+	// Check against the store as it is now, not as it was at Open.
+	cur := &Store{dir: s.dir, lockTimeout: s.lockTimeout, Now: s.Now}
+	if err := cur.load(); err != nil {
+		return rep, err
+	}
+	now := cur.Now()
+	current := cur.trust
+	bundleBytes := cur.bundle
+	var drop []string // stored lists a new bundle no longer vouches for
 	if newBundle != nil {
-		t, err := verifier.LoadTrust(s.roots, newBundle.Data)
+		t, err := verifier.LoadTrust(cur.roots, newBundle.Data)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", newBundle.Name, err)
 		}
 		replace := true
 		if current != nil {
-			old, cand := current.Bundle.Serial, t.Bundle.Serial
-			switch {
-			case cand < old:
-				return rep, fmt.Errorf("%s: %w", newBundle.Name, &verifier.TrustError{Code: verifier.CodeBundleRollback,
-					Err: fmt.Errorf("bundle serial %d is lower than the stored serial %d", cand, old)})
-			case cand == old && t.Bundle.PayloadDigest() != current.Bundle.PayloadDigest():
-				return rep, fmt.Errorf("%s: %w", newBundle.Name, &verifier.TrustError{Code: verifier.CodeBundleRollback,
-					Err: fmt.Errorf("bundle serial %d is already stored with different content", cand)})
-			case cand == old:
-				replace = false // the same bundle (perhaps re-signed): keep the stored one
+			if err := checkSuccessor(current.Bundle, t.Bundle); err != nil {
+				return rep, fmt.Errorf("%s: %w", newBundle.Name, err)
 			}
-			// Keep the stored lists that still verify under the new bundle:
-			// a list whose key was withdrawn or retired, or that moved to
-			// another issuer, is dropped.
-			for uri, data := range s.raw {
-				if tok, err := t.ParseStatusToken(data); err == nil {
+			replace = current.Bundle.Serial != t.Bundle.Serial
+		}
+		if replace {
+			// Keep the stored lists that still verify under the new
+			// bundle: a list whose key was withdrawn or retired, or that
+			// moved to another issuer, is dropped.
+			for _, uri := range sortedKeys(cur.raw) {
+				if tok, err := t.ParseStatusToken(cur.raw[uri]); err == nil {
 					t.Lists[uri] = tok
-				} else if replace {
+				} else {
+					drop = append(drop, uri)
 					rep.Notes = append(rep.Notes, fmt.Sprintf("stored list %s no longer verifies under the new bundle and is dropped: %v", uri, err))
 				}
 			}
-		}
-		if replace {
 			rep.BundleUpdated = true
 			current, bundleBytes = t, bytes.TrimSpace(newBundle.Data)
 		}
@@ -259,24 +343,28 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 	if current == nil {
 		return rep, fmt.Errorf("%w: import a bundle first (status lists are checked against it)", ErrNoBundle)
 	}
+	if !rep.BundleUpdated {
+		cp := *current
+		cp.Lists = maps.Clone(current.Lists)
+		current = &cp
+	}
 	type write struct {
 		path string
 		data []byte
 	}
 	var writes []write
-	raw := maps.Clone(s.raw)
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
+	raw := maps.Clone(cur.raw)
+	for _, uri := range drop {
+		delete(raw, uri)
 	}
 	for _, in := range tokens {
 		tok, err := current.ParseStatusToken(in.Data)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", in.Name, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
 		}
-		if limit := now().Add(maxClockAhead); tok.IssuedAt.After(limit) {
+		if limit := now.Add(maxClockAhead); tok.IssuedAt.After(limit) {
 			return rep, fmt.Errorf("%s: %w", in.Name, &verifier.TrustError{Code: verifier.CodeStatusListInvalid,
-				Err: fmt.Errorf("list %s is signed at %s, in the future (this device's clock says %s)", tok.URI, stamp(tok.IssuedAt), stamp(now()))})
+				Err: fmt.Errorf("list %s is signed at %s, in the future (this device's clock says %s)", tok.URI, stamp(tok.IssuedAt), stamp(now))})
 		}
 		if old, ok := current.Lists[tok.URI]; ok {
 			switch {
@@ -315,19 +403,58 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 			return rep, err
 		}
 	}
-	for uri := range raw {
-		if _, ok := current.Lists[uri]; !ok {
-			delete(raw, uri)
+	for _, uri := range drop {
+		if _, ok := raw[uri]; !ok {
+			os.Remove(filepath.Join(s.dir, statusDir, status.FileName(uri)))
 		}
 	}
-	s.trust, s.bundle, s.raw = current, bundleBytes, raw
+	removeTemporaries(s.dir)
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped = cur.roots, current, bundleBytes, raw, nil
 	rep.Bundle = current.Bundle.Serial
 	sort.Strings(rep.Lists)
 	return rep, nil
 }
 
+// checkSuccessor applies bundle.md §7 to a candidate bundle: a lower
+// serial, or the same serial with another payload, is bundle_rollback.
+func checkSuccessor(stored, cand *bundle.Bundle) error {
+	old, serial := stored.Serial, cand.Serial
+	switch {
+	case serial < old:
+		return &verifier.TrustError{Code: verifier.CodeBundleRollback,
+			Err: fmt.Errorf("bundle serial %d is lower than the stored serial %d", serial, old)}
+	case serial == old && cand.PayloadDigest() != stored.PayloadDigest():
+		return &verifier.TrustError{Code: verifier.CodeBundleRollback,
+			Err: fmt.Errorf("bundle serial %d is already stored with different content", serial)}
+	}
+	return nil
+}
+
+// removeTemporaries deletes what interrupted atomic writes left behind
+// (".<name>.tmp-*"); it runs under the exclusive lock, when no write of
+// this store is in flight.
+func removeTemporaries(dir string) {
+	for _, d := range []string{dir, filepath.Join(dir, statusDir)} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-") && e.Type().IsRegular() {
+				os.Remove(filepath.Join(d, n))
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // maxClockAhead is how far in the future a status list token's iat may be
-// when it is imported: clocks differ, but a list "from next year" would
+// by the store's clock: clocks differ, but a list "from next year" would
 // freeze the store's view of it (newer lists would count as older).
 const maxClockAhead = 10 * time.Minute
 
@@ -346,19 +473,32 @@ func kind(data []byte) string {
 	return ""
 }
 
-func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readFile reads a store file that must be a regular file of at most max
+// bytes. It never blocks on a FIFO.
+func readFile(path string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(f, maxFile+1))
+	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	if n > maxFile {
-		return nil, fmt.Errorf("trust: %s is larger than %d MiB", path, maxFile>>20)
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file (%s)", ErrStoreFile, path, info.Mode().Type())
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%w: %s has %d bytes, more than the %d its format allows", ErrStoreFile, path, info.Size(), max)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + 1)
+	n, err := buf.ReadFrom(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > max {
+		return nil, fmt.Errorf("%w: %s has more than the %d bytes its format allows", ErrStoreFile, path, max)
 	}
 	return buf.Bytes(), nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 	"github.com/netcred/netcred/status"
@@ -63,7 +64,7 @@ func (w *world) token(tb testing.TB, signer *keys.PrivateKey, at time.Time, revo
 	for _, i := range revoked {
 		l.Set(i, status.Revoked)
 	}
-	tok, err := status.SignToken(l, listURI, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
+	tok, err := sign.StatusToken(l, listURI, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,42 +1,112 @@
 package trust
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
+
+// Bounds of a sync (status.md §7).
+const (
+	// MaxSyncLists is the most status lists a sync fetches: a bundle
+	// naming more is refused (SyncTooManyLists) before any is fetched.
+	MaxSyncLists = 1024
+	// MaxRedirects is the most redirects, all within the distribution
+	// point's origin, a sync follows per file.
+	MaxRedirects = 3
+	// DefaultSyncTimeout bounds each HTTP exchange, body included, when
+	// the client given to Sync sets no Timeout.
+	DefaultSyncTimeout = 30 * time.Second
+)
+
+// SyncCode is the stable reason code of a failed sync.
+type SyncCode string
+
+// Reason codes of a failed sync. Refused material (a bundle that does not
+// verify or rolls back, an invalid token) is a *verifier.TrustError
+// instead, with its own codes.
+const (
+	// SyncBadURL: the distribution point is not an http or https URL
+	// without query or fragment.
+	SyncBadURL SyncCode = "sync_bad_url"
+	// SyncUnreachable: the connection failed (DNS, refused, TLS).
+	SyncUnreachable SyncCode = "sync_unreachable"
+	// SyncTimeout: the exchange (or the body) took longer than allowed.
+	SyncTimeout SyncCode = "sync_timeout"
+	// SyncHTTPStatus: the server answered with a status other than 200
+	// (or 404 for a status list).
+	SyncHTTPStatus SyncCode = "sync_http_status"
+	// SyncNoBundle: the distribution point has no bundle.jws (404): the
+	// URL is probably not a distribution point's base.
+	SyncNoBundle SyncCode = "sync_no_bundle"
+	// SyncRedirect: a redirect to another origin, or too many redirects.
+	SyncRedirect SyncCode = "sync_redirect"
+	// SyncTooLarge: a body larger than its format allows.
+	SyncTooLarge SyncCode = "sync_too_large"
+	// SyncTooManyLists: the bundle names more than MaxSyncLists lists.
+	SyncTooManyLists SyncCode = "sync_too_many_lists"
+)
+
+// SyncError is a failed sync: the store is unchanged.
+type SyncError struct {
+	Code SyncCode
+	URL  string // the file being fetched, if any
+	Err  error
+}
+
+func (e *SyncError) Error() string {
+	if e.URL == "" {
+		return fmt.Sprintf("trust: sync: %v (%s)", e.Err, e.Code)
+	}
+	return fmt.Sprintf("trust: sync: %s: %v (%s)", e.URL, e.Err, e.Code)
+}
+
+func (e *SyncError) Unwrap() error { return e.Err }
 
 // Progress receives one line per step of a sync; nil discards them.
 type Progress func(format string, args ...any)
 
 // Sync fetches BASE/bundle.jws and, for every status list of its issuers,
 // BASE/status/<status.FileName(uri)>, then imports them all with Import's
-// checks. A list the distribution point does not have (404) is reported in
-// the notes: a bundle may name a list before the issuer opens it. Any
-// static web server can be the distribution point; nothing else is
-// contacted.
+// checks (all or nothing). A list the distribution point does not have
+// (404) is reported in the notes: a bundle may name a list before the
+// issuer opens it.
+//
+// Only the distribution point is contacted: a redirect to another origin
+// (scheme, host and port) is refused, one within it is followed (at most
+// MaxRedirects). Memory is bounded whatever the server sends: one body at
+// a time, refused as soon as it passes its format's bound (a bundle's
+// keys.MaxBundleSize, a token's status.MaxTokenSize) and kept only once it
+// has verified; at most MaxSyncLists lists. client may be nil; a client
+// without a Timeout gets DefaultSyncTimeout per exchange, and ctx bounds
+// the whole sync. Failures of the transport are *SyncError values.
 func (s *Store) Sync(ctx context.Context, base string, client *http.Client, progress Progress) (Report, error) {
 	if progress == nil {
 		progress = func(string, ...any) {}
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
 	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Report{}, fmt.Errorf("%w: --from must be an http or https URL, got %q", ErrInput, base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return Report{}, &SyncError{Code: SyncBadURL, Err: fmt.Errorf("%w: the distribution point must be an http or https URL without query or fragment, got %q", ErrInput, base)}
 	}
-	base = strings.TrimRight(base, "/")
-	bundleURL := base + "/bundle.jws"
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	c := syncClient(client, u)
+	bundleURL := u.JoinPath(bundleFile).String()
 	progress("fetching %s", bundleURL)
-	data, err := fetch(ctx, client, bundleURL)
+	data, err := fetch(ctx, c, bundleURL, maxBundleFile)
+	if errors.Is(err, errNotFound) {
+		return Report{}, &SyncError{Code: SyncNoBundle, URL: bundleURL, Err: errors.New("the server has no bundle there (404 Not Found)")}
+	}
 	if err != nil {
 		return Report{}, err
 	}
@@ -44,24 +114,42 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	if err != nil {
 		return Report{}, fmt.Errorf("%s: %w", bundleURL, err)
 	}
+	// Refuse a rollback before fetching any list; Import checks again
+	// under the lock.
+	if s.trust != nil {
+		if err := checkSuccessor(s.trust.Bundle, t.Bundle); err != nil {
+			return Report{}, fmt.Errorf("%s: %w", bundleURL, err)
+		}
+	}
+	var uris []string
+	for _, iss := range t.Bundle.Issuers {
+		uris = append(uris, iss.StatusLists...)
+	}
+	if len(uris) > MaxSyncLists {
+		return Report{}, &SyncError{Code: SyncTooManyLists, URL: bundleURL,
+			Err: fmt.Errorf("the bundle names %d status lists, more than the %d a sync fetches", len(uris), MaxSyncLists)}
+	}
 	// The bundle always goes to Import, which refuses a rollback or a
 	// conflicting bundle of the same serial, and keeps an identical one.
 	inputs := []Input{{Name: bundleURL, Data: data}}
 	var missing []string
-	for _, iss := range t.Bundle.Issuers {
-		for _, uri := range iss.StatusLists {
-			listURL := base + "/status/" + status.FileName(uri)
-			progress("fetching %s (%s)", listURL, uri)
-			tok, err := fetch(ctx, client, listURL)
-			if errors.Is(err, errNotFound) {
-				missing = append(missing, uri)
-				continue
-			}
-			if err != nil {
-				return Report{}, err
-			}
-			inputs = append(inputs, Input{Name: listURL, Data: tok})
+	for _, uri := range uris {
+		listURL := u.JoinPath(statusDir, status.FileName(uri)).String()
+		progress("fetching %s (%s)", listURL, uri)
+		tok, err := fetch(ctx, c, listURL, status.MaxTokenSize)
+		if errors.Is(err, errNotFound) {
+			missing = append(missing, uri)
+			continue
 		}
+		if err != nil {
+			return Report{}, err
+		}
+		// Check each token as it arrives: junk is dropped at once, and
+		// only verified tokens (which the store will hold) are kept.
+		if _, err := t.ParseStatusToken(tok); err != nil {
+			return Report{}, fmt.Errorf("%s: %w", listURL, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
+		}
+		inputs = append(inputs, Input{Name: listURL, Data: tok})
 	}
 	rep, err := s.Import(inputs)
 	for _, uri := range missing {
@@ -72,28 +160,87 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 
 var errNotFound = errors.New("not found")
 
-func fetch(ctx context.Context, client *http.Client, u string) ([]byte, error) {
+// syncClient copies client (or a new one) so that it follows redirects
+// only within base's origin and has a timeout.
+func syncClient(client *http.Client, base *url.URL) *http.Client {
+	var c http.Client
+	if client != nil {
+		c = *client
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultSyncTimeout
+	}
+	next := c.CheckRedirect
+	origin := originOf(base)
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if o := originOf(req.URL); o != origin {
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(),
+				Err: fmt.Errorf("redirected to %s, outside the distribution point %s; netcred contacts only the distribution point it was given", o, origin)}
+		}
+		if len(via) > MaxRedirects {
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(), Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+	return &c
+}
+
+// originOf is scheme://host:port with the default port made explicit.
+func originOf(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// fetch GETs u and returns its body if it is 200 and at most max bytes; it
+// never reads more than max+1 bytes.
+func fetch(ctx context.Context, client *http.Client, u string, max int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, &SyncError{Code: SyncBadURL, URL: u, Err: err}
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("trust: sync: %w", err)
+		return nil, transportError(u, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, fmt.Errorf("%s: %w", u, errNotFound)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("trust: sync: %s: %s", u, resp.Status)
+		return nil, &SyncError{Code: SyncHTTPStatus, URL: u, Err: fmt.Errorf("the server answered %s", resp.Status)}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFile+1))
+	if resp.ContentLength > max {
+		return nil, &SyncError{Code: SyncTooLarge, URL: u, Err: fmt.Errorf("%d bytes announced, more than the %d its format allows", resp.ContentLength, max)}
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + 1)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("trust: sync: %s: %w", u, err)
+		return nil, transportError(u, err)
 	}
-	if len(data) > maxFile {
-		return nil, fmt.Errorf("trust: sync: %s is larger than %d MiB", u, maxFile>>20)
+	if n > max {
+		return nil, &SyncError{Code: SyncTooLarge, URL: u, Err: fmt.Errorf("more than the %d bytes its format allows", max)}
 	}
-	return data, nil
+	return buf.Bytes(), nil
+}
+
+// transportError classifies a failed exchange.
+func transportError(u string, err error) error {
+	var se *SyncError
+	if errors.As(err, &se) {
+		return se // a refused redirect
+	}
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return &SyncError{Code: SyncTimeout, URL: u, Err: err}
+	}
+	return &SyncError{Code: SyncUnreachable, URL: u, Err: err}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 )
@@ -70,7 +71,7 @@ func BenchmarkVerifyKeySet(b *testing.B) {
 	v := f.verifier(b, Policy{MinLevel: credential.LevelSubstantial, Types: []string{"identity"}})
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := v.Verify(text); !r.Valid {
+		if r := v.Verify(text, verifyAt); !r.Valid {
 			b.Fatalf("not valid: %s %s", r.Code, r.Detail)
 		}
 	}
@@ -84,13 +85,13 @@ func benchVerify(b *testing.B, alg credential.Algorithm, withStatus bool) {
 	}
 	text := f.issue(b, req)
 	v, err := New(Config{Trust: f.trust(b), Policy: Policy{
-		At: fixedNow.Add(time.Hour), MinLevel: credential.LevelSubstantial, Types: []string{"identity"}}})
+		MinLevel: credential.LevelSubstantial, Types: []string{"identity"}}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := v.Verify(text); !r.Valid {
+		if r := v.Verify(text, verifyAt); !r.Valid {
 			b.Fatalf("not valid: %s %s", r.Code, r.Detail)
 		}
 	}
@@ -124,7 +125,7 @@ func (f *fixture) trust(tb testing.TB) *Trust {
 			list.Set(idx, status.Revoked)
 		}
 	}
-	tok, err := status.SignToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
+	tok, err := sign.StatusToken(list, ref.URI, fixedNow, 48*time.Hour, time.Hour, f.key.Algorithm(), f.key.KID(), f.key.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,16 +27,16 @@ func Example() {
 	set, _ := keys.NewSet(key.Public())
 	v, err := verifier.New(verifier.Config{
 		Keys:   set,
-		Policy: verifier.Policy{MinLevel: credential.LevelSubstantial, Types: []string{"identity"}, At: time.Now()},
+		Policy: verifier.Policy{MinLevel: credential.LevelSubstantial, Types: []string{"identity"}},
 	})
 	if err != nil {
 		panic(err)
 	}
-	res := v.Verify(issued.QR)
+	res := v.Verify(issued.QR, verifier.Options{Now: time.Now()})
 	fmt.Println(res.Valid, res.Code, res.Level, res.Claims["name"])
 
 	strict, _ := verifier.New(verifier.Config{Keys: set, Policy: verifier.Policy{MinLevel: credential.LevelHigh}})
-	res = strict.Verify(issued.QR)
+	res = strict.Verify(issued.QR, verifier.Options{})
 	fmt.Println(res.Valid, res.Code, res.Verdict)
 	// Output:
 	// true valid substantial 王小明

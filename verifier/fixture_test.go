@@ -42,11 +42,12 @@ func (f *fixture) issue(tb testing.TB, req issuer.Request) string {
 	return out.QR
 }
 
+// verifyAt is the verification time of the fixture's checks, an hour after
+// issuance.
+var verifyAt = Options{Now: fixedNow.Add(time.Hour)}
+
 func (f *fixture) verifier(tb testing.TB, p Policy) *Verifier {
 	tb.Helper()
-	if p.At.IsZero() {
-		p.At = fixedNow.Add(time.Hour)
-	}
 	v, err := New(Config{Keys: f.set, Policy: p})
 	if err != nil {
 		tb.Fatal(err)

@@ -29,7 +29,7 @@ func vectorVerifier(tb testing.TB, v spec.Vector) *Verifier {
 		}
 		cfg.Keys = set
 	}
-	cfg.Policy = VectorPolicy(tb, v.Policy)
+	cfg.Policy, _ = VectorPolicy(tb, v.Policy)
 	ver, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,12 +51,13 @@ func VectorTokens(tb testing.TB, t *spec.VectorTrust) [][]byte {
 	return out
 }
 
-// VectorPolicy converts a vector's policy.
-func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) Policy {
+// VectorPolicy converts a vector's policy; its "at" is the options' Now.
+func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) (Policy, Options) {
 	tb.Helper()
 	var p Policy
+	var o Options
 	var err error
-	if p.At, err = time.Parse(time.RFC3339, vp.At); err != nil {
+	if o.Now, err = time.Parse(time.RFC3339, vp.At); err != nil {
 		tb.Fatalf("policy.at: %v", err)
 	}
 	if vp.MinLevel != "" {
@@ -84,7 +85,7 @@ func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) Policy {
 		p.BundleGrace = dur(vp.BundleGrace)
 	}
 	p.AllowStaleStatus = vp.AllowStaleStatus
-	return p
+	return p, o
 }
 
 // TestVectors runs the verifier over every conformance vector.
@@ -101,7 +102,8 @@ func TestVectors(t *testing.T) {
 			continue // trust store updates: see package trust
 		}
 		t.Run(v.Name, func(t *testing.T) {
-			got := vectorVerifier(t, v).Verify(v.Input)
+			_, opts := VectorPolicy(t, v.Policy)
+			got := vectorVerifier(t, v).Verify(v.Input, opts)
 			if v.Expect.Verdict != "" && string(got.Verdict) != v.Expect.Verdict {
 				t.Errorf("verdict: got %s, want %s", got.Verdict, v.Expect.Verdict)
 			}

@@ -38,8 +38,6 @@ type Policy struct {
 	// ClockSkew is the tolerance on validity times; zero means
 	// DefaultClockSkew, a negative value means none.
 	ClockSkew time.Duration
-	// At is the verification time; zero means the current time.
-	At time.Time
 	// MaxStatusAge is the oldest a status list may be (now minus its iat);
 	// zero means DefaultMaxStatusAge.
 	MaxStatusAge time.Duration
@@ -156,6 +154,9 @@ type Result struct {
 	Code Code `json:"code"`
 	// Detail explains a failure for people; it is not stable.
 	Detail string `json:"detail,omitempty"`
+	// Reason is a finer, stable sub-code of a malformed credential: which
+	// rule it broke (spec/credential.md §11), e.g. "cbor_key_order".
+	Reason string `json:"reason,omitempty"`
 	// Level and Type are set once the signature holds, also when a later
 	// check fails, so that an operator sees why (e.g. level_too_low).
 	Level string `json:"level,omitempty"`
@@ -163,7 +164,7 @@ type Result struct {
 	// Claims are the subject's attributes by name; only in a valid result.
 	Claims map[string]any `json:"claims,omitempty"`
 	// Warnings are findings that do not make the credential invalid.
-	Warnings []string `json:"warnings"`
+	Warnings []Warning `json:"warnings"`
 	// Issuer is the issuer id from the trust bundle, else the iss claim;
 	// KID the key id (base64url).
 	Issuer string `json:"issuer,omitempty"`
@@ -179,26 +180,33 @@ type Result struct {
 }
 
 func fail(code Code, format string, args ...any) Result {
-	return Result{Code: code, Verdict: code.Verdict(), Detail: fmt.Sprintf(format, args...), Warnings: []string{}}
+	return Result{Code: code, Verdict: code.Verdict(), Detail: fmt.Sprintf(format, args...), Warnings: []Warning{}}
+}
+
+// failErr is the result of a decoding or signature error.
+func failErr(err error) Result {
+	r := fail(decodeCode(err), "%v", err)
+	r.Reason = credential.Reason(err)
+	return r
 }
 
 // Verify checks QR text ("NC1:..."). See VerifyCOSE for the rest.
-func (v *Verifier) Verify(text string) Result {
+func (v *Verifier) Verify(text string, opts Options) Result {
 	cose, err := credential.DecodeQR(text)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
-	return v.VerifyCOSE(cose)
+	return v.VerifyCOSE(cose, opts)
 }
 
 // VerifyCOSE checks a tagged COSE_Sign1 in the order of spec/credential.md
 // §8. A check that proves the credential invalid always wins over one that
 // leaves it undetermined: a revoked credential is reported revoked even when
 // the verifier's bundle is past its next_update.
-func (v *Verifier) VerifyCOSE(data []byte) Result {
+func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	msg, err := credential.Parse(data)
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	var ref *bundle.KeyRef
 	var key *keys.PublicKey
@@ -214,11 +222,11 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	}
 	claims, err := msg.Verify(key.Algorithm(), key.Key())
 	if err != nil {
-		return fail(decodeCode(err), "%v", err)
+		return failErr(err)
 	}
 	r := Result{
 		Level:     claims.Level.String(),
-		Warnings:  []string{},
+		Warnings:  []Warning{},
 		Issuer:    claims.Issuer,
 		KID:       key.KIDString(),
 		ExpiresAt: &claims.Expiry,
@@ -226,10 +234,7 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 	if claims.Status != nil {
 		r.Status = claims.Status.URI + "#" + strconv.FormatUint(claims.Status.Index, 10)
 	}
-	at := v.policy.At
-	if at.IsZero() {
-		at = time.Now()
-	}
+	at := opts.now()
 	skew := v.policy.ClockSkew
 	// ValidFrom is nbf, which is never before iat: a credential issued in
 	// the future (a key not yet in service signing for later) is not valid.
@@ -293,13 +298,15 @@ func (v *Verifier) VerifyCOSE(data []byte) Result {
 		if next := v.trust.Bundle.NextUpdate.Add(v.policy.BundleGrace); !at.Before(next) {
 			res := r.fail(CodeBundleExpired, "trust bundle %d was due for an update at %s: sync", v.trust.Bundle.Serial, stamp(v.trust.Bundle.NextUpdate))
 			pending = &res
+		} else if !at.Before(v.trust.Bundle.NextUpdate) {
+			r.warn(WarnBundleGrace, "trust bundle %d was due for an update at %s; accepted by policy until %s: sync", v.trust.Bundle.Serial, stamp(v.trust.Bundle.NextUpdate), stamp(next))
 		}
 	}
 	if pending != nil {
 		return *pending
 	}
 	if claims.Confirmation != nil {
-		r.Warnings = append(r.Warnings, "holder binding (cnf) present but not checked: the QR code alone does not prove possession")
+		r.warn(WarnHolderBindingUnchecked, "holder binding (cnf) present but not checked: the QR code alone does not prove possession")
 	}
 	r.Valid, r.Verdict, r.Code, r.Claims, r.Credential = true, VerdictValid, CodeValid, attrs, claims
 	return r
@@ -313,11 +320,11 @@ func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *bundle
 	switch {
 	case ref2 == nil:
 		if v.trust != nil {
-			r.Warnings = append(r.Warnings, "credential carries no status reference: revocation cannot be checked")
+			r.warn(WarnNoStatus, "credential carries no status reference: revocation cannot be checked")
 		}
 		return Result{}, false
 	case v.trust == nil:
-		r.Warnings = append(r.Warnings, "status not checked: verifying with a plain key set, not a trust store")
+		r.warn(WarnStatusUnchecked, "status not checked: verifying with a plain key set, not a trust store")
 		return Result{}, false
 	}
 	owner, ok := v.trust.Bundle.IssuerOfStatusList(ref2.URI)
@@ -349,7 +356,7 @@ func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *bundle
 			msg = fmt.Sprintf("status list %s expired at %s", ref2.URI, stamp(tok.Expiry))
 		}
 		if v.policy.AllowStaleStatus {
-			r.Warnings = append(r.Warnings, msg+"; accepted by policy")
+			r.warn(WarnStatusStale, "%s; accepted by policy", msg)
 			return Result{}, false
 		}
 		return r.fail(CodeStatusStale, "%s: sync", msg), false
@@ -359,8 +366,12 @@ func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *bundle
 
 func (r Result) fail(code Code, format string, args ...any) Result {
 	r.Code, r.Verdict, r.Detail = code, code.Verdict(), fmt.Sprintf(format, args...)
-	r.Warnings = append([]string{}, r.Warnings...)
+	r.Warnings = append([]Warning{}, r.Warnings...)
 	return r
+}
+
+func (r *Result) warn(code WarningCode, format string, args ...any) {
+	r.Warnings = append(r.Warnings, Warning{Code: code, Detail: fmt.Sprintf(format, args...)})
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

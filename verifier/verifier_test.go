@@ -38,21 +38,26 @@ func TestVerifyPolicy(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		policy Policy
+		at     time.Time
 		want   Code
 	}{
-		{"defaults", Policy{}, CodeValid},
-		{"minimum met", Policy{MinLevel: credential.LevelSubstantial}, CodeValid},
-		{"minimum missed", Policy{MinLevel: credential.LevelHigh}, CodeLevelTooLow},
-		{"type allowed", Policy{Types: []string{"ticket", "identity"}}, CodeValid},
-		{"type refused", Policy{Types: []string{"ticket"}}, CodeTypeNotAllowed},
-		{"just before exp", Policy{At: exp.Add(-time.Second), ClockSkew: -1}, CodeValid},
-		{"at exp", Policy{At: exp, ClockSkew: -1}, CodeExpired},
-		{"within skew after exp", Policy{At: exp.Add(4 * time.Minute)}, CodeValid},
-		{"wider skew", Policy{At: fixedNow.Add(-50 * time.Minute), ClockSkew: time.Hour}, CodeValid},
-		{"before iat", Policy{At: fixedNow.Add(-time.Hour)}, CodeNotYetValid},
+		{"defaults", Policy{}, time.Time{}, CodeValid},
+		{"minimum met", Policy{MinLevel: credential.LevelSubstantial}, time.Time{}, CodeValid},
+		{"minimum missed", Policy{MinLevel: credential.LevelHigh}, time.Time{}, CodeLevelTooLow},
+		{"type allowed", Policy{Types: []string{"ticket", "identity"}}, time.Time{}, CodeValid},
+		{"type refused", Policy{Types: []string{"ticket"}}, time.Time{}, CodeTypeNotAllowed},
+		{"just before exp", Policy{ClockSkew: -1}, exp.Add(-time.Second), CodeValid},
+		{"at exp", Policy{ClockSkew: -1}, exp, CodeExpired},
+		{"within skew after exp", Policy{}, exp.Add(4 * time.Minute), CodeValid},
+		{"wider skew", Policy{ClockSkew: time.Hour}, fixedNow.Add(-50 * time.Minute), CodeValid},
+		{"before iat", Policy{}, fixedNow.Add(-time.Hour), CodeNotYetValid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := f.verifier(t, tc.policy).Verify(text)
+			opts := verifyAt
+			if !tc.at.IsZero() {
+				opts.Now = tc.at
+			}
+			got := f.verifier(t, tc.policy).Verify(text, opts)
 			if got.Code != tc.want || got.Valid != (tc.want == CodeValid) {
 				t.Fatalf("got %s (%s), want %s", got.Code, got.Detail, tc.want)
 			}
@@ -78,7 +83,7 @@ func TestVerifyIsConcurrencySafe(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 20 {
-				if r := v.Verify(text); !r.Valid {
+				if r := v.Verify(text, verifyAt); !r.Valid {
 					t.Errorf("not valid: %s", r.Code)
 				}
 			}
@@ -90,7 +95,7 @@ func TestVerifyIsConcurrencySafe(t *testing.T) {
 func TestUnknownKeyNamesTheKid(t *testing.T) {
 	f := newFixture(t, credential.EdDSA)
 	other := newFixture(t, credential.EdDSA)
-	got := other.verifier(t, Policy{}).Verify(f.issue(t, referenceRequest()))
+	got := other.verifier(t, Policy{}).Verify(f.issue(t, referenceRequest()), verifyAt)
 	if got.Code != CodeUnknownKey || !strings.Contains(got.Detail, f.key.Public().KIDString()) {
 		t.Fatalf("got %s %q; want unknown_key naming kid %s", got.Code, got.Detail, f.key.Public().KIDString())
 	}
@@ -107,12 +112,13 @@ func FuzzVerify(f *testing.F) {
 		f.Add(v.Input)
 	}
 	v := vectorVerifier(f, vectors[0])
+	_, opts := VectorPolicy(f, vectors[0].Policy)
 	known := map[Code]bool{CodeIssuerMismatch: true, CodeKeyNotAuthorized: true}
 	for _, c := range Codes {
 		known[c] = true
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		r := v.Verify(text)
+		r := v.Verify(text, opts)
 		if !known[r.Code] {
 			t.Fatalf("unknown reason code %q", r.Code)
 		}

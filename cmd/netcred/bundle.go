@@ -24,6 +24,12 @@ const bundleUsage = `Usage:
   netcred bundle show FILE
       print a bundle (its signature is checked against the key it names, which
       proves nothing until a trust store pins that key)
+
+Run netcred bundle COMMAND -h for a command's flags.
+
+Example:
+  netcred bundle new --root root.jwk --out bundle.jws --issuer-id id.example.cn \
+      --issuer-key issuer.pub.jwk --max-level high --types identity --status-dir issuer-status
 `
 
 func runBundle(args []string, e *env) int {
@@ -60,7 +66,7 @@ func runBundleNew(args []string, e *env) int {
 	statusDir := fs.String("status-dir", "", "take the issuer's status list URIs from this issuer status dir")
 	serial := fs.Uint64("serial", 0, "bundle serial number (default: one above the bundle at --out, else 1)")
 	validFor := 7 * 24 * time.Hour
-	fs.Var(durationFlag{&validFor}, "valid-for", "time until next_update (default 7d)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "time until next_update (default 7d)")
 	schemaFiles := fs.String("schemas", "", "operator-defined schema files whose digests to include")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -133,7 +139,7 @@ func runBundleNew(args []string, e *env) int {
 		for _, k := range iss.Keys {
 			for _, t := range k.Types {
 				if _, ok := registry.ByName(t); !ok {
-					errorf(e, "issuer %s key %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
+					errorf(e, "issuer %s kid %s: unknown credential type %q (known: %v)", iss.ID, k.Key.KIDString(), t, registry.Names())
 					hint(e, "load operator-defined types with --schemas FILE,...")
 					return exitUsage
 				}
@@ -147,7 +153,7 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if b.Serial == 0 {
 		b.Serial = 1
-		if prev, err := os.ReadFile(*out); err == nil {
+		if prev, err := readFile(e, *out, maxInputSize); err == nil {
 			if old, _, err := bundle.Inspect(prev); err == nil {
 				b.Serial = old.Serial + 1
 			} else {
@@ -187,9 +193,10 @@ func runBundleShow(args []string, e *env) int {
 		errorf(e, "bundle show needs one FILE")
 		return exitUsage
 	}
-	data, err := readInput(e, rest[0])
+	data, err := readFile(e, rest[0], maxInputSize)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return exitUsage
 	}
 	b, root, err := bundle.Inspect(data)

@@ -13,12 +13,11 @@ import (
 
 // Exit codes, documented in the README and `netcred help`.
 const (
-	exitOK       = 0 // success; for verify: the credential is valid
-	exitInvalid  = 1 // verify: the credential is not valid
-	exitUsage    = 2 // usage or configuration error
-	exitUnknown  = 3 // verify: undetermined (the verifier's data is too old to decide)
-	progName     = "netcred"
-	maxInputSize = 32 << 20
+	exitOK      = 0 // success; for verify: the credential is valid
+	exitInvalid = 1 // verify: the credential is not valid
+	exitUsage   = 2 // usage or configuration error
+	exitUnknown = 3 // verify: undetermined (the verifier's data is too old to decide)
+	progName    = "netcred"
 )
 
 // env is what a command may touch: the streams and the clock. Tests swap it.
@@ -26,6 +25,14 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
+
+	// json is set by a command given --json: its errors then go to
+	// standard output as JSON too (see finish).
+	json bool
+	// wroteOut is set once anything was written to stdout.
+	wroteOut bool
+	// errs and hints are the messages printed so far, for finish.
+	errs, hints []string
 }
 
 func newEnv() *env {
@@ -78,26 +85,38 @@ error, 3 undetermined (verify: the verifier's data is too old to decide).
 `
 
 func run(args []string, e *env) int {
+	if _, ok := e.stdout.(*trackWriter); !ok {
+		e.stdout = &trackWriter{w: e.stdout, wrote: &e.wroteOut}
+	}
 	if len(args) == 0 {
 		printUsage(e.stderr)
 		return exitUsage
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
-		if len(args) > 1 {
-			return run([]string{args[1], "-h"}, e)
+	if isHelp(name) {
+		if len(args) == 1 || isHelp(args[1]) {
+			printUsage(e.stdout)
+			return exitOK
 		}
-		printUsage(e.stdout)
-		return exitOK
+		if len(args) > 2 {
+			// "netcred help keys new": the help of a subcommand.
+			return e.finish(run(append(args[1:], "-h"), e))
+		}
+		name, args = args[1], []string{args[1], "-h"}
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(args[1:], e)
+			return e.finish(c.run(args[1:], e))
 		}
 	}
 	errorf(e, "unknown command %q", name)
 	hint(e, "run 'netcred help' for the list of commands")
 	return exitUsage
+}
+
+// isHelp tells the words that ask for help.
+func isHelp(s string) bool {
+	return s == "help" || s == "-h" || s == "--help" || s == "-help"
 }
 
 func printUsage(w io.Writer) {
@@ -108,23 +127,10 @@ func printUsage(w io.Writer) {
 	fmt.Fprintf(w, usage, strings.TrimRight(b.String(), "\n"))
 }
 
-// Messages on stderr: "netcred: error: ...", lowercase, no final period.
-func errorf(e *env, format string, args ...any) {
-	fmt.Fprintf(e.stderr, progName+": error: "+format+"\n", args...)
-}
-
-func warnf(e *env, format string, args ...any) {
-	fmt.Fprintf(e.stderr, progName+": warning: "+format+"\n", args...)
-}
-
-func hint(e *env, format string, args ...any) {
-	fmt.Fprintf(e.stderr, progName+": hint: "+format+"\n", args...)
-}
-
 // cmdFlags is a command's flag set and where its help goes when asked for.
 type cmdFlags struct {
 	*flag.FlagSet
-	stdout io.Writer
+	e *env
 }
 
 // newFlags returns a flag set whose -h prints the command's usage text.
@@ -132,10 +138,19 @@ func newFlags(e *env, name, synopsis string) *cmdFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: netcred %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: netcred %s\n\n", synopsis)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(w, "Flags:\n")
+			fs.PrintDefaults()
+		} else {
+			fmt.Fprintf(w, "Flags: none\n")
+		}
+		fmt.Fprint(w, helpExample(name, synopsis))
 	}
-	return &cmdFlags{FlagSet: fs, stdout: e.stdout}
+	return &cmdFlags{FlagSet: fs, e: e}
 }
 
 // parseFlags parses flags and positional arguments in any order, so that
@@ -149,10 +164,14 @@ func parseFlags(fs *cmdFlags, args []string) ([]string, int, bool) {
 		if a == "-h" || a == "--help" || a == "-help" {
 			// Help asked for goes to standard output, so it pages.
 			out := fs.Output()
-			fs.SetOutput(fs.stdout)
+			fs.SetOutput(fs.e.stdout)
 			fs.Usage()
 			fs.SetOutput(out)
 			return nil, exitOK, false
+		}
+		// Known before parsing, so that a flag error is JSON too.
+		if fs.Lookup("json") != nil && (a == "--json" || a == "-json" || a == "--json=true" || a == "-json=true") {
+			fs.e.json = true
 		}
 	}
 	var positional []string
@@ -165,12 +184,13 @@ func parseFlags(fs *cmdFlags, args []string) ([]string, int, bool) {
 		fs.SetOutput(out)
 		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(fs.stdout)
+				fs.SetOutput(fs.e.stdout)
 				fs.Usage()
 				fs.SetOutput(out)
 				return nil, exitOK, false
 			}
-			fmt.Fprintf(out, "%s: error: %v\n%s: hint: see netcred %s -h\n", progName, err, progName, fs.Name())
+			errorf(fs.e, "%v", err)
+			hint(fs.e, "see netcred %s -h", fs.Name())
 			return nil, exitUsage, false
 		}
 		args = fs.Args()
@@ -209,8 +229,14 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// durationFlag is a flag.Value over parseDuration.
-type durationFlag struct{ d *time.Duration }
+// durationFlag is a flag.Value over parseDuration. Durations must be
+// positive unless zeroOK (e.g. --clock-skew 0s: no skew); set, if not nil,
+// records that the flag was given.
+type durationFlag struct {
+	d      *time.Duration
+	zeroOK bool
+	set    *bool
+}
 
 // String is empty: each flag's description states its default in days or
 // hours, which reads better than flag's "8760h0m0s".
@@ -221,32 +247,13 @@ func (f durationFlag) Set(s string) error {
 	if err != nil {
 		return err
 	}
-	if d <= 0 {
+	switch {
+	case d < 0 || (d == 0 && !f.zeroOK):
 		return fmt.Errorf("duration must be positive")
 	}
 	*f.d = d
+	if f.set != nil {
+		*f.set = true
+	}
 	return nil
-}
-
-// readInput reads a file, or stdin for "-", with a size limit.
-func readInput(e *env, name string) ([]byte, error) {
-	var r io.Reader
-	if name == "-" {
-		r = e.stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxInputSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxInputSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB", name, maxInputSize>>20)
-	}
-	return b, nil
 }

@@ -77,32 +77,6 @@ func (w *workspace) issue(tb testing.TB, extra ...string) string {
 	return strings.TrimSpace(runCLI(tb, "", args...).must(tb, exitOK).stdout)
 }
 
-func TestHelpAndUnknownCommand(t *testing.T) {
-	for _, tc := range []struct {
-		args     []string
-		code     int
-		contains string
-	}{
-		{nil, exitUsage, "Usage:"},
-		{[]string{"help"}, exitOK, "Commands:"},
-		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
-		{[]string{"verify", "-h"}, exitOK, "Exit codes"},
-		{[]string{"help", "issue"}, exitOK, "--claims"},
-		{[]string{"keys"}, exitUsage, "keys new"},
-		{[]string{"keys", "bogus"}, exitUsage, `unknown keys command "bogus"`},
-		{[]string{"issue", "--valid-for", "2w"}, exitUsage, "see netcred issue -h"},
-		{[]string{"verify", "--bogus"}, exitUsage, "flag provided but not defined: -bogus"},
-		{[]string{"keys", "new", "-help"}, exitOK, "Usage: netcred keys new"},
-	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			r := runCLI(t, "", tc.args...).must(t, tc.code)
-			if !strings.Contains(r.stdout+r.stderr, tc.contains) {
-				t.Fatalf("output lacks %q:\n%s%s", tc.contains, r.stdout, r.stderr)
-			}
-		})
-	}
-}
-
 func TestParseDuration(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

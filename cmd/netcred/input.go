@@ -2,18 +2,162 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 )
 
+// Size caps of what the CLI reads. Every file goes through readFile.
+const (
+	// maxInputSize caps credential inputs (QR text, COSE, images).
+	maxInputSize = 32 << 20
+	// maxSmallFile caps keys, key sets, claims, configs, passphrases.
+	maxSmallFile = 1 << 20
+)
+
+// readFile reads a regular file, or standard input for "-", refusing more
+// than limit bytes. Devices (/dev/zero), FIFOs and directories are refused
+// before they are opened, so a read never hangs or grows without bound.
+func readFile(e *env, name string, limit int64) ([]byte, error) {
+	if name == "-" {
+		return readCapped(e.stdin, "standard input", limit)
+	}
+	if err := checkFile(name, limit); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The name may have been swapped since Stat: check what was opened.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(name, fi, limit); err != nil {
+		return nil, err
+	}
+	return readCapped(f, name, limit)
+}
+
+// checkFile refuses, before anything opens it, a file that readFile would
+// refuse. Readers of other packages (key files, schemas) are called after
+// it, so that they never open a FIFO or a device.
+func checkFile(name string, limit int64) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	return checkRegular(name, fi, limit)
+}
+
+func checkRegular(name string, fi os.FileInfo, limit int64) error {
+	switch {
+	case fi.IsDir():
+		return fmt.Errorf("%s: %w", name, errIsDir)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s: %w (%s)", name, errNotRegular, fileKind(fi.Mode()))
+	case fi.Size() > limit:
+		return fmt.Errorf("%s: %w (%d bytes, at most %d)", name, errTooLarge, fi.Size(), limit)
+	}
+	return nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
+}
+
+func readCapped(r io.Reader, name string, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, errTooLarge, limit)
+	}
+	return b, nil
+}
+
+// readText reads a text file (see readFile) as UTF-8: a UTF-8 byte-order
+// mark is dropped and UTF-16 with a byte-order mark is converted.
+func readText(e *env, name string, limit int64) ([]byte, error) {
+	b, err := readFile(e, name, limit)
+	if err != nil {
+		return nil, err
+	}
+	t, err := decodeText(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
+}
+
+// decodeText turns text with a byte-order mark into plain UTF-8; other
+// bytes are returned unchanged.
+func decodeText(b []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
+		return b[3:], nil
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		return fromUTF16(b[2:], false)
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		return fromUTF16(b[2:], true)
+	}
+	return b, nil
+}
+
+func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
+	if len(b)%2 != 0 {
+		return nil, fmt.Errorf("%w: UTF-16 text of an odd number of bytes", errBadText)
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	out := make([]byte, 0, len(u))
+	for i := 0; i < len(u); i++ {
+		r := rune(u[i])
+		switch {
+		case utf16.IsSurrogate(r) && i+1 < len(u):
+			r = utf16.DecodeRune(r, rune(u[i+1]))
+			i++
+			if r == utf8.RuneError {
+				return nil, fmt.Errorf("%w: invalid UTF-16 surrogate pair", errBadText)
+			}
+		case utf16.IsSurrogate(r):
+			return nil, fmt.Errorf("%w: lone UTF-16 surrogate", errBadText)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out, nil
+}
+
 // loadInput resolves a credential argument: QR text given literally, "-" for
-// standard input, or a file holding QR text, raw COSE bytes, or a PNG/JPEG
-// image of the QR code. It returns the bytes to decode (text stays text)
-// and a description of where they came from, for messages.
+// standard input, or a file holding QR text (UTF-8, with or without a
+// byte-order mark, or UTF-16), raw COSE bytes, or an image of the QR code.
+// It returns the bytes to decode (text stays text) and a description of
+// where they came from, for messages. An image netcred cannot read wraps
+// qrimage.ErrUnsupportedImage.
 func loadInput(e *env, arg string) ([]byte, string, error) {
 	trimmed := strings.TrimSpace(arg)
 	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
@@ -33,7 +177,7 @@ func loadInput(e *env, arg string) ([]byte, string, error) {
 			return nil, "", fmt.Errorf("%q is neither QR text (starting %q) nor a readable file", shown, credential.QRPrefix)
 		}
 	}
-	data, err := readInput(e, arg)
+	data, err := readFile(e, arg, maxInputSize)
 	if err != nil {
 		return nil, "", err
 	}
@@ -41,17 +185,81 @@ func loadInput(e *env, arg string) ([]byte, string, error) {
 	if arg == "-" {
 		source = "standard input"
 	}
-	if isImage(data) {
+	if format := imageFormat(data); format != "" {
 		text, err := qrimage.Decode(bytes.NewReader(data))
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", source, err)
+			return nil, "", fmt.Errorf("%s (%s image): %w", source, format, err)
 		}
 		return []byte(text), source + " (QR image)", nil
 	}
-	return data, source, nil
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", source, err)
+	}
+	return text, source, nil
 }
 
-// isImage recognises PNG and JPEG by their magic bytes.
-func isImage(b []byte) bool {
-	return bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff})
+// imageFormat recognises image files by their magic bytes, also formats
+// netcred cannot decode (so that they are refused as images rather than
+// judged as QR text). It returns "" for anything else.
+func imageFormat(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "PNG"
+	case bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}):
+		return "JPEG"
+	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
+		return "GIF"
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "WebP"
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		return "TIFF"
+	case len(b) >= 26 && string(b[:2]) == "BM" && bytes.Equal(b[6:10], []byte{0, 0, 0, 0}):
+		return "BMP"
+	case bytes.HasPrefix(b, []byte{0, 0, 1, 0}) && len(b) >= 22:
+		return "ICO"
+	case bytes.HasPrefix(b, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")), bytes.HasPrefix(b, []byte{0xff, 0x4f, 0xff, 0x51}):
+		return "JPEG 2000"
+	case bytes.HasPrefix(b, []byte{0xff, 0x0a}), bytes.HasPrefix(b, []byte("\x00\x00\x00\x0cJXL \r\n\x87\n")):
+		return "JPEG XL"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		// ISO base media: HEIC/HEIF and AVIF photos (and videos).
+		switch brand := string(b[8:12]); brand {
+		case "avif", "avis":
+			return "AVIF"
+		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1":
+			return "HEIC/HEIF"
+		default:
+			return "ISO media (" + strings.TrimSpace(brand) + ")"
+		}
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "PDF"
+	}
+	return ""
+}
+
+// inputError prints an error of loadInput with a hint and returns exit 2.
+func inputError(e *env, err error) int {
+	errorf(e, "%v", err)
+	fileHint(e, err)
+	if errors.Is(err, qrimage.ErrUnsupportedImage) {
+		hint(e, "netcred reads PNG, JPEG, GIF and WebP images: convert it first (e.g. convert photo.heic photo.png) or give the QR text")
+	}
+	return exitUsage
+}
+
+// fileHint adds the hint for an error of readFile, if it is one.
+func fileHint(e *env, err error) {
+	switch {
+	case errors.Is(err, errIsDir):
+		hint(e, "give a file, not a directory")
+	case errors.Is(err, errNotRegular):
+		hint(e, "give a regular file; to read a stream, pipe it to - (standard input)")
+	case errors.Is(err, errTooLarge):
+		hint(e, "this is not a file netcred reads: check the name")
+	case errors.Is(err, errBadText):
+		hint(e, "save the file as UTF-8 text")
+	case errors.Is(err, os.ErrNotExist):
+		hint(e, "check the file name")
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
@@ -61,8 +63,7 @@ func runInspect(args []string, e *env) int {
 	}
 	data, _, err := loadInput(e, rest[0])
 	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+		return inputError(e, err)
 	}
 	raw, format, err := inspectBytes(data)
 	if err != nil {
@@ -93,7 +94,7 @@ func runInspect(args []string, e *env) int {
 func inspectBytes(data []byte) ([]byte, string, error) {
 	text := strings.TrimSpace(string(data))
 	switch {
-	case len(data) > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8):
+	case len(data) > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8 || !utf8.Valid(data)):
 		return data, "raw CBOR", nil
 	case strings.HasPrefix(text, credential.QRPrefix):
 		b, err := credential.DecodeQR(text)
@@ -139,7 +140,11 @@ type inspectReport struct {
 	Tagged      bool           `json:"tagged"`
 	Protected   map[string]any `json:"protected"`
 	Unprotected map[string]any `json:"unprotected"`
-	Claims      map[string]any `json:"claims"`
+	// PayloadKind is "cwt" (a CWT claims set, in Claims), "cbor" (other
+	// CBOR), "text", "bytes" or "detached"; the last four in Payload.
+	PayloadKind string         `json:"payload_kind"`
+	Claims      map[string]any `json:"claims,omitempty"`
+	Payload     any            `json:"payload,omitempty"`
 	Netcred     map[string]any `json:"netcred,omitempty"`
 	SignatureB  int            `json:"signature_bytes"`
 	Warning     string         `json:"warning"`
@@ -183,11 +188,8 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 	unprot, ok2 := arr[1].(map[any]any)
 	payload, ok3 := arr[2].([]byte)
 	sig, ok4 := arr[3].([]byte)
-	if !ok1 || !ok2 || !ok4 {
+	if !ok1 || !ok2 || !ok4 || (!ok3 && arr[2] != nil) {
 		return nil, errors.New("not a COSE_Sign1: wrong item types")
-	}
-	if !ok3 {
-		return nil, errors.New("COSE_Sign1 with a detached payload: no claims to show")
 	}
 	r.SignatureB = len(sig)
 	r.Protected = map[string]any{}
@@ -200,9 +202,15 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 	}
 	r.Unprotected = renderHeader(unprot)
 	var claims map[any]any
-	if err := lenientDec.Unmarshal(payload, &claims); err != nil {
-		return nil, fmt.Errorf("payload is not a CWT claims set: %v", err)
+	if !ok3 {
+		r.PayloadKind = "detached"
+		return r, nil
 	}
+	if err := lenientDec.Unmarshal(payload, &claims); err != nil || claims == nil {
+		r.PayloadKind, r.Payload = describePayload(payload)
+		return r, nil
+	}
+	r.PayloadKind = "cwt"
 	r.Claims = map[string]any{}
 	for k, v := range claims {
 		name := labelName(k, claimNames)
@@ -233,6 +241,21 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 	return r, nil
 }
 
+// describePayload shows a payload that is not a CWT claims set: as CBOR
+// if it decodes, else as text if it is printable UTF-8, else as hex.
+func describePayload(p []byte) (string, any) {
+	var v any
+	if err := lenientDec.Unmarshal(p, &v); err == nil {
+		return "cbor", render(v)
+	}
+	if utf8.Valid(p) && !strings.ContainsFunc(string(p), func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r'
+	}) {
+		return "text", string(p)
+	}
+	return "bytes", "h'" + hex.EncodeToString(p) + "'"
+}
+
 func labelName(k any, names map[int64]string) string {
 	if n, ok := k.(int64); ok {
 		if s, ok := names[n]; ok {
@@ -247,6 +270,12 @@ func renderHeader(h map[any]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range h {
 		name := labelName(k, headerNames)
+		if b, ok := v.([]byte); ok && name == "kid" {
+			// As in a JWK's "kid" member and everywhere else netcred
+			// shows one (credential.md §7): base64url, no padding.
+			out[name] = base64.RawURLEncoding.EncodeToString(b)
+			continue
+		}
 		if name == "alg" {
 			if n, ok := v.(int64); ok {
 				if s, ok := algNames[n]; ok {
@@ -294,7 +323,15 @@ func printReport(e *env, r *inspectReport) {
 	fmt.Fprintf(w, "COSE_Sign1:  tagged=%v, signature %d bytes\n", r.Tagged, r.SignatureB)
 	printMap(w, "protected", r.Protected)
 	printMap(w, "unprotected", r.Unprotected)
-	printMap(w, "claims", r.Claims)
+	switch r.PayloadKind {
+	case "cwt":
+		printMap(w, "claims", r.Claims)
+	case "detached":
+		fmt.Fprintf(w, "payload:     detached (not in the message): no claims to show\n")
+	default:
+		b, _ := json.Marshal(r.Payload)
+		fmt.Fprintf(w, "payload:     not a CWT claims set; as %s: %s\n", r.PayloadKind, b)
+	}
 	if r.Netcred != nil {
 		printMap(w, "netcred", r.Netcred)
 	}

@@ -41,7 +41,7 @@ func runIssue(args []string, e *env) int {
 	evidenceName := fs.String("evidence", "", "how identity was established: self_asserted, remote_face_match, in_person_document (default: the weakest that supports the level)")
 	claimsFile := fs.String("claims", "", "JSON file of the subject's claims, - for standard input (required)")
 	validFor := issuer.DefaultValidity
-	fs.Var(durationFlag{&validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
@@ -84,9 +84,10 @@ func runIssue(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	claimsJSON, err := readInput(e, *claimsFile)
+	claimsJSON, err := readText(e, *claimsFile, maxSmallFile)
 	if err != nil {
 		errorf(e, "claims: %v", err)
+		fileHint(e, err)
 		return exitUsage
 	}
 	claims, err := decodeClaimsJSON(claimsJSON)
@@ -162,6 +163,9 @@ func loadRegistry(files string) (*schemas.Registry, error) {
 		return r, nil
 	}
 	for _, f := range splitList(files) {
+		if err := checkFile(f, maxSmallFile); err != nil {
+			return nil, err
+		}
 		if err := r.LoadFile(f); err != nil {
 			return nil, err
 		}

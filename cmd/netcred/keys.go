@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/netcred/netcred/credential"
@@ -28,6 +26,12 @@ const keysUsage = `Usage:
       to now (credentials it signed stay valid until they expire unless it is
       withdrawn with revoked_at) and the new key is added with the same rights;
       then sign a new bundle with netcred bundle new
+
+Run netcred keys COMMAND -h for a command's flags.
+
+Example:
+  netcred keys new --out issuer.jwk > issuer.pub.jwk
+  netcred keys set issuer.pub.jwk > trusted.jwks
 `
 
 func runKeys(args []string, e *env) int {
@@ -164,9 +168,10 @@ func runKeysThumbprint(args []string, e *env) int {
 
 // loadPublic reads a public JWK, or the public half of a private key file.
 func loadPublic(e *env, name, passFile string) (*keys.PublicKey, int) {
-	data, err := os.ReadFile(name)
+	data, err := readText(e, name, maxSmallFile)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		return nil, exitUsage
 	}
 	if pub, err := keys.ParsePublicJWK(data); err == nil {
@@ -184,6 +189,12 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 	passphrase, err := readPassphrase(passFile)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
+		return nil, exitUsage
+	}
+	if err := checkFile(name, maxSmallFile); err != nil {
+		errorf(e, "%v", err)
+		fileHint(e, err)
 		return nil, exitUsage
 	}
 	key, warnings, err := keyfile.Read(name, passphrase)
@@ -207,15 +218,8 @@ func readPassphrase(name string) ([]byte, error) {
 	if name == "" {
 		return nil, nil
 	}
-	return keyfile.ReadPassphrase(name)
-}
-
-func printJSON(e *env, v any) int {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	if err := checkFile(name, maxSmallFile); err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(e.stdout, "%s\n", b)
-	return exitOK
+	return keyfile.ReadPassphrase(name)
 }

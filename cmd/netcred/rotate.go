@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/keys/keyfile"
 )
@@ -44,9 +45,11 @@ func runKeysRotate(args []string, e *env) int {
 		return exitUsage
 	}
 	now := e.now().UTC().Truncate(time.Second)
-	// Update the config first: if that fails, nothing changed on disk.
+	// Prepare the config first: if that fails, nothing changed on disk.
 	var cfg *issuerConfig
 	var next *keys.PrivateKey
+	var pubFile string
+	var pubJWK []byte
 	if next, err = keys.Generate(alg); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
@@ -56,7 +59,7 @@ func runKeysRotate(args []string, e *env) int {
 			errorf(e, "%v", err)
 			return exitUsage
 		}
-		if err := rotateInConfig(e, cfg, filepath.Dir(*configFile), old.Public(), next.Public(), now); err != nil {
+		if pubFile, pubJWK, err = rotateInConfig(e, cfg, filepath.Dir(*configFile), old.Public(), next.Public(), now); err != nil {
 			errorf(e, "%s: %v", *configFile, err)
 			return exitUsage
 		}
@@ -77,14 +80,21 @@ func runKeysRotate(args []string, e *env) int {
 		return exitUsage
 	}
 	if cfg != nil {
+		// The public key file, then the config that names it for the
+		// new key and inlines the old one.
+		if err := atomicfile.Write(pubFile, pubJWK, 0o644); err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
 		if err := writeIssuerConfig(*configFile, cfg); err != nil {
 			errorf(e, "%v", err)
 			return exitUsage
 		}
 	}
-	fmt.Fprintf(e.stderr, "%s: %s now holds key %s; the old key %s is kept in %s\n", progName, *keyFile, next.Public().KIDString(), old.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: %s now holds kid %s; the old kid %s is kept in %s\n", progName, *keyFile, next.Public().KIDString(), old.Public().KIDString(), retired)
 	if cfg != nil {
-		fmt.Fprintf(e.stderr, "%s: %s: old key retired from issuance at %s, new key added; next: netcred bundle new --issuer-config %s ...\n", progName, *configFile, stamp(now), *configFile)
+		fmt.Fprintf(e.stderr, "%s: %s: old key retired from issuance at %s (kept inline), new key added; %s holds the new public key\n", progName, *configFile, stamp(now), pubFile)
+		hint(e, "next: netcred bundle new --issuer-config %s ..., then republish the status lists with the new key", *configFile)
 	} else {
 		hint(e, "add the new public key to the bundle and set the old key's not_after, then netcred bundle new")
 	}
@@ -92,9 +102,13 @@ func runKeysRotate(args []string, e *env) int {
 }
 
 // rotateInConfig finds the entry of the old key, retires it from issuance
-// at now and adds the new key with the same rights, written next to the
-// config as <issuer>-<kid>.pub.jwk.
-func rotateInConfig(e *env, cfg *issuerConfig, dir string, old, next *keys.PublicKey, now time.Time) error {
+// at now and adds the new key with the same rights. The file the old entry
+// named (e.g. issuer.pub.jwk) then holds the new public key, so that it is
+// always the current one, and the old entry keeps its key inline ("jwk").
+// An old entry without a file gets the new key written next to the config
+// as <issuer>-<kid>.pub.jwk. It changes cfg only and returns the file the
+// new public key goes to, and its content.
+func rotateInConfig(e *env, cfg *issuerConfig, dir string, old, next *keys.PublicKey, now time.Time) (string, []byte, error) {
 	for i := range cfg.Issuers {
 		ic := &cfg.Issuers[i]
 		for j := range ic.Keys {
@@ -107,22 +121,31 @@ func rotateInConfig(e *env, cfg *issuerConfig, dir string, old, next *keys.Publi
 			// the rotation's own second stay authorized.
 			retireAt := now.Add(time.Second)
 			ic.Keys[j].NotAfter = &retireAt
+			oldJWK, err := old.MarshalJSON()
+			if err != nil {
+				return "", nil, err
+			}
 			jwk, err := next.MarshalJSON()
 			if err != nil {
-				return err
+				return "", nil, err
 			}
 			var pretty bytes.Buffer
 			if err := jsonIndent(&pretty, jwk); err != nil {
-				return err
+				return "", nil, err
 			}
-			name := fmt.Sprintf("%s-%s.pub.jwk", ic.ID, next.KIDString())
-			if err := os.WriteFile(filepath.Join(dir, name), pretty.Bytes(), 0o644); err != nil {
-				return err
+			name := entry.File
+			if name == "" {
+				name = fmt.Sprintf("%s-%s.pub.jwk", ic.ID, next.KIDString())
+			}
+			ic.Keys[j].File, ic.Keys[j].JWK = "", oldJWK
+			path := name
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
 			}
 			nb := now
 			ic.Keys = append(ic.Keys, issuerConfigKey{File: name, MaxLevel: entry.MaxLevel, Types: entry.Types, NotBefore: &nb})
-			return nil
+			return path, pretty.Bytes(), nil
 		}
 	}
-	return fmt.Errorf("no issuer lists key %s", old.KIDString())
+	return "", nil, fmt.Errorf("no issuer lists kid %s", old.KIDString())
 }

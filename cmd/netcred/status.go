@@ -27,6 +27,7 @@ A status dir is created by the first netcred issue --status-dir DIR
 --status-uri BASE_URI; revoke, suspend and reinstate change it. Verifiers see
 changes once the lists are published again: publish after every change and
 at least every --valid-for (default 48h), e.g. from cron every hour.
+Run netcred status COMMAND -h for a command's flags.
 
 Example:
   netcred status publish --status-dir issuer-status --key issuer.jwk --out www
@@ -58,8 +59,8 @@ func runStatusPublish(args []string, e *env) int {
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	out := fs.String("out", "", "directory to write status/<name>.cwt and status/index.json into (required)")
 	validFor, ttl := issuer.DefaultStatusValidity, issuer.DefaultStatusTTL
-	fs.Var(durationFlag{&validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
-	fs.Var(durationFlag{&ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
+	fs.Var(durationFlag{d: &validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
+	fs.Var(durationFlag{d: &ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -105,7 +106,7 @@ func runStatusPublish(args []string, e *env) int {
 		if len(published) == 1 {
 			lists = "status list"
 		}
-		fmt.Fprintf(e.stderr, "%s: published %d %s to %s, signed by %s, valid until %s\n",
+		fmt.Fprintf(e.stderr, "%s: published %d %s to %s, signed by kid %s, valid until %s\n",
 			progName, len(published), lists, filepath.Join(*out, issuer.PublishedDir), key.Public().KIDString(),
 			published[0].Expiry.Format(time.RFC3339))
 	}

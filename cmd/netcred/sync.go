@@ -20,7 +20,7 @@ func runSync(args []string, e *env) int {
 	from := fs.String("from", "", "distribution point base URL (required)")
 	dir := fs.String("trust", "", "trust store directory (required)")
 	timeout := 30 * time.Second
-	fs.Var(durationFlag{&timeout}, "timeout", "give up after this long (default 30s)")
+	fs.Var(durationFlag{d: &timeout}, "timeout", "give up after this long (default 30s)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -21,6 +21,11 @@ const trustUsage = `Usage:
   netcred trust show --trust DIR
       say what the store holds and how fresh it is
 Also: netcred sync --from URL --trust DIR refreshes the store over HTTP.
+Run netcred trust COMMAND -h for a command's flags.
+
+Example:
+  netcred trust init --trust ./trust --root-thumbprint "$(netcred keys thumbprint root.jwk)"
+  netcred trust import --trust ./trust bundle.jws www/status/*.cwt
 `
 
 func runTrust(args []string, e *env) int {
@@ -92,9 +97,10 @@ func runTrustImport(args []string, e *env) int {
 	}
 	var inputs []trust.Input
 	for _, name := range rest {
-		data, err := readInput(e, name)
+		data, err := readFile(e, name, maxInputSize)
 		if err != nil {
 			errorf(e, "%v", err)
+			fileHint(e, err)
 			return exitUsage
 		}
 		inputs = append(inputs, trust.Input{Name: name, Data: data})
@@ -140,7 +146,7 @@ func runTrustShow(args []string, e *env) int {
 	fs := newFlags(e, "trust show", "trust show --trust DIR [--max-status-age D]")
 	dir := fs.String("trust", "", "trust store directory (required)")
 	maxAge := verifier.DefaultMaxStatusAge
-	fs.Var(durationFlag{&maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
+	fs.Var(durationFlag{d: &maxAge}, "max-status-age", "age past which a status list counts as stale (default 24h)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -180,7 +186,7 @@ func runTrustShow(args []string, e *env) int {
 			} else if k.NotAfter != nil {
 				state = ", retired from issuance at " + stamp(*k.NotAfter)
 			}
-			fmt.Fprintf(w, "    key        %s %s, up to %s, types %v, from %s%s\n",
+			fmt.Fprintf(w, "    key        kid %s, %s, up to %s, types %v, from %s%s\n",
 				k.Key.KIDString(), k.Key.Algorithm(), k.MaxLevel, k.Types, stamp(k.NotBefore), state)
 		}
 		for _, uri := range iss.StatusLists {

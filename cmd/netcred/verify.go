@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -34,15 +35,16 @@ func runVerify(args []string, e *env) int {
 	keysFile := fs.String("keys", "", "JWK set (or single JWK) of trusted issuer keys, for quick local checks")
 	trustDir := fs.String("trust", "", "trust store directory (netcred trust init)")
 	maxStatusAge := verifier.DefaultMaxStatusAge
-	fs.Var(durationFlag{&maxStatusAge}, "max-status-age", "oldest status list accepted (default 24h); past it: status_stale")
+	fs.Var(durationFlag{d: &maxStatusAge}, "max-status-age", "oldest status list accepted (default 24h); past it: status_stale")
 	allowStale := fs.Bool("allow-stale-status", false, "accept a status list older than --max-status-age, with a warning")
 	bundleGrace := time.Duration(0)
-	fs.Var(durationFlag{&bundleGrace}, "bundle-grace", "accept a bundle this long past its next_update")
+	fs.Var(durationFlag{d: &bundleGrace, zeroOK: true}, "bundle-grace", "accept a bundle this long past its next_update")
 	minLevel := fs.String("min-level", "", "lowest assurance level accepted: low, substantial or high")
 	types := fs.String("type", "", "accepted credential types, comma-separated (default: any)")
 	atText := fs.String("at", "", "verify as of this time (RFC 3339) instead of now")
 	skew := time.Duration(0)
-	fs.Var(durationFlag{&skew}, "clock-skew", "allowed clock difference (default 5m)")
+	skewSet := false
+	fs.Var(durationFlag{d: &skew, zeroOK: true, set: &skewSet}, "clock-skew", "allowed clock difference; 0s for none (default 5m)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	rest, code, ok := parseFlags(fs, args)
@@ -63,18 +65,32 @@ func runVerify(args []string, e *env) int {
 		errorf(e, "give --trust or --keys, not both")
 		return exitUsage
 	case *keysFile != "":
-		keyData, err := os.ReadFile(*keysFile)
+		keyData, err := readText(e, *keysFile, maxSmallFile)
 		if err != nil {
 			errorf(e, "%v", err)
+			fileHint(e, err)
 			return exitUsage
 		}
 		set, err := keys.ParseSet(keyData)
 		if err != nil {
 			errorf(e, "%s: %v", *keysFile, err)
+			switch {
+			case errors.Is(err, keys.ErrUnexpectedPrivateKey):
+				hint(e, "--keys takes public keys only: netcred keys set %s > trusted.jwks writes the key set of a key file", *keysFile)
+			case errors.Is(err, keys.ErrEmptySet):
+				hint(e, "the key set lists no keys: netcred keys set issuer.pub.jwk > trusted.jwks")
+			default:
+				hint(e, "--keys takes a JWK set or one public JWK, as netcred keys set or keys new print")
+			}
 			return exitUsage
 		}
 		cfg.Keys = set
 	default:
+		if fi, err := os.Stat(*trustDir); err == nil && !fi.IsDir() {
+			errorf(e, "--trust %s: not a directory", *trustDir)
+			hint(e, "--trust takes a trust store directory (netcred trust init); for a key set file use --keys %s", *trustDir)
+			return exitUsage
+		}
 		store, code := openStore(e, *trustDir)
 		if store == nil {
 			return code
@@ -86,6 +102,9 @@ func runVerify(args []string, e *env) int {
 		}
 	}
 	var err error
+	if skewSet && skew == 0 {
+		skew = -1 // the verifier's "none"; zero means its default
+	}
 	policy := verifier.Policy{ClockSkew: skew, MaxStatusAge: maxStatusAge, AllowStaleStatus: *allowStale, BundleGrace: bundleGrace}
 	if *minLevel != "" {
 		if policy.MinLevel, err = credential.ParseLevel(*minLevel); err != nil {
@@ -96,13 +115,14 @@ func runVerify(args []string, e *env) int {
 	if *types != "" {
 		policy.Types = splitList(*types)
 	}
+	var opts verifier.Options
 	if *atText != "" {
-		if policy.At, err = time.Parse(time.RFC3339, *atText); err != nil {
+		if opts.Now, err = time.Parse(time.RFC3339, *atText); err != nil {
 			errorf(e, "--at %q: want an RFC 3339 time such as 2026-11-26T14:00:00Z", *atText)
 			return exitUsage
 		}
 	} else {
-		policy.At = e.now()
+		opts.Now = e.now()
 	}
 	registry, err := loadRegistry(*schemaFiles)
 	if err != nil {
@@ -117,17 +137,18 @@ func runVerify(args []string, e *env) int {
 	}
 	data, _, err := loadInput(e, rest[0])
 	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+		return inputError(e, err)
 	}
 	var res verifier.Result
 	if len(data) > 0 && data[0] == 0xd2 {
-		res = v.VerifyCOSE(data)
+		res = v.VerifyCOSE(data, opts)
 	} else {
-		res = v.Verify(string(data))
+		res = v.Verify(string(data), opts)
 	}
 	if *asJSON {
-		printJSON(e, res)
+		if code := printJSON(e, jsonResult{Result: res, ExpiresAt: jsonTime(res.ExpiresAt)}); code != exitOK {
+			return code
+		}
 	} else {
 		printResult(e, res)
 	}
@@ -135,6 +156,27 @@ func runVerify(args []string, e *env) int {
 		hint(e, "this looks like a status list token or a trust bundle, not a credential: add it to a trust store with netcred trust import")
 	}
 	return resultExit(res)
+}
+
+// jsonResult is the result as verify --json prints it. A time the JSON
+// encoding of time.Time refuses (a year past 9999) must not cost the
+// verdict, so expires_at is written here.
+type jsonResult struct {
+	verifier.Result
+	ExpiresAt *string `json:"expires_at,omitempty"`
+}
+
+// jsonTime formats t in RFC 3339, years past 9999 with a leading "+" and
+// more digits (ISO 8601 expanded years).
+func jsonTime(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	if y := t.UTC().Year(); y > 9999 {
+		s = "+" + s
+	}
+	return &s
 }
 
 func resultExit(res verifier.Result) int {
@@ -188,7 +230,7 @@ func printResult(e *env, res verifier.Result) {
 	}
 	issuer := res.Issuer
 	if issuer == "" {
-		issuer = "key " + res.KID
+		issuer = "kid " + res.KID
 	}
 	fmt.Fprintf(w, "  %-16s %s\n", "issued by", issuer)
 	if res.ExpiresAt != nil {

@@ -1,15 +1,14 @@
 package qrimage
 
 import (
-	"bytes"
 	"fmt"
 	"image"
-	"image/jpeg"
-	"image/png"
 	"io"
+	"math"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 const (
@@ -20,14 +19,20 @@ const (
 	// [DecodeImage] accept: 20 megapixels, more than a phone camera's
 	// usual picture.
 	MaxPixels = 20_000_000
+
+	// workBudget bounds the work of reading one image, in pixel reads and
+	// their equivalents: about a second of CPU here, whatever the image.
+	workBudget = 400_000_000
 )
 
-// Decode reads a PNG or JPEG image from r and returns the text of the QR code
-// it shows.
+// Decode reads a PNG, JPEG, GIF or WebP image from r and returns the text of
+// the QR code it shows (of a GIF, its first frame).
 //
 // It reads at most [MaxBytes] and checks the dimensions in the image header
 // before decoding any pixel. Errors wrap [ErrImageTooLarge],
-// [ErrUnsupportedImage] or [ErrNoQRCode], or are an I/O error from r.
+// [ErrUnsupportedFormat] (an image format it does not read, see [Sniff]),
+// [ErrUnsupportedImage] (not an image, or a damaged one), [ErrNoQRCode], or
+// are an I/O error from r.
 func Decode(r io.Reader) (string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
@@ -36,24 +41,9 @@ func Decode(r io.Reader) (string, error) {
 	if len(data) > MaxBytes {
 		return "", fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, MaxBytes)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	img, err := decodeBytes(data)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
-	}
-	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
 		return "", err
-	}
-	var img image.Image
-	switch format {
-	case "png":
-		img, err = png.Decode(bytes.NewReader(data))
-	case "jpeg":
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	default:
-		return "", fmt.Errorf("%w: %s, not png or jpeg", ErrUnsupportedImage, format)
-	}
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrUnsupportedImage, err)
 	}
 	return DecodeImage(img)
 }
@@ -79,23 +69,21 @@ func luma(img image.Image) image.Image {
 	return img
 }
 
-// attempts are the decoder settings tried in order: plain and fast, then
-// harder, then assuming the image is nothing but a straight code (as a PNG
-// from this package is).
-var attempts = []map[gozxing.DecodeHintType]any{
-	nil,
-	{gozxing.DecodeHintType_TRY_HARDER: true},
-	{gozxing.DecodeHintType_PURE_BARCODE: true},
-}
-
 // DecodeImage returns the text of the QR code that img shows. The code may be
 // dark on light or, as in a screenshot of a dark terminal, light on dark.
-// For each polarity it tries a plain reading, then the TRY_HARDER and then
-// the PURE_BARCODE hint of the decoder.
 //
-// Errors wrap [ErrImageTooLarge] for an image of more than [MaxPixels] or
+// The search is bounded: whatever the image, it stops after a fixed amount
+// of work (about a second of CPU for the largest image) and reports
+// [ErrNoQRCode] if it found nothing by then.
+//
+// Errors wrap [ErrImageTooLarge] for an image of more than [MaxPixels],
+// [ErrMultipleCodes] for an image that shows codes of different texts, or
 // [ErrNoQRCode].
-func DecodeImage(img image.Image) (text string, err error) {
+func DecodeImage(img image.Image) (string, error) {
+	return decodeImage(img, &budget{left: workBudget})
+}
+
+func decodeImage(img image.Image, work *budget) (text string, err error) {
 	b := img.Bounds()
 	if err := checkDimensions(b.Dx(), b.Dy()); err != nil {
 		return "", err
@@ -111,22 +99,144 @@ func DecodeImage(img image.Image) (text string, err error) {
 		}
 	}()
 
-	reader := qrcode.NewQRCodeReader()
 	src := gozxing.NewLuminanceSourceFromImage(luma(img))
-	var last error
-	for _, s := range []gozxing.LuminanceSource{src, src.Invert()} {
-		// One bitmap per polarity: it caches the binarized image.
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(s))
-		if err != nil {
-			return "", fmt.Errorf("%w: %w", ErrNoQRCode, err)
+	work.spend(b.Dx() * b.Dy())
+	work.spend(4 * b.Dx() * b.Dy())
+	bm, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrNoQRCode, err)
+	}
+	crowded := false
+	for polarity := range 2 {
+		if polarity == 1 {
+			work.spend(b.Dx() * b.Dy() / 32)
+			bm.FlipAll()
 		}
-		for _, hints := range attempts {
-			res, err := reader.Decode(bmp, hints)
-			if err == nil {
-				return res.GetText(), nil
-			}
-			last = err
+		r := searchView(bm, work)
+		crowded = crowded || r.crowded
+		if r.err != nil {
+			return "", r.err
+		}
+		if r.text != "" {
+			return r.text, nil
+		}
+		if work.exhausted() {
+			break
 		}
 	}
-	return "", fmt.Errorf("%w: %w", ErrNoQRCode, last)
+	switch {
+	case work.exhausted():
+		return "", fmt.Errorf("%w: gave up after the work limit", ErrNoQRCode)
+	case crowded:
+		return "", fmt.Errorf("%w: more than %d finder-like shapes", ErrNoQRCode, maxCandidates)
+	}
+	return "", ErrNoQRCode
+}
+
+// viewResult is what the search of one binarized view found.
+type viewResult struct {
+	text    string
+	err     error // ErrMultipleCodes
+	crowded bool
+}
+
+// searchView finds finder patterns in bm and decodes the codes their best
+// triples frame. It tries every triple it kept, also after a success, so
+// that a second code with another text is reported rather than ignored.
+func searchView(bm *gozxing.BitMatrix, work *budget) viewResult {
+	f := finder{img: bm, w: bm.GetWidth(), h: bm.GetHeight(), budget: work}
+	f.find(2)
+	res := viewResult{crowded: f.crowded}
+	var codes []decoded
+	for _, t := range triples(f.found) {
+		if work.exhausted() {
+			break
+		}
+		if overlaps(codes, f.found, t) {
+			continue
+		}
+		d, ok := decodeTriple(bm, f.found, t, work)
+		if !ok {
+			continue
+		}
+		for _, c := range codes {
+			if c.text != d.text {
+				res.err = fmt.Errorf("%w: %q... and %q...", ErrMultipleCodes, prefixOf(c.text), prefixOf(d.text))
+				return res
+			}
+		}
+		codes = append(codes, d)
+	}
+	if len(codes) > 0 {
+		res.text = codes[0].text
+	}
+	return res
+}
+
+func prefixOf(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// decoded is a code read from a triple of finder patterns.
+type decoded struct {
+	text       string
+	tl, tr, bl gozxing.ResultPoint
+	t          triple
+}
+
+// contains reports whether p lies on the code, its finder patterns' centres
+// widened by half the distance between them.
+func (d decoded) contains(x, y float64) bool {
+	ux, uy := d.tr.GetX()-d.tl.GetX(), d.tr.GetY()-d.tl.GetY()
+	vx, vy := d.bl.GetX()-d.tl.GetX(), d.bl.GetY()-d.tl.GetY()
+	det := ux*vy - uy*vx
+	if det == 0 {
+		return false
+	}
+	px, py := x-d.tl.GetX(), y-d.tl.GetY()
+	s := (px*vy - py*vx) / det
+	t := (ux*py - uy*px) / det
+	return s > -0.5 && s < 1.5 && t > -0.5 && t < 1.5
+}
+
+// overlaps reports whether t shares a candidate with a decoded code or has
+// one on it.
+func overlaps(codes []decoded, cands []candidate, t triple) bool {
+	for _, d := range codes {
+		for _, i := range [3]int{t.a, t.b, t.c} {
+			if i == d.t.a || i == d.t.b || i == d.t.c || d.contains(cands[i].x, cands[i].y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decodeTriple samples and decodes the code that the candidates of t frame.
+func decodeTriple(bm *gozxing.BitMatrix, cands []candidate, t triple, work *budget) (decoded, bool) {
+	p := [3]candidate{cands[t.a], cands[t.b], cands[t.c]}
+	ms := (p[0].moduleSize + p[1].moduleSize + p[2].moduleSize) / 3
+	// The detector searches for the alignment pattern in squares of up to
+	// 32 modules, then samples at most 177x177 modules and decodes them.
+	region := math.Min(float64(bm.GetWidth())*float64(bm.GetHeight()), (32*ms)*(32*ms))
+	if !work.spend(3*int(region) + 4*177*177) {
+		return decoded{}, false
+	}
+	fp := func(c candidate) *detector.FinderPattern {
+		return detector.NewFinderPattern(c.x, c.y, c.moduleSize, c.count)
+	}
+	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(fp(p[0]), fp(p[1]), fp(p[2]))
+	info := detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
+	det, err := detector.NewDetector(bm).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return decoded{}, false
+	}
+	res, err := decoder.NewDecoder().Decode(det.GetBits(), nil)
+	if err != nil {
+		return decoded{}, false
+	}
+	return decoded{text: res.GetText(), tl: tl, tr: tr, bl: bl, t: t}, true
 }

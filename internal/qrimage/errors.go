@@ -12,9 +12,20 @@ var (
 	// [MaxPixels], or a requested output image exceeds [MaxSize].
 	ErrImageTooLarge = errors.New("qrimage: image too large")
 
-	// ErrUnsupportedImage means the input is not a PNG or JPEG image that
-	// can be decoded.
+	// ErrUnsupportedImage means the input is not an image in a format that
+	// [Decode] reads (PNG, JPEG, GIF, WebP) or is a damaged one.
 	ErrUnsupportedImage = errors.New("qrimage: unsupported image")
+
+	// ErrUnsupportedFormat means the input is an image, recognised by its
+	// signature (see [Sniff]), in a format that [Decode] does not read, such
+	// as HEIC, AVIF or TIFF. It is not text either: a caller should ask for
+	// the image in PNG or JPEG rather than read it as QR text.
+	ErrUnsupportedFormat = errors.New("qrimage: unsupported image format")
+
+	// ErrMultipleCodes means the image shows more than one QR code, with
+	// different texts: which one to read is the caller's choice, not the
+	// decoder's, so none is returned. Crop the image to one code.
+	ErrMultipleCodes = errors.New("qrimage: more than one QR code in the image")
 
 	// ErrEmptyText means there is no text to draw.
 	ErrEmptyText = errors.New("qrimage: empty text")

@@ -19,17 +19,20 @@
 //
 // Images are untrusted input. [Decode] reads at most [MaxBytes], reads the
 // image header before the pixels and refuses images of more than [MaxPixels]
-// without decoding them; [DecodeImage] refuses such images too. Only PNG and
-// JPEG are accepted, whatever other decoders the program registers. A panic
+// without decoding them; [DecodeImage] refuses such images too. Only PNG,
+// JPEG, GIF and WebP are read, recognised by their signatures, whatever other
+// decoders the program registers; other image formats that [Sniff]
+// recognises are refused with [ErrUnsupportedFormat]. A panic
 // inside the QR decoder is reported as [ErrNoQRCode] rather than crashing the
 // verifier. The text read is not verified in any way: hand it to the verifier.
 //
-// Reading costs time in proportion to the pixels, and most when there is no
-// code to find, since every attempt then fails: about a second of CPU for a
-// blank 20-megapixel image, which PNG compresses to 30 KB, and several
-// seconds for one full of noise. A server that reads uploaded images should
-// bound how many it reads at once, and may refuse smaller images than this
-// package does.
+// Reading is bounded whatever the image: the finder pattern search cuts
+// every run at a multiple of its expected length, keeps at most a few hundred
+// candidates, combines only the most often confirmed of them and charges all
+// of it to a fixed work budget (about a second of CPU for a 20-megapixel
+// image), after which it reports [ErrNoQRCode]. An image of thousands of
+// finder-like squares is refused in milliseconds. A server that reads
+// uploaded images should still bound how many it reads at once.
 package qrimage
 
 import (

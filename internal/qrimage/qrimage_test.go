@@ -411,7 +411,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"garbage", garbage, ErrUnsupportedImage},
 		{"empty", nil, ErrUnsupportedImage},
 		{"text", []byte("NC1:BB8"), ErrUnsupportedImage},
-		{"gif", gifBuf.Bytes(), ErrUnsupportedImage}, // registered by this test, still refused
+		{"blank gif", gifBuf.Bytes(), ErrNoQRCode},
+		{"truncated gif", gifBuf.Bytes()[:20], ErrUnsupportedImage},
+		{"webp header only", []byte("RIFF\x10\x00\x00\x00WEBPVP8L"), ErrUnsupportedImage},
+		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"), ErrUnsupportedFormat},
 		{"truncated png", qr[:len(qr)/2], ErrUnsupportedImage},
 		{"png header only", pngHeader(400, 400), ErrUnsupportedImage},
 		{"png 100000x100000", pngHeader(100000, 100000), ErrImageTooLarge},
@@ -689,6 +692,8 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	f.Add(encodeGIF(f, img))
+	f.Add(encodeWebP(f, img))
 	f.Add(pngHeader(100000, 100000))
 	f.Add(pngHeader(40, 40))
 	f.Add(jpegHeader(65535, 65535))

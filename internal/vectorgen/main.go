@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/internal/base45"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
@@ -158,7 +159,7 @@ func ticket() *credential.Claims {
 }
 
 func (g *gen) sign(c *credential.Claims, k *keys.PrivateKey) []byte {
-	b, err := credential.Sign(c, k.Algorithm(), k.KID(), k.Signer())
+	b, err := sign.Credential(c, k.Algorithm(), k.KID(), k.Signer())
 	if err != nil {
 		panic(err)
 	}
@@ -263,7 +264,7 @@ func Generate() ([]spec.Vector, error) {
 
 	// Payload variants signed by the genuine key.
 	signedPayload := func(p []byte) string {
-		b, err := credential.SignPayload(p, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed.Signer())
+		b, err := sign.Payload(p, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed.Signer())
 		if err != nil {
 			panic(err)
 		}
@@ -380,7 +381,7 @@ func tamper(cose []byte) []byte {
 // resign signs the genuine payload with the attacker's key but the genuine
 // key's kid.
 func resign(g *gen, payload []byte) []byte {
-	b, err := credential.SignPayload(payload, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed2.Signer())
+	b, err := sign.Payload(payload, credential.TypCWT, credential.EdDSA, g.ed.KID(), g.ed2.Signer())
 	if err != nil {
 		panic(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
 	"github.com/netcred/netcred/spec"
@@ -71,7 +72,7 @@ func (t *trustGen) list(uri string, signer *keys.PrivateKey, signedAt time.Time,
 	for i := uint64(0); i < 2000; i++ { // some unrelated revocations
 		l.Set(i*521+7, status.Revoked)
 	}
-	tok, err := status.SignToken(l, uri, signedAt, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
+	tok, err := sign.StatusToken(l, uri, signedAt, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
 	if err != nil {
 		panic(err)
 	}
@@ -138,7 +139,7 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 	notYet := t.authorization(credential.LevelHigh, "identity")
 	notYet.NotBefore = iat.Add(time.Minute)
 	small, _ := status.New(1024)
-	tokenAsCredential, err := status.SignToken(small, govList, listAt, time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
+	tokenAsCredential, err := sign.StatusToken(small, govList, listAt, time.Hour, time.Hour, t.ed.Algorithm(), t.ed.KID(), t.ed.Signer())
 	if err != nil {
 		return nil, err
 	}

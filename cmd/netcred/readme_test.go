@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// readmeSkip marks a README shell block that TestREADME does not run; the
+// comment must say why, e.g. <!-- readme-test: skip (.ci/run runs it) -->.
+var readmeSkip = regexp.MustCompile(`<!-- readme-test: skip \((.+)\) -->`)
+
+// readmeClaim is what a README command says it prints: a verdict line
+// and/or an exit code, in a trailing comment ("# NOT VALID: revoked, exit 1").
+var readmeClaim = regexp.MustCompile(`#\s*((?:VALID|NOT VALID: [a-z_]+|UNDETERMINED: [a-z_]+))?(?:,?\s*exit (\d))?\s*$`)
+
+// readmeBlock is one ```sh block of the README.
+type readmeBlock struct {
+	line int    // where it starts, for messages
+	skip string // why it is not run, or ""
+	text string
+}
+
+func readmeBlocks(tb testing.TB, path string) []readmeBlock {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var blocks []readmeBlock
+	var cur *readmeBlock
+	skip := ""
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		switch {
+		case cur == nil && strings.TrimSpace(line) == "```sh":
+			cur = &readmeBlock{line: n, skip: skip}
+			skip = ""
+		case cur == nil && strings.HasPrefix(line, "```"):
+			skip = ""
+		case cur == nil:
+			if m := readmeSkip.FindStringSubmatch(line); m != nil {
+				skip = m[1]
+			}
+		case strings.TrimSpace(line) == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+		default:
+			cur.text += line + "\n"
+		}
+	}
+	if cur != nil {
+		tb.Fatalf("%s:%d: unterminated code block", path, cur.line)
+	}
+	return blocks
+}
+
+// readmeUnits splits a block into logical commands: continuation lines
+// joined, a here-document kept with its command, comment lines dropped.
+func readmeUnits(block string) []string {
+	var units []string
+	lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
+	heredoc := regexp.MustCompile(`<<-?'?([A-Z]+)'?`)
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		unit := line
+		for strings.HasSuffix(strings.TrimRight(stripComment(unit), " "), "\\") && i+1 < len(lines) {
+			i++
+			unit += "\n" + lines[i]
+		}
+		if m := heredoc.FindStringSubmatch(unit); m != nil {
+			for i+1 < len(lines) {
+				i++
+				unit += "\n" + lines[i]
+				if strings.TrimSpace(lines[i]) == m[1] {
+					break
+				}
+			}
+		}
+		units = append(units, unit)
+	}
+	return units
+}
+
+// stripComment drops a trailing " # ..." comment of a shell line (good
+// enough for the README: no # inside quotes there).
+func stripComment(line string) string {
+	if i := strings.Index(line, " #"); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// TestREADME runs every ```sh block of README.md, in order, in one shell
+// and one empty directory, with a freshly built netcred on PATH. Each
+// command must exit 0 unless its comment says otherwise; a comment that
+// names a verdict ("# NOT VALID: revoked, exit 1") must match what the
+// command prints and how it exits.
+func TestREADME(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds netcred and runs the README: not with -short")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "netcred"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var script strings.Builder
+	script.WriteString("set -u\nfailed=0\ncheck() { # unit-number want-verdict want-exit got-exit\n" +
+		"  if [ -n \"$3\" ] && [ \"$4\" != \"$3\" ]; then echo \"README FAIL unit $1: exit $4, README says exit $3\"; failed=1; fi\n" +
+		"  if [ -n \"$2\" ] && ! grep -q \"^$2\" .readme-out; then echo \"README FAIL unit $1: output lacks '$2'\"; failed=1; fi\n" +
+		"}\n")
+	ran := 0
+	var listing []string
+	for _, b := range readmeBlocks(t, "../../README.md") {
+		if b.skip != "" {
+			t.Logf("README.md:%d: not run: %s", b.line, b.skip)
+			continue
+		}
+		for _, u := range readmeUnits(b.text) {
+			ran++
+			listing = append(listing, fmt.Sprintf("unit %d (README.md block at line %d):\n%s", ran, b.line, u))
+			verdict, exit := "", "0"
+			first := strings.SplitN(u, "\n", 2)[0]
+			if m := readmeClaim.FindStringSubmatch(first); m != nil && (m[1] != "" || m[2] != "") {
+				verdict, exit = m[1], m[2]
+				if exit == "" {
+					exit = map[bool]string{true: "0", false: "1"}[verdict == "VALID"]
+				}
+			}
+			echoesExit := strings.HasSuffix(strings.TrimSpace(stripComment(first)), "; echo $?")
+			fmt.Fprintf(&script, "echo '>>> unit %d'\n{ %s\n} > .readme-out 2> .readme-err\nrc=$?\ncat .readme-out; cat .readme-err\n", ran, u)
+			if echoesExit {
+				script.WriteString("rc=$(tail -n 1 .readme-out)\n")
+			}
+			fmt.Fprintf(&script, "check %d %q %q \"$rc\"\n", ran, verdict, exit)
+		}
+	}
+	script.WriteString("exit $failed\n")
+	if ran == 0 {
+		t.Fatal("README.md has no shell block to run")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("bash", "-c", script.String())
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "README FAIL") {
+		t.Errorf("README commands failed (%v):\n%s\n\nthe commands:\n%s", err, out, strings.Join(listing, "\n\n"))
+	}
+}

@@ -1,0 +1,129 @@
+package qrimage
+
+import (
+	"errors"
+	"image"
+	"math/rand/v2"
+	"testing"
+)
+
+// finderField returns a w x h image tiled with finder-pattern-like squares
+// (a 7x7 ring, light ring, 3x3 core) of scale pixels per module, every
+// pitch modules: thousands of candidate finder patterns, which PNG
+// compresses to a few kilobytes.
+func finderField(tb testing.TB, w, h, scale, pitch int) *image.Gray {
+	tb.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	step := pitch * scale
+	for y0 := 0; y0+7*scale <= h; y0 += step {
+		for x0 := 0; x0+7*scale <= w; x0 += step {
+			for my := range 7 {
+				for mx := range 7 {
+					ring := max(abs(mx-3), abs(my-3))
+					if ring == 2 {
+						continue
+					}
+					for py := range scale {
+						row := img.Pix[(y0+my*scale+py)*img.Stride+x0+mx*scale:]
+						for px := range scale {
+							row[px] = 0
+						}
+					}
+				}
+			}
+		}
+	}
+	return img
+}
+
+// stripes returns a w x h image of vertical bars 1:1:3:1:1 wide, repeated:
+// every row is full of finder-like runs whose columns are dark to the
+// border, which an unbounded cross-check reads to its end.
+func stripes(w, h, scale int) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	pattern := []int{1, 1, 0, 0, 0, 1, 1, 0, 1} // d l ddd l d, then light
+	for y := range h {
+		for x := range w {
+			if pattern[(x/scale)%len(pattern)] == 1 {
+				img.Pix[y*img.Stride+x] = 255
+			}
+		}
+	}
+	return img
+}
+
+// noise returns a w x h image of random black and white pixels.
+func noise(w, h int, seed uint64) *image.Gray {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		if rng.IntN(2) == 0 {
+			img.Pix[i] = 255
+		}
+	}
+	return img
+}
+
+// hostileImages are images made to make a QR search slow.
+func hostileImages(tb testing.TB) []struct {
+	name string
+	img  image.Image
+} {
+	tb.Helper()
+	return []struct {
+		name string
+		img  image.Image
+	}{
+		// 2500 finder-like squares in a 1.2 KB PNG: 213 s before the
+		// search was bounded, with the library's search.
+		{"finder field 400x400", finderField(tb, 400, 400, 1, 8)},
+		{"finder field 20 MP", finderField(tb, 4000, 5000, 1, 8)},
+		{"large finder field 20 MP", finderField(tb, 4000, 5000, 10, 9)},
+		{"stripes 20 MP", stripes(4000, 5000, 1)},
+		{"wide stripes 20 MP", stripes(4000, 5000, 7)},
+		{"noise 4 MP", noise(2000, 2000, 1)},
+	}
+}
+
+// TestDecodeHostile checks that images made to slow the search down are
+// refused within the work budget: a hang guard, the time is in
+// BenchmarkDecodeHostile.
+func TestDecodeHostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20-megapixel images")
+	}
+	for _, tc := range hostileImages(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &budget{left: workBudget}
+			got, err := decodeImage(tc.img, w)
+			if !errors.Is(err, ErrNoQRCode) || got != "" {
+				t.Errorf("DecodeImage = %q, %v; want \"\", %v", got, err, ErrNoQRCode)
+			}
+			// One charge may overshoot the budget, by at most one
+			// binarization of the whole image.
+			if over := -w.left; over > 5*MaxPixels {
+				t.Errorf("work = %d units; want at most the budget %d plus %d", workBudget-w.left, workBudget, 5*MaxPixels)
+			}
+		})
+	}
+}
+
+func BenchmarkDecodeHostile(b *testing.B) {
+	for _, tc := range hostileImages(b) {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var used int64
+			for b.Loop() {
+				w := &budget{left: workBudget}
+				if _, err := decodeImage(tc.img, w); !errors.Is(err, ErrNoQRCode) {
+					b.Fatal(err)
+				}
+				used = workBudget - w.left
+			}
+			b.ReportMetric(float64(used), "work/op")
+		})
+	}
+}

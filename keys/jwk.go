@@ -191,7 +191,7 @@ func (m *jwkMembers) publicKey(alg credential.Algorithm) (*PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 	}
-	return NewPublicKey(pub)
+	return newP256PublicKey(pub, point), nil
 }
 
 // decodeJWK runs the profile checks and decodes the key. With allowPrivate

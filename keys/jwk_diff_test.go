@@ -193,3 +193,59 @@ func TestLowOrderPointsMatchGoJose(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParsePublicJWK pairs ParsePublicJWK (strict JSON, profile
+// checks, RFC 7638 thumbprint) with go-jose's JSONWebKey.UnmarshalJSON and
+// Thumbprint (the baseline, which checks less).
+func BenchmarkParsePublicJWK(b *testing.B) {
+	for _, k := range seedKeys(b) {
+		data := mustJSON(b, k.Public())
+		b.Run(string(k.Algorithm())+"/keys", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParsePublicJWK(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(k.Algorithm())+"/go-jose", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var jwk jose.JSONWebKey
+				if err := jwk.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := jwk.Thumbprint(crypto.SHA256); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestMarshalJSONMatchesGoJose checks that the hand-written JWK encoder
+// writes, byte for byte, what go-jose writes for the same key with kid,
+// alg and use "sig", public and private, so that files and bundles keep
+// their bytes.
+func TestMarshalJSONMatchesGoJose(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			k := mustGenerate(t, alg)
+			pub := k.Public()
+			want, err := jose.JSONWebKey{Key: pub.Key(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, pub); !bytes.Equal(got, want) {
+				t.Fatalf("public JWK\n got %s\nwant %s", got, want)
+			}
+			want, err = jose.JSONWebKey{Key: k.Signer(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, k); !bytes.Equal(got, want) {
+				t.Fatalf("private JWK\n got %s\nwant %s", got, want)
+			}
+		}
+	}
+}

@@ -30,6 +30,9 @@ var (
 	// or invalid (no or an unknown max_level, no types, no not_before, a
 	// not_after that is not after not_before...).
 	ErrMissingAuthorization = errors.New("bundle: missing or invalid key authorization")
+	// ErrSchemaMismatch: Bundle.CheckRegistry found a local schema that
+	// the bundle lists under another id or name, or with another digest.
+	ErrSchemaMismatch = errors.New("bundle: local schema differs from the bundle")
 	// ErrNotAuthorized: Authorization.Check refused a credential: its type,
 	// level or iat is outside what the key may sign.
 	ErrNotAuthorized = errors.New("bundle: key not authorized")

@@ -283,3 +283,34 @@ func checkStatusListURI(u string) error {
 	}
 	return nil
 }
+
+// CheckRegistry reports whether reg may judge credentials under the bundle
+// (spec/bundle.md §6): for every schema entry, reg must not hold the
+// entry's name under another id nor its id under another name (one wire id
+// would be two types), and a schema of reg with the entry's name and
+// version must have the entry's digest. Types the bundle does not list are
+// not concerned. Errors wrap ErrSchemaMismatch; a verifier refuses to
+// start on one, before judging anything.
+func (b *Bundle) CheckRegistry(reg *schemas.Registry) error {
+	if b == nil || reg == nil {
+		return nil
+	}
+	for _, bs := range b.Schemas {
+		local, ok := reg.ByID(bs.ID)
+		if !ok {
+			local, ok = reg.ByName(bs.Name)
+		}
+		if !ok {
+			continue
+		}
+		if local.Name != bs.Name || local.ID != bs.ID {
+			return fmt.Errorf("%w: local schema %s has id %d, the trust bundle lists %s as id %d",
+				ErrSchemaMismatch, local.Name, local.ID, bs.Name, bs.ID)
+		}
+		if local.Version == bs.Version && local.Digest() != bs.Digest {
+			return fmt.Errorf("%w: schema %s version %d differs from the one the trust bundle lists (%s, bundle %s)",
+				ErrSchemaMismatch, local.Name, local.Version, local.Digest(), bs.Digest)
+		}
+	}
+	return nil
+}

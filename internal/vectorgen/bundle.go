@@ -119,9 +119,16 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		return &spec.VectorTrust{StatusLists: []string{t.list(uri, signer, listAt, map[uint64]status.Status{refIdx: status.Valid})}}
 	}
 
+	// As in trust.go: judged by the store's clock at policy.at; a refused
+	// update leaves the store as it was, an accepted one holds the stored
+	// bundle and the offered lists.
 	upd := func(name, comment string, stored, offered *spec.VectorTrust, code string) spec.Vector {
+		after := &spec.VectorTrust{Bundle: stored.Bundle, StatusLists: stored.StatusLists}
+		if code == "ok" {
+			after.StatusLists = append(append([]string{}, stored.StatusLists...), offered.StatusLists...)
+		}
 		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: stored, Update: offered,
-			Expect: spec.VectorExpect{Code: code, Valid: code == "ok"}}
+			Policy: spec.VectorPolicy{At: verifyAt}, Expect: spec.VectorExpect{Code: code, Valid: code == "ok", Stored: after}}
 	}
 	bundleUpdate := func(jws string) *spec.VectorTrust { return &spec.VectorTrust{Bundle: jws} }
 	return []spec.Vector{

@@ -17,11 +17,11 @@ var byteOrderMark = []byte{0xef, 0xbb, 0xbf}
 
 // Looks reports whether data is meant as a trust bundle rather than
 // another kind of file, so that a caller sorting inputs hands it to Parse
-// and gets ErrMalformed for a broken one: after whitespace and a
-// byte-order mark (UTF-8 or UTF-16) are trimmed, data is base64url that starts with "eyJ"
-// (a JSON object) or has dots (a JWS compact serialization, whatever its
-// header), or it starts with "{" (a JWS JSON serialization, which Parse
-// refuses).
+// and gets ErrMalformed for a broken one (spec/bundle.md §2.1): after
+// whitespace and a byte-order mark (UTF-8 or UTF-16) are trimmed, data is
+// base64url that starts with "eyJ" (a JSON object) or has dots (a JWS
+// compact serialization, whatever its header), or it starts with "{" (a
+// JWS JSON serialization, which Parse refuses).
 func Looks(data []byte) bool {
 	d := bytes.Trim(data, " \t\r\n")
 	for _, mark := range [][]byte{byteOrderMark, {0xff, 0xfe}, {0xfe, 0xff}} {

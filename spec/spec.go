@@ -72,6 +72,10 @@ type VectorExpect struct {
 	Level   string         `json:"level,omitempty"`
 	Type    string         `json:"type,omitempty"`
 	Claims  map[string]any `json:"claims,omitempty"`
+	// Stored is, for a trust_update vector, what the store MUST hold
+	// after the update (its bundle and status list tokens, in any order);
+	// checked when present (status.md §8).
+	Stored *VectorTrust `json:"stored,omitempty"`
 }
 
 // LoadVectors parses every embedded vector, sorted by name.

@@ -172,6 +172,7 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 	dupIat := cat([]byte{0xa5}, ref[1:13], ref[7:13], ref[13:])
 	swapped := cat([]byte{0xa4}, ref[7:13], ref[1:7], ref[13:])
 	floatIat := cat(ref[:7], []byte{0x06, 0xfb}, float, ref[13:])
+	dupFloat := cat([]byte{0xa5}, ref[1:13], []byte{0x06, 0xfb}, float, ref[13:])
 	list := func(n int) []any { return make([]any, n) }
 	for _, b := range [][]byte{dupIat, swapped, floatIat} {
 		if len(b) < 13 {
@@ -192,6 +193,7 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 		// Non-canonical encodings, each failing for the rule it names.
 		g.plain("malformed_duplicate_claim", "a signed claims set with iat twice", signRaw(dupIat), bad(strictcbor.ReasonDuplicateKey)),
 		g.plain("malformed_unsorted_claims", "a signed claims set with iat before exp (map keys out of deterministic order)", signRaw(swapped), bad(strictcbor.ReasonKeyOrder)),
+		g.plain("malformed_duplicate_before_value", "iat twice, the second one a float: the key is read (and found a duplicate) before its value", signRaw(dupFloat), bad(strictcbor.ReasonDuplicateKey)),
 		g.plain("malformed_iat_float", "iat as a float64 of the same value", signRaw(floatIat), bad(strictcbor.ReasonFloatOrSimple)),
 
 		// NumericDate bounds (§4.1): 1 to 2^62 inclusive.

@@ -237,6 +237,11 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 			}), seenAs("valid", "substantial", "identity")),
 		g.plain("malformed_claim_bytes_key", "a claim with a byte string key", with(func(m map[any]any) { m[cbor.ByteString("\x01")] = "x" }), bad(credential.ReasonClaims)),
 		g.plain("malformed_claim_key_above_int64", "a claim key of 2^63", with(func(m map[any]any) { m[uint64(1<<63)] = "x" }), bad(credential.ReasonClaims)),
+		g.plain("malformed_iss_not_text", "iss as a byte string", with(func(m map[any]any) { m[int64(1)] = []byte("cn.gov.id") }), bad(credential.ReasonClaims)),
+		g.plain("malformed_cti_not_bytes", "cti as a text string", with(func(m map[any]any) { m[int64(7)] = "cafe" }), bad(credential.ReasonClaims)),
+		g.plain("malformed_cnf_not_map", "cnf as a byte string", with(func(m map[any]any) { m[int64(8)] = []byte{1} }), bad(credential.ReasonClaims)),
+		g.plain("malformed_type_zero", "credential type 0", with(func(m map[any]any) { m[int64(-65537)].([]any)[0] = uint64(0) }), bad(credential.ReasonClaims)),
+		g.plain("malformed_attributes_not_map", "the attributes as an array", with(func(m map[any]any) { m[int64(-65537)].([]any)[4] = []any{"王小明"} }), bad(credential.ReasonClaims)),
 		g.plain("malformed_netcred_claim_four_items", "the netcred claim without its attributes", with(func(m map[any]any) { m[int64(-65537)] = m[int64(-65537)].([]any)[:4] }), bad(credential.ReasonClaims)),
 
 		// The status claim (§4.3).

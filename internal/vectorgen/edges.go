@@ -242,6 +242,14 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 		g.plain("malformed_cnf_not_map", "cnf as a byte string", with(func(m map[any]any) { m[int64(8)] = []byte{1} }), bad(credential.ReasonClaims)),
 		g.plain("malformed_type_zero", "credential type 0", with(func(m map[any]any) { m[int64(-65537)].([]any)[0] = uint64(0) }), bad(credential.ReasonClaims)),
 		g.plain("malformed_attributes_not_map", "the attributes as an array", with(func(m map[any]any) { m[int64(-65537)].([]any)[4] = []any{"王小明"} }), bad(credential.ReasonClaims)),
+		// Which sub-code wins among claims rules (§4.1).
+		g.plain("malformed_claim_order_before_missing_netcred", "iat = 0 and no netcred claim: each claim is judged on its own first",
+			with(func(m map[any]any) { m[int64(6)] = uint64(0); delete(m, int64(-65537)) }), bad(credential.ReasonClaimsDate)),
+		g.plain("malformed_missing_netcred_before_date_order", "no netcred claim and exp equal to iat: a missing netcred claim comes before the order of the dates",
+			with(func(m map[any]any) { m[int64(4)] = iatUnix; delete(m, int64(-65537)) }), bad(credential.ReasonClaims)),
+		g.plain("malformed_date_order_before_level", "exp equal to iat and level 300: the order of the dates comes before the level",
+			with(func(m map[any]any) { m[int64(4)] = iatUnix; m[int64(-65537)].([]any)[2] = uint64(300) }), bad(credential.ReasonClaimsDate)),
+		g.plain("malformed_level_past_a_byte", "level 258 (2 + 256: not level 2 in a byte)", levelEvidence(258, 2), bad(credential.ReasonClaims)),
 		g.plain("malformed_netcred_claim_four_items", "the netcred claim without its attributes", with(func(m map[any]any) { m[int64(-65537)] = m[int64(-65537)].([]any)[:4] }), bad(credential.ReasonClaims)),
 
 		// The status claim (§4.3).

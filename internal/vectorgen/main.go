@@ -361,6 +361,7 @@ func Generate() ([]spec.Vector, error) {
 	}
 	vs = append(vs, more...)
 	vs = append(vs, bundleVectors(g)...)
+	vs = append(vs, schemaVectors(g)...)
 	for i := range vs {
 		if vs[i].Expect.Verdict == "" && vs[i].Kind == "" {
 			vs[i].Expect.Verdict = verdictOf(vs[i].Expect.Code)

@@ -89,14 +89,19 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if err := check(data, rv.Type(), c); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if c.useNumber {
-		dec.UseNumber()
+	var err error
+	if c.useNumber || c.disallowUnkown {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if c.useNumber {
+			dec.UseNumber()
+		}
+		if c.disallowUnkown {
+			dec.DisallowUnknownFields()
+		}
+		err = dec.Decode(v)
+	} else {
+		err = json.Unmarshal(data, v)
 	}
-	if c.disallowUnkown {
-		dec.DisallowUnknownFields()
-	}
-	err := dec.Decode(v)
 	if err == nil {
 		return nil
 	}

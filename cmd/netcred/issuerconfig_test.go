@@ -26,6 +26,8 @@ func TestReadIssuerConfigStrict(t *testing.T) {
 		{"wrong case", `{"Issuers":[]}`, strictjson.ErrMemberCase, "$.Issuers"},
 		{"BOM", "\xef\xbb\xbf" + `{"issuers":[]}`, strictjson.ErrBOM, "byte-order mark"},
 		{"lone surrogate", `{"issuers":[{"id":"a","name":"\udc00","keys":[]}]}`, strictjson.ErrLoneSurrogate, "$.issuers[0].name"},
+		{"bad level", `{"issuers":[{"id":"a","name":"A","keys":[{"file":"k","max_level":"hihg","types":[]}]}]}`, strictjson.ErrValue, "$.issuers[0].keys[0].max_level"},
+		{"bad time", `{"issuers":[{"id":"a","name":"A","keys":[{"file":"k","max_level":"high","types":[],"not_before":"2026-13-01"}]}]}`, strictjson.ErrValue, "$.issuers[0].keys[0].not_before"},
 		{"trailing data", `{"issuers":[]} {}`, strictjson.ErrTrailingData, "after"},
 	}
 	dir := t.TempDir()

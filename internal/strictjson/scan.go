@@ -29,6 +29,17 @@ type scanner struct {
 	// spans that offset; located receives it.
 	locateAt int
 	located  string
+	// collect asks for the values that a type's own decoder judges
+	// (spans).
+	collect bool
+	spans   []span
+}
+
+// span is a value that a type's own decoder judges.
+type span struct {
+	path       string
+	t          reflect.Type
+	start, end int
 }
 
 // document checks the whole input as one value of target type t.
@@ -160,6 +171,9 @@ func (s *scanner) value(tg *target, opaque bool) error {
 	}
 	if s.locateAt >= 0 && s.located == "" && start < s.locateAt && s.locateAt <= s.pos {
 		s.located = s.pathString()
+	}
+	if s.collect && !opaque && tg.rt != nil && (tg.kind == kOpaque || tg.kind == kFree) {
+		s.spans = append(s.spans, span{s.pathString(), tg.rt, start, s.pos})
 	}
 	return nil
 }

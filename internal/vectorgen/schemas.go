@@ -9,6 +9,10 @@ import (
 	"github.com/netcred/netcred/spec"
 )
 
+func init() {
+	register(func(g *gen) ([]spec.Vector, error) { return schemaVectors(g), nil })
+}
+
 // schemaVectors pins credential.md §5: the prc_id region prefixes and
 // birth-year range, the characters a string claim may hold, and
 // nationality as a member of the ISO 3166-1 alpha-3 list. Each is an

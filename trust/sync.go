@@ -150,7 +150,13 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 		}
 		// Check each token as it arrives: junk is dropped at once, and
 		// only verified tokens (which the store will hold) are kept.
-		if _, err := t.ParseStatusToken(tok); err != nil {
+		parsed, err := t.ParseStatusToken(tok)
+		if err == nil && parsed.URI != uri {
+			// Another list of the same issuer, served in this one's place,
+			// would keep this one from ever being updated.
+			err = fmt.Errorf("the token served for list %s is for list %s", uri, parsed.URI)
+		}
+		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", listURL, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
 		}
 		inputs = append(inputs, Input{Name: listURL, Data: tok})

@@ -285,3 +285,56 @@ func mustURL(tb testing.TB, s string) *url.URL {
 	}
 	return u
 }
+
+// TestSyncListInAnotherPlace: a distribution point serving one list's
+// token at another list's location is refused (it would keep the other
+// list from ever being updated).
+func TestSyncListInAnotherPlace(t *testing.T) {
+	w := newWorld(t)
+	bundle := w.bundleLists(t, 3, 2)
+	tok := w.token(t, w.issuer, fixedNow) // for listURI
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(tok) // at both lists' locations
+	}))
+	defer srv.Close()
+	s, _ := w.store(t)
+	if _, err := s.Sync(context.Background(), srv.URL, nil, nil); codeOf(err) != "status_list_invalid" {
+		t.Fatalf("Sync: got %v, want status_list_invalid", err)
+	}
+	if s.trust != nil {
+		t.Fatal("a refused sync stored the bundle")
+	}
+}
+
+// FuzzSyncList serves arbitrary bytes as a status list to a sync: no
+// panic, and a refused sync leaves the store as it was.
+func FuzzSyncList(f *testing.F) {
+	w := newWorld(f)
+	bundle := w.bundle(f, 2, w.root, "x")
+	tok := w.token(f, w.issuer, fixedNow, 3)
+	f.Add(tok)
+	f.Add(tok[:len(tok)/2])
+	f.Add([]byte{0xd2})
+	f.Add([]byte{})
+	var body atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(*body.Load())
+	}))
+	defer srv.Close()
+	s, _ := w.store(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		body.Store(&data)
+		before := s.trust
+		if _, err := s.Sync(context.Background(), srv.URL, nil, nil); err != nil && s.trust != before {
+			t.Fatalf("a refused sync changed the store: %v", err)
+		}
+	})
+}

@@ -94,19 +94,27 @@ func TestTrustFlow(t *testing.T) {
 	}
 	runCLI(t, "", "verify", "--trust", w.store, other).must(t, exitOK)
 
-	// Three days later without a sync: undetermined, exit 3, for the
-	// credential that is not revoked; and --allow-stale-status accepts it.
-	r = runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-11-29T09:00:00Z", other).must(t, exitUnknown)
+	// A day and a bit later without a sync (the list is older than the
+	// default 24 hours but not past its exp, 48 hours): undetermined,
+	// exit 3, for the credential that is not revoked; and
+	// --allow-stale-status accepts it.
+	r = runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-11-27T12:00:00Z", other).must(t, exitUnknown)
 	if !strings.Contains(r.stdout, "UNDETERMINED: status_stale") {
 		t.Fatalf("stale verify:\n%s", r.stdout)
 	}
-	r = runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-11-29T09:00:00Z", "--allow-stale-status", "--max-status-age", "1h", other).must(t, exitOK)
+	r = runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-11-27T12:00:00Z", "--allow-stale-status", "--max-status-age", "1h", other).must(t, exitOK)
 	if !strings.Contains(r.stdout, "warning") {
 		t.Fatalf("accepted stale list without a warning:\n%s", r.stdout)
 	}
-	// Past the bundle's next_update (7 days): bundle_expired, unless graced.
+	// Three days later the list is past its exp: it never proves validity,
+	// whatever the policy says of stale lists (status.md §5).
+	r = runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-11-29T09:00:00Z", "--allow-stale-status", other).must(t, exitUnknown)
+	if !strings.Contains(r.stdout, "UNDETERMINED: status_stale") {
+		t.Fatalf("expired list accepted:\n%s", r.stdout)
+	}
+	// Past the bundle's next_update (7 days): undetermined, graced or not.
 	runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-12-04T09:00:00Z", "--allow-stale-status", other).must(t, exitUnknown)
-	runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-12-04T09:00:00Z", "--allow-stale-status", "--bundle-grace", "2d", other).must(t, exitOK)
+	runCLI(t, "", "verify", "--trust", w.store, "--at", "2026-12-04T09:00:00Z", "--allow-stale-status", "--bundle-grace", "2d", other).must(t, exitUnknown)
 
 	// Rollback: an older serial is refused and the store is unchanged.
 	older := w.path("older.jws")

@@ -22,6 +22,9 @@ const (
 	// MaxSyncLists is the most status lists a sync fetches: a bundle
 	// naming more is refused (SyncTooManyLists) before any is fetched.
 	MaxSyncLists = 1024
+	// MaxSyncBytes bounds the verified tokens a sync keeps until it
+	// stores them, in total: more is refused (SyncTooLarge).
+	MaxSyncBytes = 256 << 20
 	// MaxRedirects is the most redirects, all within the distribution
 	// point's origin, a sync follows per file.
 	MaxRedirects = 3
@@ -29,6 +32,9 @@ const (
 	// the client given to Sync sets no Timeout.
 	DefaultSyncTimeout = 30 * time.Second
 )
+
+// syncBytesLimit is MaxSyncBytes; tests lower it.
+var syncBytesLimit = MaxSyncBytes
 
 // SyncCode is the stable reason code of a failed sync.
 type SyncCode string
@@ -88,9 +94,9 @@ type Progress func(format string, args ...any)
 // MaxRedirects). Memory is bounded whatever the server sends: one body at
 // a time, refused as soon as it passes its format's bound (a bundle's
 // bundle.MaxSize, a token's status.MaxTokenSize) and kept only once it
-// has verified; at most MaxSyncLists lists. client may be nil; a client
-// without a Timeout gets DefaultSyncTimeout per exchange, and ctx bounds
-// the whole sync. Failures of the transport are *SyncError values.
+// has verified; at most MaxSyncLists lists and MaxSyncBytes of them.
+// client may be nil; a client without a Timeout gets DefaultSyncTimeout
+// per exchange, and ctx bounds the whole sync. Failures of the transport are *SyncError values.
 func (s *Store) Sync(ctx context.Context, base string, client *http.Client, progress Progress) (Report, error) {
 	if progress == nil {
 		progress = func(string, ...any) {}
@@ -136,6 +142,7 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	// conflicting bundle of the same serial, and keeps an identical one.
 	inputs := []Input{{Name: bundleURL, Data: data}}
 	var missing []string
+	kept := 0
 	for _, uri := range uris {
 		listLoc := u.JoinPath(statusDir, status.FileName(uri))
 		listURL := listLoc.Redacted()
@@ -158,6 +165,10 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 		}
 		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", listURL, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
+		}
+		if kept += len(tok); kept > syncBytesLimit {
+			return Report{}, &SyncError{Code: SyncTooLarge, URL: listURL,
+				Err: fmt.Errorf("the status lists pass %d MiB in total, the most a sync keeps", MaxSyncBytes>>20)}
 		}
 		inputs = append(inputs, Input{Name: listURL, Data: tok})
 	}

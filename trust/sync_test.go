@@ -338,3 +338,24 @@ func FuzzSyncList(f *testing.F) {
 		}
 	})
 }
+
+// TestSyncTotalBound: verified tokens beyond the total bound are refused.
+func TestSyncTotalBound(t *testing.T) {
+	w := newWorld(t)
+	bundle := w.bundleLists(t, 3, 1)
+	tok := w.token(t, w.issuer, fixedNow)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(tok)
+	}))
+	defer srv.Close()
+	defer func(old int) { syncBytesLimit = old }(syncBytesLimit)
+	syncBytesLimit = len(tok) - 1
+	s, _ := w.store(t)
+	if _, err := s.Sync(context.Background(), srv.URL, nil, nil); syncCode(err) != SyncTooLarge {
+		t.Fatalf("Sync: got %v, want %s", err, SyncTooLarge)
+	}
+}

@@ -178,3 +178,36 @@ func TestSyncRedactsPassword(t *testing.T) {
 		t.Fatalf("the error shows the password: %v", err)
 	}
 }
+
+// TestInterruptedWriteLeftovers: what a crash mid-write leaves (temporary
+// files, a truncated status file) does not stop the store from loading,
+// and the next update clears it away.
+func TestInterruptedWriteLeftovers(t *testing.T) {
+	w := newWorld(t)
+	s, dir := w.store(t)
+	tok := w.token(t, w.issuer, fixedNow)
+	if _, err := s.Import([]Input{{"b", w.bundle(t, 1, w.root, "x")}, {"l", tok}}); err != nil {
+		t.Fatal(err)
+	}
+	leftovers := []string{
+		filepath.Join(dir, ".bundle.jws.tmp-123"),
+		filepath.Join(dir, statusDir, "."+status.FileName(listURI)+".tmp-456"),
+	}
+	for _, p := range leftovers {
+		os.WriteFile(p, []byte("partial"), 0o644)
+	}
+	statusFile := filepath.Join(dir, statusDir, status.FileName(listURI))
+	os.WriteFile(statusFile, tok[:len(tok)/2], 0o644)
+	r, err := Open(dir)
+	if err != nil || len(r.Skipped) != 1 {
+		t.Fatalf("Open: %v, skipped %v; want the truncated file skipped", err, r.Skipped)
+	}
+	if _, err := r.Import([]Input{{"b2", w.bundle(t, 2, w.root, "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(leftovers, statusFile) {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("%s is still there after an update", filepath.Base(p))
+		}
+	}
+}

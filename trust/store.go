@@ -54,6 +54,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/internal/atomicfile"
+	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -183,8 +184,16 @@ func (s *Store) load() error {
 		return err
 	}
 	var rd rootsDoc
-	if err := json.Unmarshal(data, &rd); err != nil || len(rd.Roots) == 0 {
-		return fmt.Errorf("trust: %s: no root thumbprints (%v)", filepath.Join(dir, rootsFile), err)
+	if err := strictjson.Unmarshal(data, &rd, strictjson.DisallowUnknownFields()); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrStoreFile, filepath.Join(dir, rootsFile), err)
+	}
+	if len(rd.Roots) == 0 {
+		return fmt.Errorf("%w: %s has no root thumbprints", ErrStoreFile, filepath.Join(dir, rootsFile))
+	}
+	for _, r := range rd.Roots {
+		if !validThumbprint(r) {
+			return fmt.Errorf("%w: %s: %q is not an RFC 7638 SHA-256 thumbprint", ErrStoreFile, filepath.Join(dir, rootsFile), r)
+		}
 	}
 	s.roots, s.trust, s.bundle, s.raw, s.Skipped = rd.Roots, nil, nil, map[string][]byte{}, nil
 	bundle, err := readFile(filepath.Join(dir, bundleFile), maxBundleFile)

@@ -412,3 +412,24 @@ func TestImportRefusesReplays(t *testing.T) {
 		t.Fatalf("a list signed by a withdrawn key survived the new bundle (notes %v)", rep.Notes)
 	}
 }
+
+// TestOpenRefusesBadRoots: roots.json is read strictly.
+func TestOpenRefusesBadRoots(t *testing.T) {
+	w := newWorld(t)
+	tp := w.root.Public().Thumbprint()
+	for name, doc := range map[string]string{
+		"duplicate member": `{"roots":["` + tp + `"],"roots":[]}`,
+		"unknown member":   `{"roots":["` + tp + `"],"extra":1}`,
+		"no roots":         `{"roots":[]}`,
+		"not a thumbprint": `{"roots":["abc"]}`,
+		"not JSON":         `roots`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, dir := w.store(t)
+			os.WriteFile(filepath.Join(dir, rootsFile), []byte(doc), 0o644)
+			if _, err := Open(dir); !errors.Is(err, ErrStoreFile) {
+				t.Fatalf("Open: got %v, want ErrStoreFile", err)
+			}
+		})
+	}
+}

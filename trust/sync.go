@@ -96,7 +96,8 @@ type Progress func(format string, args ...any)
 // bundle.MaxSize, a token's status.MaxTokenSize) and kept only once it
 // has verified; at most MaxSyncLists lists and MaxSyncBytes of them.
 // client may be nil; a client without a Timeout gets DefaultSyncTimeout
-// per exchange, and ctx bounds the whole sync. Failures of the transport are *SyncError values.
+// per exchange, and ctx bounds the whole sync. Failures of the transport
+// are *SyncError values; refused material is a *verifier.TrustError.
 func (s *Store) Sync(ctx context.Context, base string, client *http.Client, progress Progress) (Report, error) {
 	if progress == nil {
 		progress = func(string, ...any) {}

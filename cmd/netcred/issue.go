@@ -91,6 +91,7 @@ func runIssue(args []string, e *env) int {
 	claims, err := decodeClaimsJSON(claimsJSON)
 	if err != nil {
 		errorf(e, "%s: %v", *claimsFile, err)
+		hint(e, "the claims file is one JSON object naming each claim once, e.g. {\"name\": \"王小明\", \"id_number\": \"11010519491231002X\", \"birth_date\": \"1949-12-31\"}")
 		return exitUsage
 	}
 	key, code := loadPrivate(e, *keyFile, *passFile)

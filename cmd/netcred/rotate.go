@@ -55,6 +55,11 @@ func runKeysRotate(args []string, e *env) int {
 		return exitUsage
 	}
 	if *configFile != "" {
+		if err := checkFile(*configFile, maxSmallFile); err != nil {
+			errorf(e, "%v", err)
+			fileHint(e, err)
+			return exitUsage
+		}
 		if cfg, err = readIssuerConfig(*configFile); err != nil {
 			errorf(e, "%v", err)
 			return exitUsage

@@ -211,3 +211,26 @@ func TestInterruptedWriteLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenReadOnlyStore: a store in a directory this process cannot write
+// (a read-only mount) and without lock files still opens: no update can
+// run there either.
+func TestOpenReadOnlyStore(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can write anywhere")
+	}
+	w := newWorld(t)
+	s, dir := w.store(t)
+	if _, err := s.Import([]Input{{"b", w.bundle(t, 1, w.root, "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, lockFile))
+	os.Remove(filepath.Join(dir, gateFile))
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	if got := storedSerial(t, dir); got != 1 {
+		t.Fatalf("stored serial %d; want 1", got)
+	}
+}

@@ -87,7 +87,7 @@ type Store struct {
 	// Skipped names store files that were not loaded at Open: a status
 	// file that does not verify against the stored bundle (e.g. after an
 	// interrupted update) or whose token is signed in the future by Now.
-	// They are ignored, and an update replaces them.
+	// They are ignored, and the next update replaces or removes them.
 	Skipped []string
 }
 

@@ -68,8 +68,8 @@ func TestHostileStoreFiles(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || len(got.Skipped) != 1 {
-				t.Fatalf("Open: %v, skipped %v; want the file skipped", err, got.Skipped)
+			if err != nil || len(got.Skipped) != 1 || len(got.SkipReasons) != 1 || !errors.Is(got.SkipReasons[0], ErrStoreFile) {
+				t.Fatalf("Open: %v, skipped %v (%v); want the file skipped as an unusable store file", err, got.Skipped, got.SkipReasons)
 			}
 			// The next update replaces the hostile file with a real one.
 			if _, err := got.Import([]Input{{"l", w.token(t, w.issuer, fixedNow)}}); err != nil {

@@ -89,6 +89,8 @@ type Store struct {
 	// interrupted update) or whose token is signed in the future by Now.
 	// They are ignored, and the next update replaces or removes them.
 	Skipped []string
+	// SkipReasons says, for each of Skipped in order, why it was skipped.
+	SkipReasons []error
 }
 
 // Options configure Open.
@@ -195,7 +197,7 @@ func (s *Store) load() error {
 			return fmt.Errorf("%w: %s: %q is not an RFC 7638 SHA-256 thumbprint", ErrStoreFile, filepath.Join(dir, rootsFile), r)
 		}
 	}
-	s.roots, s.trust, s.bundle, s.raw, s.Skipped = rd.Roots, nil, nil, map[string][]byte{}, nil
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped, s.SkipReasons = rd.Roots, nil, nil, map[string][]byte{}, nil, nil
 	bundle, err := readFile(filepath.Join(dir, bundleFile), maxBundleFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -218,14 +220,25 @@ func (s *Store) load() error {
 			continue // temporary files of an interrupted write, and anything else
 		}
 		path := filepath.Join(dir, statusDir, e.Name())
+		skip := func(err error) {
+			s.Skipped = append(s.Skipped, path)
+			s.SkipReasons = append(s.SkipReasons, err)
+		}
 		data, err := readFile(path, status.MaxTokenSize)
 		if err != nil {
-			s.Skipped = append(s.Skipped, path)
+			skip(err)
 			continue
 		}
 		tok, err := t.ParseStatusToken(data)
-		if err != nil || status.FileName(tok.URI) != e.Name() || tok.IssuedAt.After(limit) {
-			s.Skipped = append(s.Skipped, path)
+		switch {
+		case err != nil:
+			skip(fmt.Errorf("%s does not verify against the stored bundle: %w", path, err))
+			continue
+		case status.FileName(tok.URI) != e.Name():
+			skip(fmt.Errorf("%s holds the token of list %s, whose file is %s", path, tok.URI, status.FileName(tok.URI)))
+			continue
+		case tok.IssuedAt.After(limit):
+			skip(fmt.Errorf("%s holds list %s signed at %s, in the future (this device's clock says %s)", path, tok.URI, stamp(tok.IssuedAt), stamp(s.Now())))
 			continue
 		}
 		t.Lists[tok.URI] = tok
@@ -429,7 +442,7 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 		}
 	}
 	removeTemporaries(s.dir)
-	s.roots, s.trust, s.bundle, s.raw, s.Skipped = cur.roots, current, bundleBytes, raw, nil
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped, s.SkipReasons = cur.roots, current, bundleBytes, raw, nil, nil
 	rep.Bundle = current.Bundle.Serial
 	sort.Strings(rep.Lists)
 	return rep, nil

@@ -433,3 +433,32 @@ func TestOpenRefusesBadRoots(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenIgnoresFutureTokens: a stored token signed more than 10 minutes
+// after the store's clock is skipped at load, and says why.
+func TestOpenIgnoresFutureTokens(t *testing.T) {
+	w := newWorld(t)
+	s, dir := w.store(t)
+	if _, err := s.Import([]Input{{"b", w.bundle(t, 1, w.root, "x")}, {"l", w.token(t, w.issuer, fixedNow)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		clock time.Time
+		lists int
+	}{
+		{fixedNow.Add(-10 * time.Minute), 1},
+		{fixedNow.Add(-10*time.Minute - time.Second), 0},
+	} {
+		r, err := OpenWith(dir, Options{Now: func() time.Time { return tc.clock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, _ := r.Trust()
+		if len(tr.Lists) != tc.lists {
+			t.Fatalf("clock %s: %d lists loaded; want %d", stamp(tc.clock), len(tr.Lists), tc.lists)
+		}
+		if tc.lists == 0 && (len(r.SkipReasons) != 1 || !strings.Contains(r.SkipReasons[0].Error(), "in the future")) {
+			t.Fatalf("clock %s: skip reasons %v; want the token from the future", stamp(tc.clock), r.SkipReasons)
+		}
+	}
+}

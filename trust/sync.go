@@ -192,6 +192,9 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultSyncTimeout
 	}
+	if c.Transport == nil {
+		c.Transport = syncTransport
+	}
 	next := c.CheckRedirect
 	origin := originOf(base)
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -209,6 +212,21 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	}
 	return &c
 }
+
+// maxHeaderBytes bounds the response headers of a distribution point
+// (net/http's default is 10 MiB).
+const maxHeaderBytes = 64 << 10
+
+// syncTransport is http.DefaultTransport with maxHeaderBytes.
+var syncTransport = func() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxResponseHeaderBytes = maxHeaderBytes
+	return t
+}()
 
 // originOf is scheme://host:port with the default port made explicit.
 func originOf(u *url.URL) string {
@@ -260,6 +278,9 @@ func transportError(u string, err error) error {
 	var se *SyncError
 	if errors.As(err, &se) {
 		return se // a refused redirect
+	}
+	if strings.Contains(err.Error(), "response headers exceeded") { // net/http has no sentinel for it
+		return &SyncError{Code: SyncTooLarge, URL: u, Err: err}
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {

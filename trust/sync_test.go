@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,6 +146,11 @@ func TestSyncBounds(t *testing.T) {
 				rw.(http.Flusher).Flush()
 				time.Sleep(20 * time.Millisecond)
 			}
+		case "/headers/bundle.jws":
+			for i := range 64 {
+				rw.Header().Set(fmt.Sprintf("X-Junk-%d", i), strings.Repeat("j", 4096))
+			}
+			rw.Write([]byte("eyJ"))
 		case "/error/bundle.jws":
 			http.Error(rw, "boom", http.StatusInternalServerError)
 		case "/biglist/bundle.jws":
@@ -169,6 +175,7 @@ func TestSyncBounds(t *testing.T) {
 		{srv.URL + "/biglist", 0, SyncTooLarge, status.MaxTokenSize + 16<<20},
 		{srv.URL + "/slow", 300 * time.Millisecond, SyncTimeout, 0},
 		{srv.URL + "/error", 0, SyncHTTPStatus, 0},
+		{srv.URL + "/headers", 0, SyncTooLarge, 0},
 		{srv.URL + "/missing", 0, SyncNoBundle, 0}, // a missing bundle is an error, unlike a missing list
 		{closed.URL, 0, SyncUnreachable, 0},
 		{srv.URL + "?x=1", 0, SyncBadURL, 0},

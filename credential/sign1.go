@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 )
@@ -143,6 +144,9 @@ func byteString(b []byte, off int, what string) ([]byte, int, error) {
 // was signed), then alg, then kid, then typ, each missing or bad.
 func (s *Signed) parseProtected() error {
 	p := s.protected
+	if len(p) == 0 { // RFC 9052's shorthand for no protected parameters
+		return malformed(ReasonCOSEHeader, "protected header is empty; alg, kid and typ are required")
+	}
 	if err := checkCanonical(p); err != nil {
 		return fmt.Errorf("protected header: %w", err)
 	}
@@ -208,12 +212,18 @@ func (s *Signed) parseProtected() error {
 	switch {
 	case vmaj == 0:
 		s.typ = Typ{Format: val}
-	case vmaj == 3 && val > 0:
+	case vmaj == 3 && isMediaType(p[vnext:vnext+int(val)]):
 		s.typ = Typ{MediaType: string(p[vnext : vnext+int(val)])}
 	default:
-		return fmt.Errorf("%w: typ must be a content-format number or a non-empty media type", ErrWrongType)
+		return fmt.Errorf("%w: typ must be a content-format number or a media type (type/subtype)", ErrWrongType)
 	}
 	return nil
+}
+
+// isMediaType is the check RFC 9596 typ text gets here and in go-cose:
+// non-empty, no leading or trailing space, exactly one "/".
+func isMediaType(b []byte) bool {
+	return len(b) > 0 && b[0] != ' ' && b[len(b)-1] != ' ' && bytes.Count(b, []byte{'/'}) == 1
 }
 
 // sigBufPool holds Sig_structure buffers; a credential is at most MaxSize.

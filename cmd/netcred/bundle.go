@@ -87,9 +87,15 @@ func runBundleNew(args []string, e *env) int {
 	}
 	var issuers []bundle.Issuer
 	if *configFile != "" {
+		if err := checkFile(*configFile, maxSmallFile); err != nil {
+			errorf(e, "%v", err)
+			fileHint(e, err)
+			return exitUsage
+		}
 		cfg, err := readIssuerConfig(*configFile)
 		if err != nil {
 			errorf(e, "%v", err)
+			hint(e, "an issuer config is {\"issuers\": [{\"id\", \"name\", \"status_lists\", \"keys\": [{\"file\", \"max_level\", \"types\"}]}]}; see the README")
 			return exitUsage
 		}
 		if issuers, err = cfg.bundleIssuers(e, filepath.Dir(*configFile)); err != nil {
@@ -172,6 +178,7 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if err := os.WriteFile(*out, append(jws, '\n'), 0o644); err != nil {
 		errorf(e, "%v", err)
+		hint(e, "--out names the file to write: its directory must exist")
 		return exitUsage
 	}
 	nkeys := 0

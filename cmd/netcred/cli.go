@@ -100,18 +100,30 @@ func run(args []string, e *env) int {
 		}
 		if len(args) > 2 {
 			// "netcred help keys new": the help of a subcommand.
-			return e.finish(run(append(args[1:], "-h"), e))
+			return run(append(args[1:], "-h"), e)
 		}
 		name, args = args[1], []string{args[1], "-h"}
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return e.finish(c.run(args[1:], e))
+			return e.finish(c.name+subcommand(c.name, args[1:]), c.run(args[1:], e))
 		}
 	}
 	errorf(e, "unknown command %q", name)
 	hint(e, "run 'netcred help' for the list of commands")
 	return exitUsage
+}
+
+// subcommand returns " NAME" when a command with subcommands (keys new,
+// trust import...) is given one, for messages.
+func subcommand(name string, args []string) string {
+	switch {
+	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
+		return ""
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle":
+		return " " + args[0]
+	}
+	return ""
 }
 
 // isHelp tells the words that ask for help.

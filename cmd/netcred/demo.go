@@ -12,6 +12,7 @@ import (
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
@@ -100,7 +101,7 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	for name, k := range map[string]*keys.PrivateKey{"root.jwk": root, "issuer.jwk": issuerKey} {
-		if err := keys.WritePrivateFile(d.path(name), k, nil); err != nil {
+		if err := keyfile.Write(d.path(name), k, nil); err != nil {
 			return d.fail(err)
 		}
 	}
@@ -168,7 +169,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("offline: the handheld reads the PNG and verifies")
-	png, err := os.ReadFile(pngFile)
+	png, err := readFile(d.e, pngFile, maxInputSize)
 	if err != nil {
 		return d.fail(err)
 	}
@@ -234,14 +235,14 @@ func (d *demo) importInto(name string, at time.Time) int {
 	}
 	store.Now = func() time.Time { return at } // the demo's clock runs ahead
 	inputs := []trust.Input{}
-	data, err := os.ReadFile(d.path("bundle.jws"))
+	data, err := readFile(d.e, d.path("bundle.jws"), maxInputSize)
 	if err != nil {
 		return d.fail(err)
 	}
 	inputs = append(inputs, trust.Input{Name: "bundle.jws", Data: data})
 	tokens, _ := filepath.Glob(filepath.Join(d.path("www"), "status", "*.cwt"))
 	for _, f := range tokens {
-		data, err := os.ReadFile(f)
+		data, err := readFile(d.e, f, maxInputSize)
 		if err != nil {
 			return d.fail(err)
 		}

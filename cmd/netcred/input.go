@@ -156,8 +156,10 @@ func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
 // standard input, or a file holding QR text (UTF-8, with or without a
 // byte-order mark, or UTF-16), raw COSE bytes, or an image of the QR code.
 // It returns the bytes to decode (text stays text) and a description of
-// where they came from, for messages. An image netcred cannot read wraps
-// qrimage.ErrUnsupportedImage.
+// where they came from, for messages. An image is recognised by its
+// signature (qrimage.Sniff), so that one netcred cannot read (HEIC, TIFF...)
+// is refused as an image (qrimage.ErrUnsupportedFormat), never judged as QR
+// text.
 func loadInput(e *env, arg string) ([]byte, string, error) {
 	trimmed := strings.TrimSpace(arg)
 	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
@@ -185,7 +187,7 @@ func loadInput(e *env, arg string) ([]byte, string, error) {
 	if arg == "-" {
 		source = "standard input"
 	}
-	if format := imageFormat(data); format != "" {
+	if format := qrimage.Sniff(data); format != "" {
 		text, err := qrimage.Decode(bytes.NewReader(data))
 		if err != nil {
 			return nil, "", fmt.Errorf("%s (%s image): %w", source, format, err)
@@ -199,51 +201,21 @@ func loadInput(e *env, arg string) ([]byte, string, error) {
 	return text, source, nil
 }
 
-// imageFormat recognises image files by their magic bytes, also formats
-// netcred cannot decode (so that they are refused as images rather than
-// judged as QR text). It returns "" for anything else.
-func imageFormat(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "PNG"
-	case bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}):
-		return "JPEG"
-	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
-		return "GIF"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "WebP"
-	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
-		return "TIFF"
-	case len(b) >= 26 && string(b[:2]) == "BM" && bytes.Equal(b[6:10], []byte{0, 0, 0, 0}):
-		return "BMP"
-	case bytes.HasPrefix(b, []byte{0, 0, 1, 0}) && len(b) >= 22:
-		return "ICO"
-	case bytes.HasPrefix(b, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")), bytes.HasPrefix(b, []byte{0xff, 0x4f, 0xff, 0x51}):
-		return "JPEG 2000"
-	case bytes.HasPrefix(b, []byte{0xff, 0x0a}), bytes.HasPrefix(b, []byte("\x00\x00\x00\x0cJXL \r\n\x87\n")):
-		return "JPEG XL"
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		// ISO base media: HEIC/HEIF and AVIF photos (and videos).
-		switch brand := string(b[8:12]); brand {
-		case "avif", "avis":
-			return "AVIF"
-		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1":
-			return "HEIC/HEIF"
-		default:
-			return "ISO media (" + strings.TrimSpace(brand) + ")"
-		}
-	case bytes.HasPrefix(b, []byte("%PDF-")):
-		return "PDF"
-	}
-	return ""
-}
-
 // inputError prints an error of loadInput with a hint and returns exit 2.
 func inputError(e *env, err error) int {
 	errorf(e, "%v", err)
 	fileHint(e, err)
-	if errors.Is(err, qrimage.ErrUnsupportedImage) {
+	switch {
+	case errors.Is(err, qrimage.ErrUnsupportedFormat):
 		hint(e, "netcred reads PNG, JPEG, GIF and WebP images: convert it first (e.g. convert photo.heic photo.png) or give the QR text")
+	case errors.Is(err, qrimage.ErrUnsupportedImage):
+		hint(e, "the image is damaged or not what its name says: take the photo or screenshot again, as PNG or JPEG")
+	case errors.Is(err, qrimage.ErrMultipleCodes):
+		hint(e, "crop the image to the one QR code to read")
+	case errors.Is(err, qrimage.ErrNoQRCode):
+		hint(e, "photograph the code straight on, filling more of the picture, or give the QR text itself")
+	case errors.Is(err, qrimage.ErrImageTooLarge):
+		hint(e, "scale the image down or crop it to the QR code")
 	}
 	return exitUsage
 }

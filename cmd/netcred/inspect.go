@@ -27,7 +27,10 @@ const inspectSynopsis = `inspect [--json] [--w3c] INPUT
 Decodes a COSE_Sign1 / CWT — netcred's or anyone's — and prints its headers
 and claims. It needs no key and checks no signature: what it prints proves
 nothing. INPUT is QR text (NC1:..., or HC1:... from an EU DCC), hex,
-base64url, a raw CBOR file, - for standard input, or a PNG/JPEG QR image.`
+base64url, a raw CBOR file, - for standard input, or a PNG, JPEG, GIF or
+WebP image of the QR code. A payload that is not a CWT claims set is shown
+as CBOR, text or bytes ("payload_kind" in --json). With --json, an error is
+JSON on standard output too: {"error", "hints", "exit_code"}.`
 
 // inspectMaxSize caps what inspect decodes (foreign credentials can be
 // larger than ours) and what a HC1 payload may inflate to.

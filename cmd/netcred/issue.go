@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -93,6 +91,7 @@ func runIssue(args []string, e *env) int {
 	claims, err := decodeClaimsJSON(claimsJSON)
 	if err != nil {
 		errorf(e, "%s: %v", *claimsFile, err)
+		hint(e, "the claims file is one JSON object naming each claim once, e.g. {\"name\": \"王小明\", \"id_number\": \"11010519491231002X\", \"birth_date\": \"1949-12-31\"}")
 		return exitUsage
 	}
 	key, code := loadPrivate(e, *keyFile, *passFile)
@@ -138,22 +137,11 @@ func runIssue(args []string, e *env) int {
 	return exitOK
 }
 
-// decodeClaimsJSON parses the claims file: one JSON object, numbers kept
-// exact, duplicate names refused by the schema's own parser afterwards.
+// decodeClaimsJSON parses the claims file strictly (schemas.ParseClaimsJSON:
+// duplicate members, invalid UTF-8, lone surrogates and a byte-order mark
+// refused, the member named), numbers kept exact.
 func decodeClaimsJSON(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var claims map[string]any
-	if err := dec.Decode(&claims); err != nil {
-		return nil, fmt.Errorf("claims must be a JSON object: %v", err)
-	}
-	if claims == nil {
-		return nil, fmt.Errorf("claims must be a JSON object")
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("claims file holds more than one JSON value")
-	}
-	return claims, nil
+	return schemas.ParseClaimsJSON(data)
 }
 
 // loadRegistry returns the built-in schemas plus operator-defined ones.

@@ -33,10 +33,14 @@ type jsonError struct {
 	ExitCode int      `json:"exit_code"`
 }
 
-// finish ends a command: under --json, a failure that printed nothing on
-// standard output prints its error there as JSON, so that a program
-// reading standard output always gets one JSON document.
-func (e *env) finish(code int) int {
+// finish ends the command name: an error that came without a hint gets
+// one, and under --json a failure that printed nothing on standard output
+// prints its error there as JSON, so that a program reading standard
+// output always gets one JSON document.
+func (e *env) finish(name string, code int) int {
+	if code != exitOK && len(e.errs) > 0 && len(e.hints) == 0 {
+		hint(e, "see netcred %s -h for its flags and an example", name)
+	}
 	if !e.json || code == exitOK || e.wroteOut {
 		return code
 	}

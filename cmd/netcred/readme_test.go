@@ -15,9 +15,28 @@ import (
 // comment must say why, e.g. <!-- readme-test: skip (.ci/run runs it) -->.
 var readmeSkip = regexp.MustCompile(`<!-- readme-test: skip \((.+)\) -->`)
 
-// readmeClaim is what a README command says it prints: a verdict line
-// and/or an exit code, in a trailing comment ("# NOT VALID: revoked, exit 1").
-var readmeClaim = regexp.MustCompile(`#\s*((?:VALID|NOT VALID: [a-z_]+|UNDETERMINED: [a-z_]+))?(?:,?\s*exit (\d))?\s*$`)
+// What a README command says it prints, in a trailing comment: a verdict
+// line first ("# NOT VALID: revoked, exit 1"), and/or an exit code anywhere.
+var (
+	readmeVerdict = regexp.MustCompile(`^(VALID|NOT VALID: [a-z_]+|UNDETERMINED: [a-z_]+)\b`)
+	readmeExit    = regexp.MustCompile(`\bexit (\d)\b`)
+)
+
+// readmeClaim returns what the comment of a command line claims.
+func readmeClaim(line string) (verdict, exit string) {
+	i := strings.Index(line, " #")
+	if i < 0 {
+		return "", ""
+	}
+	comment := strings.TrimSpace(line[i+2:])
+	if m := readmeVerdict.FindStringSubmatch(comment); m != nil {
+		verdict = m[1]
+	}
+	if m := readmeExit.FindStringSubmatch(comment); m != nil {
+		exit = m[1]
+	}
+	return verdict, exit
+}
 
 // readmeBlock is one ```sh block of the README.
 type readmeBlock struct {
@@ -133,13 +152,16 @@ func TestREADME(t *testing.T) {
 		for _, u := range readmeUnits(b.text) {
 			ran++
 			listing = append(listing, fmt.Sprintf("unit %d (README.md block at line %d):\n%s", ran, b.line, u))
-			verdict, exit := "", "0"
 			first := strings.SplitN(u, "\n", 2)[0]
-			if m := readmeClaim.FindStringSubmatch(first); m != nil && (m[1] != "" || m[2] != "") {
-				verdict, exit = m[1], m[2]
-				if exit == "" {
-					exit = map[bool]string{true: "0", false: "1"}[verdict == "VALID"]
-				}
+			verdict, exit := readmeClaim(first)
+			switch {
+			case exit != "":
+			case verdict == "" || verdict == "VALID":
+				exit = "0"
+			case strings.HasPrefix(verdict, "UNDETERMINED"):
+				exit = "3"
+			default:
+				exit = "1"
 			}
 			echoesExit := strings.HasSuffix(strings.TrimSpace(stripComment(first)), "; echo $?")
 			fmt.Fprintf(&script, "echo '>>> unit %d'\n{ %s\n} > .readme-out 2> .readme-err\nrc=$?\ncat .readme-out; cat .readme-err\n", ran, u)

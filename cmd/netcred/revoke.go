@@ -41,7 +41,8 @@ const credentialOrIDHelp = `
 CREDENTIAL_OR_ID is the credential id that netcred issue printed
 (LIST_URI#INDEX, e.g. https://issuer.example/status/1#734512) or the
 credential itself: QR text, a file holding it, - for standard input, or a
-PNG/JPEG image of the QR code. The status dir must have issued it.
+PNG, JPEG, GIF or WebP image of the QR code. The status dir must have
+issued it.
 
 The change reaches verifiers when the lists are published again:
   netcred status publish --status-dir DIR --key issuer.jwk --out www

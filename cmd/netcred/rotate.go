@@ -10,6 +10,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 )
 
 func runKeysRotate(args []string, e *env) int {
@@ -54,6 +55,11 @@ func runKeysRotate(args []string, e *env) int {
 		return exitUsage
 	}
 	if *configFile != "" {
+		if err := checkFile(*configFile, maxSmallFile); err != nil {
+			errorf(e, "%v", err)
+			fileHint(e, err)
+			return exitUsage
+		}
 		if cfg, err = readIssuerConfig(*configFile); err != nil {
 			errorf(e, "%v", err)
 			return exitUsage
@@ -66,7 +72,7 @@ func runKeysRotate(args []string, e *env) int {
 	retired := fmt.Sprintf("%s.%s.retired", *keyFile, old.Public().KIDString())
 	newFile := *keyFile + ".new"
 	os.Remove(newFile)
-	if err := keys.WritePrivateFile(newFile, next, passphrase); err != nil {
+	if err := keyfile.Write(newFile, next, passphrase); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,7 +15,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
-	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -49,6 +51,7 @@ func TestScript(t *testing.T) {
 			"writebyte": cmdWriteBytes,
 			"encode":    cmdEncode,
 			"grepenv":   cmdGrepEnv,
+			"exitcode":  cmdExitCode,
 		},
 	})
 }
@@ -59,7 +62,7 @@ func cmdResign(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 4 {
 		ts.Fatalf("usage: resign KEY_FILE IN OUT exp=UNIX_SECONDS")
 	}
-	key, _, err := keys.ReadPrivateFile(ts.MkAbs(args[0]), nil)
+	key, _, err := keyfile.Read(ts.MkAbs(args[0]), nil)
 	ts.Check(err)
 	cose, err := credential.DecodeQR(strings.TrimSpace(ts.ReadFile(args[1])))
 	ts.Check(err)
@@ -158,4 +161,30 @@ func cmdGrepEnv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("grepenv: no match of %q in %s", args[1], args[2])
 	}
 	ts.Setenv(args[0], m[1])
+}
+
+// cmdExitCode runs a command as exec does and checks its exit code, which
+// exec cannot tell apart (1 not valid, 2 usage, 3 undetermined), and that
+// an error it prints comes with a hint: exitcode N COMMAND [ARGS...].
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+	// Every error a user can cause comes with a hint.
+	if stderr := ts.ReadFile("stderr"); strings.Contains(stderr, "netcred: error: ") && !strings.Contains(stderr, "netcred: hint: ") {
+		ts.Fatalf("an error without a hint:\n%s", stderr)
+	}
 }

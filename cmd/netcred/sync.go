@@ -27,6 +27,7 @@ func runSync(args []string, e *env) int {
 	}
 	if *from == "" || *dir == "" || len(rest) > 0 {
 		errorf(e, "sync needs --from URL and --trust DIR")
+		hint(e, "netcred sync --from https://id.example.cn/trust --trust ./trust")
 		return exitUsage
 	}
 	store, code := openStore(e, *dir)
@@ -40,7 +41,7 @@ func runSync(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, progName+": "+format+"\n", args...)
 	})
 	if err != nil {
-		return trustUpdateError(e, err)
+		return trustUpdateError(e, *dir, *from, err)
 	}
 	printUpdate(e, rep)
 	return exitOK

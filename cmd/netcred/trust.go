@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"time"
 
@@ -74,6 +73,11 @@ func runTrustInit(args []string, e *env) int {
 	}
 	if err := trust.Init(*dir, roots); err != nil {
 		errorf(e, "%v", err)
+		if errors.Is(err, trust.ErrExists) {
+			hint(e, "%s is a trust store already: netcred trust show --trust %s", *dir, *dir)
+		} else {
+			hint(e, "a root thumbprint is 43 base64url characters: netcred keys thumbprint root.jwk prints it")
+		}
 		return exitUsage
 	}
 	fmt.Fprintf(e.stdout, "trust store %s pins %d root key(s); next: netcred trust import --trust %s bundle.jws, or netcred sync\n", *dir, len(roots), *dir)
@@ -89,6 +93,7 @@ func runTrustImport(args []string, e *env) int {
 	}
 	if *dir == "" || len(rest) == 0 {
 		errorf(e, "trust import needs --trust DIR and at least one FILE")
+		hint(e, "netcred trust import --trust ./trust bundle.jws www/status/*.cwt")
 		return exitUsage
 	}
 	store, code := openStore(e, *dir)
@@ -107,24 +112,42 @@ func runTrustImport(args []string, e *env) int {
 	}
 	rep, err := store.Import(inputs)
 	if err != nil {
-		return trustUpdateError(e, err)
+		return trustUpdateError(e, *dir, "", err)
 	}
 	printUpdate(e, rep)
 	return exitOK
 }
 
-// trustUpdateError prints a refused update with its reason code. A refused
-// update is a configuration error (exit 2): the store is unchanged.
-func trustUpdateError(e *env, err error) int {
+// trustUpdateError prints a refused update with its reason code and a
+// hint; from is the distribution point of a sync, "" for an import. A
+// refused update is a configuration error (exit 2): the store is unchanged.
+func trustUpdateError(e *env, dir, from string, err error) int {
 	var te *verifier.TrustError
-	if errors.As(err, &te) {
-		errorf(e, "refused, the store is unchanged: %v", err)
-		if te.Code == verifier.CodeBundleUntrusted {
-			hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show)")
+	if !errors.As(err, &te) {
+		errorf(e, "%v", err)
+		switch {
+		case from != "":
+			hint(e, "the store is unchanged; check the network and --from %s (sync fetches bundle.jws and status/*.cwt under it, as netcred status publish --out lays them out)", from)
+		case errors.Is(err, trust.ErrInput):
+			hint(e, "trust import takes a bundle (netcred bundle new) and status list tokens (www/status/*.cwt from netcred status publish)")
+		default:
+			hint(e, "the store is unchanged; netcred trust show --trust %s shows what it holds", dir)
 		}
 		return exitUsage
 	}
-	errorf(e, "%v", err)
+	errorf(e, "refused, the store is unchanged: %v", err)
+	switch te.Code {
+	case verifier.CodeBundleUntrusted:
+		hint(e, "the bundle must be signed by a root whose thumbprint the store pins (netcred trust show --trust %s)", dir)
+	case verifier.CodeBundleRollback:
+		hint(e, "the store already holds a newer bundle; a bundle is replaced only by one with a higher serial (netcred bundle new raises it)")
+	case verifier.CodeBundleMalformed:
+		hint(e, "this is not a netcred trust bundle; netcred bundle show FILE says what is wrong with it")
+	case verifier.CodeStatusListInvalid:
+		hint(e, "a status list must be signed by a key of its issuer that the bundle lists: import the bundle first, or republish the lists with a key in service")
+	default:
+		hint(e, "netcred trust show --trust %s shows what the store holds and how fresh it is", dir)
+	}
 	return exitUsage
 }
 
@@ -227,6 +250,9 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 	store, err := trust.Open(dir)
 	if err != nil {
 		errorf(e, "%v", err)
+		if errors.Is(err, trust.ErrNotAStore) {
+			hint(e, "create it first: netcred trust init --trust %s --root-thumbprint \"$(netcred keys thumbprint root.jwk)\"", dir)
+		}
 		return nil, exitUsage
 	}
 	store.Now = e.now
@@ -235,5 +261,3 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 	}
 	return store, exitOK
 }
-
-var _ = os.Stdout

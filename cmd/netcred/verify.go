@@ -17,14 +17,15 @@ import (
 const verifySynopsis = `verify (--trust DIR | --keys JWKS_FILE) [--min-level L] [--type T] [--at RFC3339] [--json] INPUT
 
 Verifies a credential offline. INPUT is QR text, a file holding it, - for
-standard input, or a PNG/JPEG image of the QR code. With --trust the keys,
+standard input, or a PNG, JPEG, GIF or WebP image of the QR code. With --trust the keys,
 their authorizations and the status lists come from a trust store (netcred
 trust init / import / sync); --keys is for quick local checks with a plain
 key set, without authorization or revocation checks.
 
 Exit codes: 0 valid, 1 not valid (the reason code is printed), 2 usage or
 configuration error, 3 undetermined (the trust store is too old to decide:
-sync, then verify again).
+sync, then verify again). With --json, standard output is one JSON
+document whatever happens: the result, or {"error", "hints", "exit_code"}.
 
 Examples:
   netcred verify --trust ./trust --min-level substantial alice.png

@@ -3,6 +3,7 @@ module github.com/netcred/netcred
 go 1.26.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/fxamacker/cbor/v2 v2.9.0
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/makiuchi-d/gozxing v0.1.1

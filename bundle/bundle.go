@@ -3,14 +3,11 @@ package bundle
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -20,10 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-jose/go-jose/v4"
-	josejson "github.com/go-jose/go-jose/v4/json"
-
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/schemas"
 )
@@ -52,9 +47,6 @@ const (
 // payload may have; a valid one needs 7 (bundle, issuers, issuer, keys,
 // key, jwk, key_ops).
 const maxBundleDepth = 16
-
-// bundleAlgorithms is the JWS "alg" allow-list of a bundle.
-var bundleAlgorithms = []jose.SignatureAlgorithm{jose.EdDSA, jose.ES256}
 
 // Authorization says what an issuer key may sign. Every window is decided
 // by the credential's iat, so that a verifier reaches the same answer
@@ -433,7 +425,7 @@ func (b *Bundle) validate() (*bundleIndex, error) {
 		}
 		for j := range iss.Keys {
 			k := &iss.Keys[j]
-			if k.Key == nil || len(k.Key.KID()) != keys.KIDSize || k.Key.JWK().Key == nil {
+			if k.Key == nil || len(k.Key.KID()) != keys.KIDSize || k.Key.Key() == nil {
 				return nil, bundleErrorf(ErrInvalid, keys.ErrInvalidKey, "issuer %q key %d: no valid public key", iss.ID, j+1)
 			}
 			where := fmt.Sprintf("issuer %q key %s", iss.ID, k.Key.KIDString())
@@ -560,49 +552,6 @@ func (b *Bundle) checkRoot(root *keys.PublicKey) error {
 	return nil
 }
 
-// Sign validates the bundle and signs it with root: a JWS compact
-// serialization (RFC 7515) whose protected header holds exactly "alg" (the
-// root's algorithm), "kid" (its kid), "jwk" (its public JWK, so that a
-// verifier that pins only thumbprints can check the signature) and "typ"
-// (Type), over the bundle's JSON (MarshalJSON). The root key must not
-// also be an issuer key of the bundle.
-func (b *Bundle) Sign(root *keys.PrivateKey) ([]byte, error) {
-	if root == nil || root.Public() == nil {
-		return nil, fmt.Errorf("%w: no root key to sign the bundle with", keys.ErrNotPrivateKey)
-	}
-	if err := b.Validate(); err != nil {
-		return nil, err
-	}
-	if err := b.checkRoot(root.Public()); err != nil {
-		return nil, err
-	}
-	payload, err := b.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	options := new(jose.SignerOptions).
-		WithType(Type).
-		WithHeader(jose.HeaderKey("kid"), root.Public().KIDString()).
-		WithHeader(jose.HeaderKey("jwk"), root.Public().JWK())
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(root.Algorithm()), Key: root.Signer()}, options)
-	if err != nil {
-		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
-	}
-	object, err := signer.Sign(payload)
-	if err != nil {
-		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
-	}
-	compact, err := object.CompactSerialize()
-	if err != nil {
-		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
-	}
-	if len(compact) > MaxSize {
-		return nil, fmt.Errorf("%w: signed bundle of %d bytes (limit %d)", ErrTooLarge, len(compact), MaxSize)
-	}
-	b.digest = payloadDigest(payload)
-	return []byte(compact), nil
-}
-
 // Parse verifies a signed trust bundle and returns it with the root
 // key that signed it. The bundle must be a JWS compact serialization of at
 // most MaxSize bytes (leading and trailing whitespace is ignored)
@@ -635,11 +584,11 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicK
 		return nil, nil, fmt.Errorf("%w: bundle of %d bytes (limit %d)", ErrTooLarge, len(data), MaxSize)
 	}
 	compact := bytes.Trim(data, " \t\r\n")
-	header, err := splitCompact(compact)
+	jws, err := parseCompact(compact)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, err := readBundleHeader(header)
+	root, err := readBundleHeader(jws.header)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -651,17 +600,10 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicK
 			return nil, nil, fmt.Errorf("%w: bundle signed by root %s, which is not pinned", ErrUntrusted, root.Thumbprint())
 		}
 	}
-	object, err := jose.ParseSignedCompact(string(compact), bundleAlgorithms)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if len(object.Signatures) != 1 {
-		return nil, nil, fmt.Errorf("%w: %d signatures, want 1", ErrMalformed, len(object.Signatures))
-	}
-	payload, err := object.Verify(root.Key())
-	if err != nil {
+	if !jws.verify(root) {
 		return nil, nil, fmt.Errorf("%w: signature does not verify with root %s", ErrUntrusted, root.Thumbprint())
 	}
+	payload := jws.payload
 	b, err := ParseJSON(payload)
 	if err != nil {
 		return nil, nil, err
@@ -672,66 +614,15 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicK
 	return b, root, nil
 }
 
-// splitCompact checks that compact is three segments of canonical
-// unpadded base64url separated by dots, the first not empty, and returns
-// the first. An empty payload or signature is left for the later checks
-// to refuse.
-func splitCompact(compact []byte) ([]byte, error) {
-	if bytes.HasPrefix(compact, byteOrderMark) {
-		return nil, fmt.Errorf("%w: starts with a byte-order mark (U+FEFF); a bundle is ASCII, surrounded by whitespace at most", ErrMalformed)
-	}
-	if len(compact) > 0 && compact[0] == '{' {
-		return nil, fmt.Errorf("%w: a JWS JSON serialization; a bundle is a JWS compact serialization", ErrMalformed)
-	}
-	segments := bytes.Split(compact, []byte("."))
-	if len(segments) != 3 {
-		return nil, fmt.Errorf("%w: not a JWS compact serialization (%d dot-separated segments, want 3)", ErrMalformed, len(segments))
-	}
-	if len(segments[0]) == 0 {
-		return nil, fmt.Errorf("%w: empty JWS header", ErrMalformed)
-	}
-	for i, name := range []string{"header", "payload", "signature"} {
-		if !canonicalBase64URL(segments[i]) {
-			return nil, fmt.Errorf("%w: JWS %s is not canonical unpadded base64url", ErrMalformed, name)
-		}
-	}
-	return segments[0], nil
-}
-
-// canonicalBase64URL reports whether s is unpadded base64url (RFC 4648 §5)
-// whose unused trailing bits are zero, so that it is the only encoding of
-// its bytes.
-func canonicalBase64URL(s []byte) bool {
-	for _, c := range s {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	switch len(s) % 4 {
-	case 1:
-		return false
-	case 2:
-		return strings.IndexByte(alphabet, s[len(s)-1])&0x0f == 0
-	case 3:
-		return strings.IndexByte(alphabet, s[len(s)-1])&0x03 == 0
-	}
-	return true
-}
-
 // bundleHeaderMembers are the members a bundle's protected header has,
 // all required, and no other.
 var bundleHeaderMembers = []string{"alg", "jwk", "kid", "typ"}
 
 // readBundleHeader decodes the protected header and returns the root key it
 // names, checked against the header's alg and kid.
-func readBundleHeader(segment []byte) (*keys.PublicKey, error) {
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(string(segment))
-	if err != nil {
-		return nil, fmt.Errorf("%w: JWS header: %v", ErrMalformed, err)
-	}
-	var members map[string]josejson.RawMessage
-	if err := josejson.Unmarshal(raw, &members); err != nil {
+func readBundleHeader(raw []byte) (*keys.PublicKey, error) {
+	var members map[string]json.RawMessage
+	if err := strictjson.Unmarshal(raw, &members); err != nil {
 		return nil, fmt.Errorf("%w: JWS header: %v", ErrMalformed, err)
 	}
 	if members == nil {
@@ -789,13 +680,13 @@ func readBundleHeader(segment []byte) (*keys.PublicKey, error) {
 }
 
 // headerString reads a string member of the protected header.
-func headerString(members map[string]josejson.RawMessage, name string) (string, bool, error) {
+func headerString(members map[string]json.RawMessage, name string) (string, bool, error) {
 	raw, ok := members[name]
 	if !ok {
 		return "", false, nil
 	}
 	var s string
-	if len(raw) == 0 || raw[0] != '"' || josejson.Unmarshal(raw, &s) != nil {
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
 		return "", true, fmt.Errorf("%w: JWS header %q is not a string", ErrMalformed, name)
 	}
 	return s, true, nil
@@ -1120,201 +1011,21 @@ func (k Key) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// bundleMembers are the member names of the bundle document, matched
-// case-sensitively; a member of any other name is refused except inside a
-// jwk, whose members ParsePublicJWK judges.
-var bundleMembers = map[string]bool{
-	"serial": true, "issued_at": true, "next_update": true, "issuers": true, "schemas": true,
-	"id": true, "name": true, "keys": true, "status_lists": true,
-	"jwk": true, "max_level": true, "types": true, "not_before": true, "not_after": true, "revoked_at": true,
-	"version": true, "digest": true,
-}
-
-// strictDecode decodes one JSON object into v, refusing what encoding/json
-// lets through: invalid UTF-8, duplicate members, member names that match
-// only case-insensitively, null, excessive nesting, trailing data. Unknown
-// members are refused by the member scan and again by
-// DisallowUnknownFields.
+// strictDecode decodes one JSON document into v with the strict JSON
+// reader: no duplicate members, invalid UTF-8, lone surrogates or
+// byte-order mark; member names matched case-sensitively and none unknown
+// (except inside a jwk, which keys.ParsePublicJWK judges); no null; at
+// most maxBundleDepth levels of nesting; nothing after the value.
 func strictDecode(data []byte, v any) error {
-	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
-	}
-	if err := scanBundleJSON(data); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var typeErr *json.UnmarshalTypeError
+	err := strictjson.Unmarshal(data, v, strictjson.MaxSize(MaxSize), strictjson.MaxDepth(maxBundleDepth),
+		strictjson.DisallowUnknownFields(), strictjson.DisallowNull())
 	switch {
-	case errors.Is(err, ErrMalformed):
-		return err
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Errorf("%w: %s is a JSON %s, want %s", ErrMalformed, typeErr.Field, typeErr.Value, jsonKind(typeErr.Type))
-	case err != nil:
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrMalformed), errors.Is(err, ErrInvalid):
+		return err // from a member's own decoder (a time)
 	}
-	return nil
-}
-
-// jsonKind names the JSON value a Go type is decoded from.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case t == reflect.TypeFor[time.Time]():
-		return "an RFC 3339 date-time string"
-	case t.Kind() == reflect.String:
-		return "a string"
-	case t.Kind() == reflect.Uint64:
-		return "a non-negative integer"
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		return "a JSON value" // json.RawMessage
-	case t.Kind() == reflect.Slice:
-		return "an array"
-	case t.Kind() == reflect.Struct:
-		return "an object"
-	}
-	return t.Kind().String()
-}
-
-// scanFrame is an open JSON object or array during scanBundleJSON.
-type scanFrame struct {
-	object  bool
-	free    bool // inside a jwk: any member names, nulls allowed
-	wantKey bool // an object expecting a member name next
-	lastKey string
-	index   int // the array's current element
-	names   []string
-	nameSet map[string]bool
-}
-
-// seen records name and reports whether the object already had it.
-func (f *scanFrame) seen(name string) bool {
-	if f.nameSet != nil {
-		if f.nameSet[name] {
-			return true
-		}
-		f.nameSet[name] = true
-		return false
-	}
-	if slices.Contains(f.names, name) {
-		return true
-	}
-	f.names = append(f.names, name)
-	if len(f.names) > 16 {
-		f.nameSet = make(map[string]bool, 2*len(f.names))
-		for _, n := range f.names {
-			f.nameSet[n] = true
-		}
-		f.names = nil
-	}
-	return false
-}
-
-// scanBundleJSON checks the structure of a bundle document token by token.
-func scanBundleJSON(data []byte) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	switch {
-	case err == io.EOF:
-		return fail("empty document")
-	case err != nil:
-		return fail("%v", err)
-	case tok != json.Delim('{'):
-		return fail("not a JSON object")
-	}
-	stack := []*scanFrame{{object: true, wantKey: true}}
-	for len(stack) > 0 {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return fail("unexpected end of JSON input")
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
-		top := stack[len(stack)-1]
-		if top.object && top.wantKey {
-			if tok == json.Delim('}') {
-				stack = valueDone(stack[:len(stack)-1])
-				continue
-			}
-			name, _ := tok.(string)
-			if top.seen(name) {
-				return fail("duplicate member %q%s", name, scanPath(stack, false))
-			}
-			if !top.free && !bundleMembers[name] {
-				return fail("unknown member %q%s", name, scanPath(stack, false))
-			}
-			top.lastKey = name
-			top.wantKey = false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if len(stack) >= maxBundleDepth {
-				return fail("nested deeper than %d%s", maxBundleDepth, scanPath(stack, true))
-			}
-			free := top.free || top.object && top.lastKey == "jwk"
-			stack = append(stack, &scanFrame{object: tok == json.Delim('{'), free: free, wantKey: tok == json.Delim('{')})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = valueDone(stack[:len(stack)-1])
-			continue
-		case nil:
-			if !top.free {
-				return fail("null%s", scanPath(stack, true))
-			}
-		}
-		stack = valueDone(stack)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fail("data after the JSON object")
-	}
-	return nil
-}
-
-// valueDone records that a value ended inside the innermost open object or
-// array and returns stack.
-func valueDone(stack []*scanFrame) []*scanFrame {
-	if len(stack) > 0 {
-		if top := stack[len(stack)-1]; top.object {
-			top.wantKey = true
-		} else {
-			top.index++
-		}
-	}
-	return stack
-}
-
-// scanPath describes where the scan is, such as " at issuers[1].keys[0]",
-// or "" at the top level. With inValue, the innermost object's current
-// member is part of the path.
-func scanPath(stack []*scanFrame, inValue bool) string {
-	var sb strings.Builder
-	for i, f := range stack {
-		switch {
-		case !f.object:
-			fmt.Fprintf(&sb, "[%d]", f.index)
-		case i < len(stack)-1 || inValue:
-			if sb.Len() > 0 {
-				sb.WriteByte('.')
-			}
-			sb.WriteString(f.lastKey)
-		}
-	}
-	if sb.Len() == 0 {
-		return ""
-	}
-	return " at " + sb.String()
+	return bundleErrorf(ErrMalformed, err, "%v", err)
 }
 
 // bundleError carries a message and the sentinels it wraps.

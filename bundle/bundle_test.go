@@ -617,7 +617,7 @@ func multiSignatureJWS(tb testing.TB, payload []byte, roots ...*keys.PrivateKey)
 		signingKeys = append(signingKeys, jose.SigningKey{Algorithm: jose.SignatureAlgorithm(r.Algorithm()), Key: r.Signer()})
 	}
 	options := new(jose.SignerOptions).WithType(Type).
-		WithHeader("kid", roots[0].Public().KIDString()).WithHeader("jwk", roots[0].Public().JWK())
+		WithHeader("kid", roots[0].Public().KIDString()).WithHeader("jwk", joseJWK(roots[0].Public()))
 	signer, err := jose.NewMultiSigner(signingKeys, options)
 	if err != nil {
 		tb.Fatal(err)
@@ -627,6 +627,11 @@ func multiSignatureJWS(tb testing.TB, payload []byte, roots ...*keys.PrivateKey)
 		tb.Fatal(err)
 	}
 	return []byte(object.FullSerialize())
+}
+
+// joseJWK is pub as go-jose's JSON Web Key, as keys writes it.
+func joseJWK(pub *keys.PublicKey) jose.JSONWebKey {
+	return jose.JSONWebKey{Key: pub.Key(), KeyID: pub.KIDString(), Algorithm: string(pub.Algorithm()), Use: "sig"}
 }
 
 // flattenedJWS turns a compact JWS into the flattened JSON serialization.

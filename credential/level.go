@@ -131,3 +131,13 @@ func DefaultEvidence(l Level) Evidence {
 	}
 	return EvidenceNone
 }
+
+// Supports reports whether evidence e is strong enough for level l
+// (spec/credential.md §4.5): at least DefaultEvidence(l), so none supports
+// no level, self_asserted supports low, remote_face_match substantial and
+// in_person_document high. Issuers refuse to issue, and verifiers refuse
+// (evidence_insufficient), a credential whose evidence does not support its
+// level.
+func (e Evidence) Supports(l Level) bool {
+	return e.Valid() && l.Valid() && e >= DefaultEvidence(l)
+}

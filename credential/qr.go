@@ -66,15 +66,21 @@ func EncodeQR(cose []byte) (string, error) {
 	return QRPrefix + base45.Encode(body), nil
 }
 
+// qrWhitespace is what DecodeQR trims around the text.
+const qrWhitespace = " \t\r\n"
+
 // DecodeQR turns QR text back into COSE_Sign1 bytes. Leading and trailing
-// whitespace is ignored; everything else must be exact: the prefix, strict
+// space, tab, CR and LF are ignored (after the length check: the limit
+// counts the text as given); everything else must be exact: the prefix, strict
 // base45, and, for the compressed form, a single DEFLATE stream that ends
 // exactly at the end of the input and inflates to at most MaxSize bytes.
 func DecodeQR(text string) ([]byte, error) {
 	if len(text) > MaxQRTextLen {
 		return nil, fmt.Errorf("%w: QR text of %d characters (max %d)", ErrTooLarge, len(text), MaxQRTextLen)
 	}
-	text = strings.TrimSpace(text)
+	// Only ASCII space, tab, CR and LF are trimmed (credential.md §6): a
+	// no-break space or another Unicode space is not whitespace here.
+	text = strings.Trim(text, qrWhitespace)
 	rest, ok := strings.CutPrefix(text, QRPrefix)
 	if !ok {
 		if len(text) > 4 && text[2] == '1' && text[3] == ':' {

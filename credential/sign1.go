@@ -1,13 +1,8 @@
 package credential
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/sha256"
+	"bytes"
 	"fmt"
-	"math/big"
 	"sync"
 )
 
@@ -149,6 +144,9 @@ func byteString(b []byte, off int, what string) ([]byte, int, error) {
 // was signed), then alg, then kid, then typ, each missing or bad.
 func (s *Signed) parseProtected() error {
 	p := s.protected
+	if len(p) == 0 { // RFC 9052's shorthand for no protected parameters
+		return malformed(ReasonCOSEHeader, "protected header is empty; alg, kid and typ are required")
+	}
 	if err := checkCanonical(p); err != nil {
 		return fmt.Errorf("protected header: %w", err)
 	}
@@ -214,12 +212,18 @@ func (s *Signed) parseProtected() error {
 	switch {
 	case vmaj == 0:
 		s.typ = Typ{Format: val}
-	case vmaj == 3 && val > 0:
+	case vmaj == 3 && isMediaType(p[vnext:vnext+int(val)]):
 		s.typ = Typ{MediaType: string(p[vnext : vnext+int(val)])}
 	default:
-		return fmt.Errorf("%w: typ must be a content-format number or a non-empty media type", ErrWrongType)
+		return fmt.Errorf("%w: typ must be a content-format number or a media type (type/subtype)", ErrWrongType)
 	}
 	return nil
+}
+
+// isMediaType is the check RFC 9596 typ text gets here and in go-cose:
+// non-empty, no leading or trailing space, exactly one "/".
+func isMediaType(b []byte) bool {
+	return len(b) > 0 && b[0] != ' ' && b[len(b)-1] != ' ' && bytes.Count(b, []byte{'/'}) == 1
 }
 
 // sigBufPool holds Sig_structure buffers; a credential is at most MaxSize.
@@ -247,64 +251,6 @@ func appendBstrHead(dst []byte, n int) []byte {
 	default: // status list tokens may be larger than 64 KiB
 		return append(dst, 0x5a, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
-}
-
-// VerifySignature checks the signature with pub, which must be bound to alg.
-// The header's alg must equal alg (a key is never used with another
-// algorithm) and the key's type must fit it.
-func (s *Signed) VerifySignature(alg Algorithm, pub crypto.PublicKey) error {
-	if s.alg != alg {
-		return fmt.Errorf("%w: header says %s, key is bound to %s", ErrAlgorithmMismatch, s.alg, alg)
-	}
-	var msg []byte
-	if len(s.payload) <= MaxSize {
-		bp := sigBufPool.Get().(*[]byte)
-		defer sigBufPool.Put(bp)
-		msg = appendSigStructure((*bp)[:0], s.protected, s.payload)
-		*bp = msg
-	} else { // a large token: not worth keeping in the pool
-		msg = appendSigStructure(make([]byte, 0, len(s.payload)+len(s.protected)+32), s.protected, s.payload)
-	}
-	switch alg {
-	case EdDSA:
-		k, ok := pub.(ed25519.PublicKey)
-		if !ok || len(k) != ed25519.PublicKeySize {
-			return fmt.Errorf("%w: EdDSA needs an Ed25519 key, got %T", ErrAlgorithmMismatch, pub)
-		}
-		if !ed25519.Verify(k, msg, s.signature) {
-			return ErrSignatureInvalid
-		}
-	case ES256:
-		k, ok := pub.(*ecdsa.PublicKey)
-		if !ok || k.Curve != elliptic.P256() {
-			return fmt.Errorf("%w: ES256 needs a P-256 key, got %T", ErrAlgorithmMismatch, pub)
-		}
-		h := sha256.Sum256(msg)
-		r := new(big.Int).SetBytes(s.signature[:32])
-		sv := new(big.Int).SetBytes(s.signature[32:])
-		if !ecdsa.Verify(k, h[:], r, sv) {
-			return ErrSignatureInvalid
-		}
-	default:
-		return fmt.Errorf("%w: %s", ErrAlgorithmNotAllowed, alg)
-	}
-	return nil
-}
-
-// Verify checks the signature (see VerifySignature), that typ says
-// application/cwt, and decodes the claims set.
-func (s *Signed) Verify(alg Algorithm, pub crypto.PublicKey) (*Claims, error) {
-	if err := s.VerifySignature(alg, pub); err != nil {
-		return nil, err
-	}
-	if s.typ != TypCWT {
-		return nil, fmt.Errorf("%w: typ %s, want %s (application/cwt)", ErrWrongType, s.typ, TypCWT)
-	}
-	var c Claims
-	if err := c.UnmarshalCBOR(s.payload); err != nil {
-		return nil, err
-	}
-	return &c, nil
 }
 
 // Inspect decodes the claims without checking the signature. The result

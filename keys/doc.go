@@ -13,9 +13,10 @@
 //
 //	{"use":"sig","kty":"OKP","kid":"…","crv":"Ed25519","alg":"EdDSA","x":"…"}
 //
-// and a private key file is either the same object with "d" or, with a
-// passphrase, a JWE compact serialization (RFC 7516) of it using
-// PBES2-HS512+A256KW and A256GCM, content type "jwk+json".
+// and a private JWK is the same object with "d". Key files, plain or
+// encrypted under a passphrase, are package keyfile's: package keys does
+// not link a JOSE library, so that a verifier built on it stays small
+// (a WebAssembly verifier imports keys, never keyfile).
 //
 // # Security
 //
@@ -44,8 +45,7 @@
 // can make them collide in about 2^32, so a kid only selects a key; trust
 // decisions pin the full thumbprint.
 //
-// Private key files are created with mode 0600, never replace an existing
-// file, and ReadPrivateFile warns when a key file is readable or writable
-// by others. Passphrase-encrypted files use DefaultPBES2Count PBKDF2
-// iterations.
+// JWKs are read with netcred's strict JSON reader (internal/strictjson)
+// and base64url members with the decoder go-jose uses; a differential fuzz
+// target holds ParsePublicJWK and the RFC 7638 thumbprint to go-jose's.
 package keys

@@ -35,23 +35,14 @@ var (
 	// ErrUnsupportedUse: a "use" other than "sig", or a "key_ops" entry other
 	// than "sign" or "verify".
 	ErrUnsupportedUse = errors.New("keys: key use is not signing")
-	// ErrMalformed: input that is not well-formed JSON, JWK, JWK set or JWE,
-	// including duplicate JSON members.
+	// ErrMalformed: input that is not well-formed JSON, JWK, JWK set or
+	// (package keyfile) JWE, including duplicate JSON members.
 	ErrMalformed = errors.New("keys: malformed input")
-	// ErrTooLarge: input over MaxJWKSize, MaxSetSize or MaxPassphraseSize.
+	// ErrTooLarge: input over MaxJWKSize or MaxSetSize (or, in package
+	// keyfile, keyfile.MaxPassphraseSize).
 	ErrTooLarge = errors.New("keys: input too large")
 	// ErrDuplicateKID: two keys of a set share a kid.
 	ErrDuplicateKID = errors.New("keys: duplicate kid in key set")
 	// ErrEmptySet: a parsed key set with no keys.
 	ErrEmptySet = errors.New("keys: empty key set")
-	// ErrExists: WritePrivateFile refuses to replace an existing file.
-	ErrExists = errors.New("keys: file already exists")
-	// ErrPassphraseRequired: the key is encrypted and no passphrase was given.
-	ErrPassphraseRequired = errors.New("keys: key is encrypted, passphrase required")
-	// ErrWrongPassphrase: decryption failed; the passphrase is wrong or the
-	// encrypted key was altered.
-	ErrWrongPassphrase = errors.New("keys: wrong passphrase or corrupted encrypted key")
-	// ErrEmptyPassphrase: a passphrase file that is empty (after removing
-	// one trailing newline).
-	ErrEmptyPassphrase = errors.New("keys: empty passphrase")
 )

@@ -8,12 +8,6 @@ import (
 	"github.com/netcred/netcred/credential"
 )
 
-func init() {
-	// PBKDF2 at DefaultPBES2Count takes a large fraction of a second; tests
-	// only need the format.
-	pbes2Count = 1000
-}
-
 // testAlgorithms are the algorithms every round-trip test covers.
 var testAlgorithms = []credential.Algorithm{credential.EdDSA, credential.ES256}
 

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 
-	"github.com/go-jose/go-jose/v4"
-	josejson "github.com/go-jose/go-jose/v4/json"
-
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictjson"
 )
 
 // MaxJWKSize is the largest JWK, plain or encrypted, this package parses.
@@ -24,22 +25,23 @@ var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv
 var certificateMembers = []string{"x5c", "x5u", "x5t", "x5t#S256"}
 
 // jwkMembers are the members of a JWK that decide whether this profile
-// accepts it, read with go-jose's own JSON decoder (case-sensitive member
-// names, duplicate members refused) so that this check and go-jose read the
-// same object.
+// accepts it and which key it is, read with the strict JSON reader
+// (case-sensitive member names, duplicate members refused).
 type jwkMembers struct {
 	kty, crv, alg, kid, use string
 	hasAlg, hasKID, hasUse  bool
 	keyOps                  []string
 	hasPrivate              bool
+	x, y, d                 []byte // decoded key members; nil when absent or ""
+	raw                     map[string]json.RawMessage
 }
 
 func readMembers(data []byte) (jwkMembers, error) {
 	var (
-		raw map[string]josejson.RawMessage
+		raw map[string]json.RawMessage
 		m   jwkMembers
 	)
-	if err := josejson.Unmarshal(data, &raw); err != nil {
+	if err := strictjson.Unmarshal(data, &raw, strictjson.MaxSize(MaxJWKSize)); err != nil {
 		return m, fmt.Errorf("%w: jwk: %v", ErrMalformed, err)
 	}
 	if raw == nil {
@@ -78,16 +80,17 @@ func readMembers(data []byte) (jwkMembers, error) {
 		return m, fmt.Errorf("%w: jwk has no \"kty\"", ErrMalformed)
 	}
 	if ops, ok := raw["key_ops"]; ok {
-		if err := josejson.Unmarshal(ops, &m.keyOps); err != nil || m.keyOps == nil {
+		if err := json.Unmarshal(ops, &m.keyOps); err != nil || m.keyOps == nil {
 			return m, fmt.Errorf("%w: jwk \"key_ops\" is not an array of strings", ErrMalformed)
 		}
 	}
+	m.raw = raw
 	return m, nil
 }
 
 // stringMember reads member name of raw into value, requiring a JSON string
 // when it is present.
-func stringMember(raw map[string]josejson.RawMessage, name string, value *string) (present bool, err error) {
+func stringMember(raw map[string]json.RawMessage, name string, value *string) (present bool, err error) {
 	member, ok := raw[name]
 	if !ok {
 		return false, nil
@@ -95,10 +98,26 @@ func stringMember(raw map[string]josejson.RawMessage, name string, value *string
 	if len(member) == 0 || member[0] != '"' {
 		return true, fmt.Errorf("%w: jwk %q is not a string", ErrMalformed, name)
 	}
-	if err := josejson.Unmarshal(member, value); err != nil {
+	if err := json.Unmarshal(member, value); err != nil {
 		return true, fmt.Errorf("%w: jwk %q: %v", ErrMalformed, name, err)
 	}
 	return true, nil
+}
+
+// bytesMember decodes the base64url string member name of raw (RFC 7518
+// §6.2.1.2). An absent member and "" are nil, as for go-jose, and so is
+// the decoder: base64.RawURLEncoding, which ignores CR and LF.
+func bytesMember(raw map[string]json.RawMessage, name string) ([]byte, error) {
+	var s string
+	present, err := stringMember(raw, name, &s)
+	if err != nil || !present || s == "" {
+		return nil, err
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: jwk %q is not base64url: %v", ErrInvalidKey, name, err)
+	}
+	return b, nil
 }
 
 // algorithm checks the profile rules on a JWK's members and returns the one
@@ -144,11 +163,41 @@ func (m jwkMembers) checkKID(k *PublicKey) error {
 	return nil
 }
 
-// decodeJWK runs the profile checks and then go-jose's decoder, which checks
-// lengths, that EC points are on the curve and that Ed25519 points are not
-// of low order. With allowPrivate false, private members are refused before
-// any of their content is decoded.
-func decodeJWK(data []byte, allowPrivate bool) (jwkMembers, credential.Algorithm, any, error) {
+// publicKey decodes the public key of the members: x for Ed25519 (32
+// bytes, not a low-order point), x and y for P-256 (32 bytes each, a point
+// on the curve).
+func (m *jwkMembers) publicKey(alg credential.Algorithm) (*PublicKey, error) {
+	var err error
+	if m.x, err = bytesMember(m.raw, "x"); err != nil {
+		return nil, err
+	}
+	if m.x == nil {
+		return nil, fmt.Errorf("%w: jwk has no \"x\"", ErrInvalidKey)
+	}
+	if alg == credential.EdDSA {
+		return NewPublicKey(ed25519.PublicKey(m.x))
+	}
+	if m.y, err = bytesMember(m.raw, "y"); err != nil {
+		return nil, err
+	}
+	if m.y == nil {
+		return nil, fmt.Errorf("%w: jwk has no \"y\"", ErrInvalidKey)
+	}
+	if len(m.x) != 32 || len(m.y) != 32 {
+		return nil, fmt.Errorf("%w: P-256 coordinates of %d and %d bytes, want 32", ErrInvalidKey, len(m.x), len(m.y))
+	}
+	point := append(append([]byte{4}, m.x...), m.y...)
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
+	}
+	return NewPublicKey(pub)
+}
+
+// decodeJWK runs the profile checks and decodes the key. With allowPrivate
+// false, private members are refused before any of their content is
+// decoded.
+func decodeJWK(data []byte, allowPrivate bool) (jwkMembers, credential.Algorithm, *PublicKey, error) {
 	if len(data) > MaxJWKSize {
 		return jwkMembers{}, "", nil, fmt.Errorf("%w: jwk of %d bytes (limit %d)", ErrTooLarge, len(data), MaxJWKSize)
 	}
@@ -163,48 +212,36 @@ func decodeJWK(data []byte, allowPrivate bool) (jwkMembers, credential.Algorithm
 	if err != nil {
 		return m, "", nil, err
 	}
-	var jwk jose.JSONWebKey
-	if err := jwk.UnmarshalJSON(data); err != nil {
-		return m, "", nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
+	if allowPrivate {
+		if m.d, err = bytesMember(m.raw, "d"); err != nil {
+			return m, "", nil, err
+		}
 	}
-	return m, alg, jwk.Key, nil
+	pub, err := m.publicKey(alg)
+	if err != nil {
+		return m, "", nil, err
+	}
+	if err := m.checkKID(pub); err != nil {
+		return m, "", nil, err
+	}
+	return m, alg, pub, nil
 }
 
 // ParsePublicJWK parses one public JWK. The key must be Ed25519 with "alg"
 // "EdDSA" or P-256 with "alg" "ES256"; a "kid", if present, must equal the
 // derived kid; private key material is refused with ErrUnexpectedPrivateKey.
 func ParsePublicJWK(data []byte) (*PublicKey, error) {
-	m, alg, key, err := decodeJWK(data, false)
+	_, _, pub, err := decodeJWK(data, false)
 	if err != nil {
-		return nil, err
-	}
-	switch key.(type) {
-	case ed25519.PublicKey, *ecdsa.PublicKey:
-	default:
-		return nil, fmt.Errorf("%w: jwk decoded to %T", ErrUnexpectedPrivateKey, key)
-	}
-	pub, err := NewPublicKey(key)
-	if err != nil {
-		return nil, err
-	}
-	if pub.alg != alg {
-		return nil, fmt.Errorf("%w: jwk \"alg\" %q on a %s key", ErrAlgorithmMismatch, alg, pub.alg)
-	}
-	if err := m.checkKID(pub); err != nil {
 		return nil, err
 	}
 	return pub, nil
 }
 
-// ParsePrivateJWK parses a private JWK, either plain JSON or, when it is
-// not a JSON object, a JWE compact serialization encrypted with a
-// passphrase as written by WritePrivateFile. The same profile rules as
-// ParsePublicJWK apply, and the private and public halves must match.
-//
-// An encrypted key without a passphrase gives ErrPassphraseRequired; a
-// wrong passphrase gives ErrWrongPassphrase. A plain JWK is accepted even
-// when a passphrase is given.
-func ParsePrivateJWK(data []byte, passphrase []byte) (*PrivateKey, error) {
+// ParsePrivateJWK parses a plain private JWK under the same profile rules
+// as ParsePublicJWK; its private and public halves must match. Encrypted
+// key files are package keyfile's.
+func ParsePrivateJWK(data []byte) (*PrivateKey, error) {
 	if len(data) > MaxJWKSize {
 		return nil, fmt.Errorf("%w: key of %d bytes (limit %d)", ErrTooLarge, len(data), MaxJWKSize)
 	}
@@ -212,41 +249,36 @@ func ParsePrivateJWK(data []byte, passphrase []byte) (*PrivateKey, error) {
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: empty key", ErrMalformed)
 	}
-	if trimmed[0] == '{' {
-		return parsePlainPrivateJWK(trimmed)
-	}
-	plaintext, err := decryptJWK(trimmed, passphrase)
+	m, alg, pub, err := decodeJWK(trimmed, true)
 	if err != nil {
 		return nil, err
 	}
-	defer clear(plaintext)
-	return parsePlainPrivateJWK(plaintext)
-}
-
-func parsePlainPrivateJWK(data []byte) (*PrivateKey, error) {
-	m, alg, key, err := decodeJWK(data, true)
-	if err != nil {
-		return nil, err
-	}
-	var priv *PrivateKey
-	switch k := key.(type) {
-	case ed25519.PrivateKey:
-		priv, err = NewPrivateKey(k)
-	case *ecdsa.PrivateKey:
-		priv, err = NewPrivateKey(k)
-	case ed25519.PublicKey, *ecdsa.PublicKey:
+	if m.d == nil {
 		return nil, fmt.Errorf("%w: jwk has no \"d\"", ErrNotPrivateKey)
-	default:
-		return nil, fmt.Errorf("%w: jwk decoded to %T", ErrUnsupportedKeyType, key)
+	}
+	defer clear(m.d)
+	var priv *PrivateKey
+	switch alg {
+	case credential.EdDSA:
+		if len(m.d) != ed25519.SeedSize {
+			return nil, fmt.Errorf("%w: ed25519 \"d\" of %d bytes, want %d", ErrInvalidKey, len(m.d), ed25519.SeedSize)
+		}
+		priv, err = NewPrivateKey(ed25519.NewKeyFromSeed(m.d))
+	case credential.ES256:
+		if len(m.d) != 32 {
+			return nil, fmt.Errorf("%w: P-256 \"d\" of %d bytes, want 32", ErrInvalidKey, len(m.d))
+		}
+		var k *ecdsa.PrivateKey
+		if k, err = ecdsa.ParseRawPrivateKey(elliptic.P256(), m.d); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
+		}
+		priv, err = NewPrivateKey(k)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if priv.public.alg != alg {
-		return nil, fmt.Errorf("%w: jwk \"alg\" %q on a %s key", ErrAlgorithmMismatch, alg, priv.public.alg)
-	}
-	if err := m.checkKID(priv.public); err != nil {
-		return nil, err
+	if priv.public.thumbprint != pub.thumbprint {
+		return nil, fmt.Errorf("%w: the private key \"d\" does not match the public key \"x\"", ErrInvalidKey)
 	}
 	return priv, nil
 }

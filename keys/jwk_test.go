@@ -33,23 +33,12 @@ func TestJWKRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			priv, err := ParsePrivateJWK(privateJSON, nil)
+			priv, err := ParsePrivateJWK(privateJSON)
 			if err != nil {
 				t.Fatalf("ParsePrivateJWK: %v", err)
 			}
 			checkSameKey(t, priv.Public(), k.Public())
 			checkSignature(t, priv, k.Public())
-
-			encrypted, err := k.MarshalEncrypted([]byte("correct horse"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			decrypted, err := ParsePrivateJWK(encrypted, []byte("correct horse"))
-			if err != nil {
-				t.Fatalf("ParsePrivateJWK(encrypted): %v", err)
-			}
-			checkSameKey(t, decrypted.Public(), k.Public())
-			checkSignature(t, decrypted, k.Public())
 		})
 	}
 }
@@ -92,10 +81,6 @@ func TestJWKMembers(t *testing.T) {
 				if m["alg"] != string(tt.alg) || m["use"] != "sig" || m["kid"] != k.Public().KIDString() {
 					t.Errorf("alg %v use %v kid %v; want %s sig %s", m["alg"], m["use"], m["kid"], tt.alg, k.Public().KIDString())
 				}
-			}
-			jwk := k.Public().JWK()
-			if !jwk.IsPublic() || jwk.KeyID != k.Public().KIDString() || jwk.Algorithm != string(tt.alg) {
-				t.Errorf("JWK() = %+v; want the public key with kid and alg", jwk)
 			}
 		})
 	}
@@ -270,54 +255,30 @@ func TestParsePrivateJWKRejects(t *testing.T) {
 	edMap := jwkMap(t, mustJSON(t, ed))
 	ecMap := jwkMap(t, mustJSON(t, ec))
 	otherECMap := jwkMap(t, mustJSON(t, otherEC))
-	passphrase := []byte("correct horse")
-	encrypted, err := ed.MarshalEncrypted(passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tampered := bytes.Clone(encrypted)
-	// Change one ciphertext character to another valid base64url one (a
-	// bit flip could make it invalid base64, a different error).
-	if i := bytes.LastIndexByte(tampered, '.') - 3; tampered[i] == 'A' {
-		tampered[i] = 'B'
-	} else {
-		tampered[i] = 'A'
-	}
-	publicEncrypted := encryptForTest(t, mustJSON(t, ed.Public()), jose.PBES2_HS512_A256KW, passphrase, "jwk+json")
-	otherCTY := encryptForTest(t, mustJSON(t, ed), jose.PBES2_HS512_A256KW, passphrase, "JWT")
-	directKey := encryptForTest(t, mustJSON(t, ed), jose.A256KW, bytes.Repeat([]byte{1}, 32), "jwk+json")
 	order := elliptic.P256().Params().N.FillBytes(make([]byte, 32))
 
 	tests := []struct {
-		name       string
-		data       []byte
-		passphrase []byte
-		want       error
+		name string
+		data []byte
+		want error
 	}{
-		{"public key", mustJSON(t, ed.Public()), nil, ErrNotPrivateKey},
-		{"Ed25519 d of another key", edited(t, edMap, func(c map[string]any) { c["d"] = jwkMap(t, mustJSON(t, mustGenerate(t, credential.EdDSA)))["d"] }), nil, ErrInvalidKey},
-		{"EC d of another key", edited(t, ecMap, func(c map[string]any) { c["d"] = otherECMap["d"] }), nil, ErrInvalidKey},
-		{"EC d zero", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(make([]byte, 32)) }), nil, ErrInvalidKey},
-		{"EC d equal to the order", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(order) }), nil, ErrInvalidKey},
-		{"EC d short", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(make([]byte, 31)) }), nil, ErrInvalidKey},
-		{"missing alg", edited(t, edMap, func(c map[string]any) { delete(c, "alg") }), nil, ErrMissingAlgorithm},
-		{"alg mismatch", edited(t, ecMap, func(c map[string]any) { c["alg"] = "EdDSA" }), nil, ErrAlgorithmMismatch},
-		{"kid mismatch", edited(t, edMap, func(c map[string]any) { c["kid"] = ec.Public().KIDString() }), nil, ErrKIDMismatch},
-		{"encrypted without passphrase", encrypted, nil, ErrPassphraseRequired},
-		{"wrong passphrase", encrypted, []byte("wrong horse"), ErrWrongPassphrase},
-		{"tampered ciphertext", tampered, passphrase, ErrWrongPassphrase},
-		{"encrypted public key", publicEncrypted, passphrase, ErrNotPrivateKey},
-		{"encrypted with other content type", otherCTY, passphrase, ErrMalformed},
-		{"encrypted with a raw key", directKey, passphrase, ErrMalformed},
-		{"truncated JWE", encrypted[:len(encrypted)/2], passphrase, ErrMalformed},
-		{"garbage", []byte("not a key"), passphrase, ErrMalformed},
-		{"garbage without passphrase", []byte("not.a.key.at.all"), nil, ErrMalformed},
-		{"empty", []byte(" \n"), nil, ErrMalformed},
-		{"too large", bytes.Repeat([]byte("a"), MaxJWKSize+1), passphrase, ErrTooLarge},
+		{"public key", mustJSON(t, ed.Public()), ErrNotPrivateKey},
+		{"Ed25519 d of another key", edited(t, edMap, func(c map[string]any) { c["d"] = jwkMap(t, mustJSON(t, mustGenerate(t, credential.EdDSA)))["d"] }), ErrInvalidKey},
+		{"EC d of another key", edited(t, ecMap, func(c map[string]any) { c["d"] = otherECMap["d"] }), ErrInvalidKey},
+		{"EC d zero", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(make([]byte, 32)) }), ErrInvalidKey},
+		{"EC d equal to the order", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(order) }), ErrInvalidKey},
+		{"EC d short", edited(t, ecMap, func(c map[string]any) { c["d"] = base64.RawURLEncoding.EncodeToString(make([]byte, 31)) }), ErrInvalidKey},
+		{"missing alg", edited(t, edMap, func(c map[string]any) { delete(c, "alg") }), ErrMissingAlgorithm},
+		{"alg mismatch", edited(t, ecMap, func(c map[string]any) { c["alg"] = "EdDSA" }), ErrAlgorithmMismatch},
+		{"kid mismatch", edited(t, edMap, func(c map[string]any) { c["kid"] = ec.Public().KIDString() }), ErrKIDMismatch},
+		{"garbage", []byte("not a key"), ErrMalformed},
+		{"garbage without passphrase", []byte("not.a.key.at.all"), ErrMalformed},
+		{"empty", []byte(" \n"), ErrMalformed},
+		{"too large", bytes.Repeat([]byte("a"), MaxJWKSize+1), ErrTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, err := ParsePrivateJWK(tt.data, tt.passphrase)
+			k, err := ParsePrivateJWK(tt.data)
 			if k != nil {
 				t.Errorf("got key %s; want nil", k.Public().KIDString())
 			}
@@ -330,61 +291,8 @@ func TestParsePrivateJWKRejects(t *testing.T) {
 		if tt.want == ErrUnexpectedPrivateKey {
 			continue
 		}
-		if _, err := ParsePrivateJWK(tt.data, nil); err == nil {
+		if _, err := ParsePrivateJWK(tt.data); err == nil {
 			t.Errorf("%s: ParsePrivateJWK succeeded; want an error", tt.name)
 		}
-	}
-}
-
-func encryptForTest(tb testing.TB, plaintext []byte, alg jose.KeyAlgorithm, key []byte, cty string) []byte {
-	tb.Helper()
-	encrypter, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: alg, Key: key, PBES2Count: 1000},
-		new(jose.EncrypterOptions).WithContentType(jose.ContentType(cty)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	object, err := encrypter.Encrypt(plaintext)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	compact, err := object.CompactSerialize()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return []byte(compact)
-}
-
-func TestMarshalEncrypted(t *testing.T) {
-	k := mustGenerate(t, credential.EdDSA)
-	if _, err := k.MarshalEncrypted(nil); err == nil {
-		t.Error("MarshalEncrypted(nil) succeeded; want ErrEmptyPassphrase")
-	}
-	encrypted, err := k.MarshalEncrypted([]byte("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	object, err := jose.ParseEncryptedCompact(string(encrypted), []jose.KeyAlgorithm{EncryptionAlgorithm}, []jose.ContentEncryption{ContentEncryption})
-	if err != nil {
-		t.Fatalf("ParseEncryptedCompact: %v", err)
-	}
-	if got := object.Header.Algorithm; got != string(EncryptionAlgorithm) {
-		t.Errorf("alg = %q; want %q", got, EncryptionAlgorithm)
-	}
-	if got := object.Header.ExtraHeaders[jose.HeaderContentType]; got != EncryptedContentType {
-		t.Errorf("cty = %v; want %q", got, EncryptedContentType)
-	}
-	if got := object.Header.ExtraHeaders["enc"]; got != string(ContentEncryption) {
-		t.Errorf("enc = %v; want %q", got, ContentEncryption)
-	}
-	d := jwkMap(t, mustJSON(t, k))["d"].(string)
-	if bytes.Contains(encrypted, []byte(d)) {
-		t.Error("encrypted key contains the private key in clear")
-	}
-}
-
-func TestDefaultPBES2Count(t *testing.T) {
-	// go-jose refuses to decrypt with a count above 1,000,000.
-	if DefaultPBES2Count < 600_000 || DefaultPBES2Count > 1_000_000 {
-		t.Errorf("DefaultPBES2Count = %d; want between 600000 and 1000000", DefaultPBES2Count)
 	}
 }

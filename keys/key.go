@@ -7,11 +7,10 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-
-	"github.com/go-jose/go-jose/v4"
 
 	"github.com/netcred/netcred/credential"
 )
@@ -27,7 +26,7 @@ const keyUse = "sig"
 // Create one with Generate, NewPrivateKey, ParsePrivateJWK or
 // ReadPrivateFile; the zero value is not usable.
 type PrivateKey struct {
-	jwk    jose.JSONWebKey // Key is ed25519.PrivateKey or *ecdsa.PrivateKey
+	signer crypto.Signer // ed25519.PrivateKey or *ecdsa.PrivateKey
 	public *PublicKey
 }
 
@@ -36,7 +35,8 @@ type PrivateKey struct {
 // ParseSet or PrivateKey.Public; the zero value is not usable. A PublicKey
 // is immutable and safe for concurrent use.
 type PublicKey struct {
-	jwk        jose.JSONWebKey // Key is ed25519.PublicKey or *ecdsa.PublicKey
+	key        crypto.PublicKey // ed25519.PublicKey or *ecdsa.PublicKey
+	x, y       []byte           // the JWK coordinates: x alone for Ed25519
 	alg        credential.Algorithm
 	kid        []byte
 	kidString  string
@@ -93,15 +93,7 @@ func NewPrivateKey(signer crypto.Signer) (*PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PrivateKey{
-		jwk: jose.JSONWebKey{
-			Key:       key,
-			KeyID:     public.kidString,
-			Algorithm: string(public.alg),
-			Use:       keyUse,
-		},
-		public: public,
-	}, nil
+	return &PrivateKey{signer: key, public: public}, nil
 }
 
 // canonicalP256PrivateKey re-derives k from its scalar and refuses it unless
@@ -131,40 +123,42 @@ func canonicalP256PrivateKey(k *ecdsa.PrivateKey) (*ecdsa.PrivateKey, error) {
 // NewPublicKey wraps an ed25519.PublicKey (bound to EdDSA) or a P-256
 // *ecdsa.PublicKey (bound to ES256), validating the point.
 func NewPublicKey(pub crypto.PublicKey) (*PublicKey, error) {
-	var (
-		key crypto.PublicKey
-		alg credential.Algorithm
-	)
-	switch k := pub.(type) {
+	k := &PublicKey{}
+	switch pub := pub.(type) {
 	case ed25519.PublicKey:
-		if len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: ed25519 public key of %d bytes, want %d", ErrInvalidKey, len(k), ed25519.PublicKeySize)
+		if len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: ed25519 public key of %d bytes, want %d", ErrInvalidKey, len(pub), ed25519.PublicKeySize)
 		}
-		key, alg = ed25519.PublicKey(bytes.Clone(k)), credential.EdDSA
+		if lowOrderEd25519(pub) {
+			return nil, fmt.Errorf("%w: ed25519 public key is a low-order point", ErrInvalidKey)
+		}
+		c := ed25519.PublicKey(bytes.Clone(pub))
+		k.key, k.x, k.alg = c, c, credential.EdDSA
 	case *ecdsa.PublicKey:
-		canonical, err := canonicalP256PublicKey(k)
+		canonical, err := canonicalP256PublicKey(pub)
 		if err != nil {
 			return nil, err
 		}
-		key, alg = canonical, credential.ES256
+		point, _ := canonical.Bytes() // 0x04 || x || y, checked above
+		k.key, k.x, k.y, k.alg = canonical, point[1:33], point[33:65], credential.ES256
 	default:
 		return nil, fmt.Errorf("%w: %T", ErrUnsupportedKeyType, pub)
 	}
-	jwk := jose.JSONWebKey{Key: key, Algorithm: string(alg), Use: keyUse}
-	sum, err := jwk.Thumbprint(crypto.SHA256)
-	if err != nil {
-		// go-jose refuses low-order Ed25519 points here.
-		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
+	sum := sha256.Sum256(k.thumbprintInput())
+	k.kid = bytes.Clone(sum[:KIDSize])
+	k.kidString = base64.RawURLEncoding.EncodeToString(k.kid)
+	k.thumbprint = base64.RawURLEncoding.EncodeToString(sum[:])
+	return k, nil
+}
+
+// thumbprintInput is the RFC 7638 §3.2 JSON of the key's required members,
+// in lexicographic order and without whitespace (RFC 8037 §2 for OKP).
+func (k *PublicKey) thumbprintInput() []byte {
+	b64 := base64.RawURLEncoding.EncodeToString
+	if k.alg == credential.EdDSA {
+		return []byte(`{"crv":"Ed25519","kty":"OKP","x":"` + b64(k.x) + `"}`)
 	}
-	kid := sum[:KIDSize:KIDSize]
-	jwk.KeyID = base64.RawURLEncoding.EncodeToString(kid)
-	return &PublicKey{
-		jwk:        jwk,
-		alg:        alg,
-		kid:        kid,
-		kidString:  jwk.KeyID,
-		thumbprint: base64.RawURLEncoding.EncodeToString(sum),
-	}, nil
+	return []byte(`{"crv":"P-256","kty":"EC","x":"` + b64(k.x) + `","y":"` + b64(k.y) + `"}`)
 }
 
 // canonicalP256PublicKey refuses anything but a valid point on P-256 (not
@@ -213,19 +207,26 @@ func (k *PrivateKey) KID() []byte { return k.public.KID() }
 
 // Signer returns the key as a crypto.Signer: an ed25519.PrivateKey for
 // EdDSA or an *ecdsa.PrivateKey for ES256. Callers must not modify it.
-func (k *PrivateKey) Signer() crypto.Signer { return k.jwk.Key.(crypto.Signer) }
+func (k *PrivateKey) Signer() crypto.Signer { return k.signer }
 
 // Public returns the public half of the key.
 func (k *PrivateKey) Public() *PublicKey { return k.public }
 
-// MarshalJSON encodes the key as a private JWK: kty, crv, x (and y), d,
-// kid, alg and use "sig". The result is secret.
+// MarshalJSON encodes the key as a private JWK: use "sig", kty, kid, crv,
+// alg, x (and y) and d, in that order. The result is secret.
 func (k *PrivateKey) MarshalJSON() ([]byte, error) {
-	data, err := k.jwk.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("keys: encoding private jwk: %w", err)
+	var d []byte
+	switch s := k.signer.(type) {
+	case ed25519.PrivateKey:
+		d = s.Seed()
+	case *ecdsa.PrivateKey:
+		var err error
+		if d, err = s.Bytes(); err != nil {
+			return nil, fmt.Errorf("keys: encoding private jwk: %w", err)
+		}
 	}
-	return data, nil
+	defer clear(d)
+	return k.public.appendJWK(nil, d), nil
 }
 
 // Algorithm returns the one algorithm this key verifies.
@@ -240,24 +241,35 @@ func (k *PublicKey) KIDString() string { return k.kidString }
 
 // Key returns the key as an ed25519.PublicKey (EdDSA) or an
 // *ecdsa.PublicKey (ES256). Callers must not modify it.
-func (k *PublicKey) Key() crypto.PublicKey { return k.jwk.Key }
+func (k *PublicKey) Key() crypto.PublicKey { return k.key }
 
 // Thumbprint returns the key's RFC 7638 SHA-256 JWK thumbprint in
 // base64url without padding: the value a trust store pins.
 func (k *PublicKey) Thumbprint() string { return k.thumbprint }
 
-// JWK returns the key as a go-jose JSON Web Key with kid, alg and use set.
-// Its Key is shared with k and must not be modified.
-func (k *PublicKey) JWK() jose.JSONWebKey { return k.jwk }
+// MarshalJSON encodes the key as a public JWK: use "sig", kty, kid, crv,
+// alg and x (and y), in that order.
+func (k *PublicKey) MarshalJSON() ([]byte, error) { return k.appendJWK(nil, nil), nil }
 
-// MarshalJSON encodes the key as a public JWK: kty, crv, x (and y), kid,
-// alg and use "sig".
-func (k *PublicKey) MarshalJSON() ([]byte, error) {
-	data, err := k.jwk.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("keys: encoding public jwk: %w", err)
+// appendJWK appends the key's JWK to b, with d when it is not nil. The
+// member order is the one go-jose writes, so that bundles and key files
+// keep their bytes.
+func (k *PublicKey) appendJWK(b, d []byte) []byte {
+	b64 := base64.RawURLEncoding.EncodeToString
+	kty, crv := "OKP", "Ed25519"
+	if k.alg == credential.ES256 {
+		kty, crv = "EC", "P-256"
 	}
-	return data, nil
+	b = append(b, `{"use":"`+keyUse+`","kty":"`+kty+`","kid":"`+k.kidString+`","crv":"`+crv+`","alg":"`+string(k.alg)+`","x":"`+b64(k.x)+`"`...)
+	if k.y != nil {
+		b = append(b, `,"y":"`+b64(k.y)+`"`...)
+	}
+	if d != nil {
+		b = append(b, `,"d":"`...)
+		b = base64.RawURLEncoding.AppendEncode(b, d)
+		b = append(b, '"')
+	}
+	return append(b, '}')
 }
 
 // String describes the key without its secret, for example
@@ -276,4 +288,49 @@ func (k *PrivateKey) LogValue() slog.Value { return slog.StringValue(k.String())
 // String describes the key, for example "EdDSA public key kPrK_qmxVWY".
 func (k *PublicKey) String() string {
 	return string(k.alg) + " public key " + k.kidString
+}
+
+// lowOrderEd25519 reports whether pub is one of the encodings of the
+// Ed25519 points of small order, canonical or not, which crypto/ed25519
+// accepts and no JOSE verification key may be (the list go-jose refuses).
+func lowOrderEd25519(pub ed25519.PublicKey) bool {
+	for _, w := range lowOrderPoints {
+		if bytes.Equal(pub, w[:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowOrderPoints are the 14 encodings of points of order 1, 2, 4 and 8,
+// with the sign bit clear and set.
+var lowOrderPoints = func() [][32]byte {
+	bases := [][32]byte{
+		{0x00}, // y = 0 (order 4)
+		{0x01}, // y = 1 (the identity)
+		{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05}, // order 8
+		{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a}, // order 8
+		ff(0xec), // y = p-1 (order 2)
+		ff(0xed), // y = p, non-canonical 0
+		ff(0xee), // y = p+1, non-canonical 1
+	}
+	var out [][32]byte
+	for _, b := range bases {
+		b[31] &^= 0x80
+		out = append(out, b)
+		b[31] |= 0x80
+		out = append(out, b)
+	}
+	return out
+}()
+
+// ff returns 32 bytes: first, then 0xff, with the last byte's sign bit
+// clear (little-endian p-1, p and p+1 for first 0xec, 0xed, 0xee).
+func ff(first byte) [32]byte {
+	var b [32]byte
+	for i := range b {
+		b[i] = 0xff
+	}
+	b[0], b[31] = first, 0x7f
+	return b
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	josejson "github.com/go-jose/go-jose/v4/json"
+	"github.com/netcred/netcred/internal/strictjson"
 )
 
 // MaxSetSize is the largest JWK set ParseSet parses.
@@ -45,8 +45,8 @@ func ParseSet(data []byte) (*Set, error) {
 	if len(data) > MaxSetSize {
 		return nil, fmt.Errorf("%w: key set of %d bytes (limit %d)", ErrTooLarge, len(data), MaxSetSize)
 	}
-	var members map[string]josejson.RawMessage
-	if err := josejson.Unmarshal(data, &members); err != nil {
+	var members map[string]json.RawMessage
+	if err := strictjson.Unmarshal(data, &members, strictjson.MaxSize(MaxSetSize)); err != nil {
 		return nil, fmt.Errorf("%w: key set: %v", ErrMalformed, err)
 	}
 	if members == nil {
@@ -63,8 +63,8 @@ func ParseSet(data []byte) (*Set, error) {
 	if _, ok := members["kty"]; ok {
 		return nil, fmt.Errorf("%w: object has both \"keys\" and \"kty\"", ErrMalformed)
 	}
-	var entries []josejson.RawMessage
-	if err := josejson.Unmarshal(rawKeys, &entries); err != nil || entries == nil {
+	var entries []json.RawMessage
+	if err := json.Unmarshal(rawKeys, &entries); err != nil || entries == nil {
 		return nil, fmt.Errorf("%w: key set \"keys\" is not an array", ErrMalformed)
 	}
 	if len(entries) == 0 {

@@ -1,13 +1,12 @@
 package schemas
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+	"strings"
+
+	"github.com/netcred/netcred/internal/strictjson"
 )
 
 // Encode converts claims in JSON form (as encoding/json decodes them, with
@@ -71,63 +70,53 @@ func (s *Schema) Encode(claims map[string]any) (map[int64]any, error) {
 }
 
 // EncodeJSON parses a claims document and encodes it with Encode. The
-// document must be one JSON object of at most MaxClaimsJSONSize bytes, in
-// valid UTF-8, with no member name twice and nothing after it; numbers are
-// kept exact (json.Decoder.UseNumber).
+// document is read by internal/strictjson: it must be one JSON object of
+// at most MaxClaimsJSONSize bytes, in UTF-8 without a byte-order mark or
+// lone surrogate escapes, with no member name twice and nothing after it;
+// numbers are kept exact (json.Number). Errors from reading wrap
+// ErrMalformed or ErrTooLarge and the strictjson sentinel (such as
+// strictjson.ErrBOM or strictjson.ErrDuplicateMember), and name the member
+// by its JSON path.
 func (s *Schema) EncodeJSON(data []byte) (map[int64]any, error) {
 	if _, err := s.compile(); err != nil {
 		return nil, err
 	}
-	claims, err := parseClaimsJSON(data)
+	claims, err := ParseClaimsJSON(data)
 	if err != nil {
 		return nil, err
 	}
 	return s.Encode(claims)
 }
 
-// parseClaimsJSON parses a claims document strictly (see EncodeJSON).
-func parseClaimsJSON(data []byte) (map[string]any, error) {
-	if len(data) > MaxClaimsJSONSize {
-		return nil, errorf(ErrTooLarge, "schemas: claims JSON has %d bytes, at most %d", len(data), MaxClaimsJSONSize)
-	}
-	if !utf8.Valid(data) {
-		return nil, errorf(ErrMalformed, "schemas: claims JSON is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, errorf(ErrMalformed, "schemas: claims JSON is not an object")
-	}
-	claims := make(map[string]any)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, malformedJSON(err)
+// ParseClaimsJSON reads a claims document (a claims file) strictly, as
+// EncodeJSON does, into its JSON form: a map from claim name to value, with
+// numbers as json.Number. It checks no schema; Encode does.
+func ParseClaimsJSON(data []byte) (map[string]any, error) {
+	var claims map[string]any
+	err := strictjson.Unmarshal(data, &claims, strictjson.MaxSize(MaxClaimsJSONSize), strictjson.UseNumber())
+	var se *strictjson.Error
+	switch {
+	case errors.As(err, &se):
+		if errors.Is(se, strictjson.ErrTooLarge) {
+			return nil, &jsonError{sentinel: ErrTooLarge, cause: se, msg: "schemas: claims JSON: " + strings.TrimPrefix(se.Error(), "strictjson: ")}
 		}
-		name, _ := tok.(string)
-		if _, dup := claims[name]; dup {
-			return nil, errorf(ErrMalformed, "schemas: claims JSON has member %s twice", quoteShort(name))
+		if errors.Is(se, strictjson.ErrType) && se.Path == "$" || errors.Is(se, strictjson.ErrSyntax) && !startsObject(data) {
+			return nil, &jsonError{sentinel: ErrMalformed, cause: se, msg: "schemas: claims JSON is not a JSON object"}
 		}
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, malformedJSON(err)
-		}
-		claims[name] = v
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return nil, malformedJSON(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errorf(ErrMalformed, "schemas: claims JSON has data after the object")
+		return nil, &jsonError{sentinel: ErrMalformed, cause: se, msg: "schemas: claims JSON: " + strings.TrimPrefix(se.Error(), "strictjson: ")}
+	case err != nil:
+		return nil, errorf(ErrMalformed, "schemas: claims JSON: %v", err)
+	case claims == nil:
+		return nil, errorf(ErrMalformed, "schemas: claims JSON is not a JSON object")
 	}
 	return claims, nil
 }
 
-func malformedJSON(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errorf(ErrMalformed, "schemas: claims JSON ends early")
-	}
-	return errorf(ErrMalformed, "schemas: claims JSON: %v", err)
+// startsObject reports whether the first character after white space is
+// '{'.
+func startsObject(data []byte) bool {
+	t := strings.TrimLeft(string(data[:min(len(data), 64)]), " \t\r\n")
+	return strings.HasPrefix(t, "{")
 }
 
 // Decode converts claims in wire form, as the credential package decodes

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/netcred/netcred/internal/strictjson"
 )
 
 func schemaByName(tb testing.TB, name string) *Schema {
@@ -465,5 +467,40 @@ func TestErrorOrder(t *testing.T) {
 		if _, err := s.Encode(claims); !errors.As(err, &ce) || ce.Claim != "aa" {
 			t.Fatalf("Encode: got %v; want claim aa", err)
 		}
+	}
+}
+
+// TestEncodeJSONStrict checks that claims JSON is read by strictjson: what
+// encoding/json would let through is refused, naming the member, and
+// errors.Is finds both sentinels (the CLI hints on strictjson.ErrBOM).
+func TestEncodeJSONStrict(t *testing.T) {
+	s := schemaByName(t, IdentityName)
+	rest := `"id_number":"11010519491231002X","birth_date":"1949-12-31"}`
+	tests := []struct {
+		name, in string
+		err      error
+		contains string
+	}{
+		{"duplicate signs the last", `{"name":"A","name":"B",` + rest, strictjson.ErrDuplicateMember, "duplicate member at $.name"},
+		{"duplicate by escape", `{"name":"A","n\u0061me":"B",` + rest, strictjson.ErrDuplicateMember, "$.name"},
+		{"BOM", "\xef\xbb\xbf" + `{"name":"A",` + rest, strictjson.ErrBOM, "byte-order mark"},
+		{"UTF-16", "{\x00\"\x00", strictjson.ErrInvalidUTF8, "UTF-16"},
+		{"lone surrogate", `{"name":"\ud800",` + rest, strictjson.ErrLoneSurrogate, "$.name"},
+		{"invalid UTF-8", "{\"name\":\"\xed\xa0\x80\"," + rest, strictjson.ErrInvalidUTF8, "$.name"},
+		{"trailing data", `{"name":"A",` + rest + `,`, strictjson.ErrTrailingData, "after"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.EncodeJSON([]byte(tt.in))
+			if !errors.Is(err, ErrMalformed) || !errors.Is(err, tt.err) {
+				t.Fatalf("EncodeJSON(%.60q) = %v; want %v and %v", tt.in, err, ErrMalformed, tt.err)
+			}
+			if !strings.Contains(err.Error(), tt.contains) {
+				t.Errorf("EncodeJSON(%.60q) = %q; want it to contain %q", tt.in, err, tt.contains)
+			}
+			if got != nil {
+				t.Errorf("got a result with the error")
+			}
+		})
 	}
 }

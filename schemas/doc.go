@@ -64,8 +64,10 @@
 // RuleKind). Unknown keys and names are refused rather than ignored, so a
 // credential cannot carry claims its type does not define. String claims
 // refuse empty values and control characters and are limited in length.
-// Parsing schema files and claims JSON is strict (size limits, no
-// duplicate or unknown members). A PRC identity number is checked for its
+// Schema files and claims JSON are read by netcred's one strict JSON
+// reader, internal/strictjson (size limits; duplicate members, invalid
+// UTF-8, lone surrogates, a byte-order mark and trailing data refused,
+// with the member named by its JSON path; no unknown members in a schema). A PRC identity number is checked for its
 // format, province code, birth date and check character; that it was ever
 // issued is not, and cannot be, checked offline.
 //

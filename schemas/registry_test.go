@@ -70,7 +70,7 @@ func TestLoadFile(t *testing.T) {
 		{"reserved.json", strings.Replace(strings.Replace(badgeJSON, `"id": 64`, `"id": 3`, 1), `staff_badge`, `other`, 1), ErrInvalidSchema,
 			`reserved.json: schema "other": id 3 is reserved for types defined by netcred (operator-defined types use 64..65535)`},
 		{"clash.json", strings.Replace(strings.Replace(badgeJSON, `"id": 64`, `"id": 1`, 1), `staff_badge`, `identity`, 1), ErrInvalidSchema, "reserved"},
-		{"dup.json", `{"name": "x", "name": "y"}`, ErrMalformed, `dup.json: malformed input: member "name" appears twice in one object`},
+		{"dup.json", `{"name": "x", "name": "y"}`, ErrMalformed, `dup.json: malformed input: duplicate member at $.name`},
 		{"big.json", strings.Repeat(" ", MaxSchemaSize+1), ErrTooLarge, "big.json"},
 	}
 	for _, tt := range tests {

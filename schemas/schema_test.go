@@ -64,11 +64,11 @@ func TestParseSchemaErrors(t *testing.T) {
 		err      error
 		contains string
 	}{
-		{"unknown field", `"version": 1,`, `"version": 1, "colour": "red",`, ErrInvalidSchema, `unknown member "colour"`},
-		{"field in wrong place", `"version": 1,`, `"version": 1, "key": 1,`, ErrInvalidSchema, `unknown field "key"`},
-		{"field in wrong case", `"version": 1,`, `"Version": 1,`, ErrInvalidSchema, `unknown member "Version"`},
-		{"duplicate field", `"version": 1,`, `"version": 1, "version": 2,`, ErrMalformed, `"version" appears twice`},
-		{"duplicate in claim", `"key": 2, "type": "int"`, `"key": 2, "key": 3, "type": "int"`, ErrMalformed, "twice"},
+		{"unknown field", `"version": 1,`, `"version": 1, "colour": "red",`, ErrInvalidSchema, `unknown member at $.colour`},
+		{"field in wrong place", `"version": 1,`, `"version": 1, "key": 1,`, ErrInvalidSchema, `unknown member at $.key`},
+		{"field in wrong case", `"version": 1,`, `"Version": 1,`, ErrInvalidSchema, `member name in the wrong case at $.Version: the member is "version"`},
+		{"duplicate field", `"version": 1,`, `"version": 1, "version": 2,`, ErrMalformed, `duplicate member at $.version`},
+		{"duplicate in claim", `"key": 2, "type": "int"`, `"key": 2, "key": 3, "type": "int"`, ErrMalformed, "duplicate member at $.claims[1].key"},
 		{"duplicate claim name", `"name": "grade"`, `"name": "employee_no"`, ErrInvalidSchema, `claim "employee_no": defined more than once`},
 		{"duplicate key", `"key": 3`, `"key": 2`, ErrInvalidSchema, `key 2 is also the key of claim "employee_no"`},
 		{"key 0", `"key": 3`, `"key": 0`, ErrInvalidSchema, "key 0 is outside 1..23"},
@@ -104,11 +104,15 @@ func TestParseSchemaErrors(t *testing.T) {
 		{"birth rule wrong types", `"rule": "before"`, `"rule": "birth_date_matches"`, ErrInvalidSchema, "prc_id"},
 		{"not an object", badgeJSON, `[` + badgeJSON + `]`, ErrMalformed, "not a JSON object"},
 		{"trailing data", badgeJSON, badgeJSON + `{}`, ErrMalformed, "after"},
-		{"truncated", badgeJSON, badgeJSON[:100], ErrMalformed, "ends early"},
+		{"truncated", badgeJSON, badgeJSON[:100], ErrMalformed, "input ends"},
 		{"bad UTF-8", `Example Ltd.`, "Example \xff", ErrMalformed, "UTF-8"},
 		{"control char in description", `Example Ltd.`, `Example\u0007`, ErrInvalidSchema, "description"},
-		{"too deep", `["A", "B", "C"]`, `[["A"]]`, ErrMalformed, "nested deeper"},
-		{"too large", `Example Ltd.`, strings.Repeat("x", MaxSchemaSize), ErrTooLarge, "at most"},
+		{"enum of arrays", `["A", "B", "C"]`, `[["A"]]`, ErrInvalidSchema, "wrong type at $.claims[2].enum[0]: a JSON array, want a string"},
+		{"BOM", badgeJSON, "\xef\xbb\xbf" + badgeJSON, ErrMalformed, "byte-order mark"},
+		{"lone surrogate", `Example Ltd.`, `Example \udfff`, ErrMalformed, "lone surrogate at $.description"},
+		{"null", `"version": 1,`, `"version": 1, "description": null,`, ErrInvalidSchema, "null not allowed at $.description"},
+		{"key in another case, Kelvin sign", `"key": 3`, "\"\u212aey\": 3", ErrInvalidSchema, "wrong case"},
+		{"too large", `Example Ltd.`, strings.Repeat("x", MaxSchemaSize), ErrTooLarge, "more than 65536"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,15 +58,24 @@ type VectorPolicy struct {
 	BundleGrace      string   `json:"bundle_grace,omitempty"`
 }
 
-// VectorExpect is the expected result; Level, Type and Claims are checked
-// when present.
+// VectorExpect is the expected result (credential.md §11). Level and Type
+// are always checked, an empty one meaning that the result carries none;
+// Claims is checked when present. Reason, set on every malformed vector,
+// is the stable sub-code of the rule the input breaks (credential.md §11
+// lists them): an implementation that reports sub-codes must report this
+// one, so that a vector cannot pass by failing for another reason.
 type VectorExpect struct {
 	Valid   bool           `json:"valid"`
 	Verdict string         `json:"verdict,omitempty"`
 	Code    string         `json:"code"`
+	Reason  string         `json:"reason,omitempty"`
 	Level   string         `json:"level,omitempty"`
 	Type    string         `json:"type,omitempty"`
 	Claims  map[string]any `json:"claims,omitempty"`
+	// Stored is, for a trust_update vector, what the store MUST hold
+	// after the update (its bundle and status list tokens, in any order);
+	// checked when present (status.md §8).
+	Stored *VectorTrust `json:"stored,omitempty"`
 }
 
 // LoadVectors parses every embedded vector, sorted by name.

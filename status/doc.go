@@ -1,6 +1,6 @@
 // Package status implements the Status List of the IETF Token Status List
-// (draft-ietf-oauth-status-list-18, "Token Status List (TSL)", February
-// 2026): how netcred records that a credential is valid, revoked or
+// (draft-ietf-oauth-status-list-20, "Token Status List (TSL)", approved by
+// the IESG; nothing changed on the wire since -18): how netcred records that a credential is valid, revoked or
 // suspended, publishes that record compactly, and reads it back offline.
 //
 // Every credential carries an index into one of its issuer's lists. A
@@ -36,8 +36,15 @@
 // passes it, without inflating further, so a "zip bomb" costs a verifier at
 // most 4 MiB of work. An index at or past the end of the list is an error
 // ([ErrIndexOutOfRange]), never a status: the draft requires such
-// credentials to be rejected. Status(3) can be read from a list but means
-// nothing to netcred; anything other than Valid is not valid.
+// credentials to be rejected. Status(3) can be read from a list; the draft
+// reserves it as application-specific and netcred defines no such use, so
+// a verifier refuses it (status_invalid, spec/status.md §1).
+//
+// A token's claims set is held to netcred's strict, canonical CBOR profile
+// (package internal/strictcbor, credential.md §2) before it is decoded;
+// ttl, always written by [TokenPayload], must be positive when present. A
+// token past its exp still proves a revocation, never validity
+// (status.md §5): that is the verifier's rule, not this package's.
 //
 // Indexes are drawn uniformly at random among the free ones and never
 // reused, so that an index reveals neither when a credential was issued nor

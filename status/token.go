@@ -40,12 +40,23 @@ type Token struct {
 	List *List
 }
 
-// wireToken is the CWT claims set of a Status List Token.
+// wireToken is the CWT claims set of a Status List Token as netcred
+// writes it: ttl is always there (status.md §4).
 type wireToken struct {
 	Sub        string          `cbor:"2,keyasint"`
-	Exp        int64           `cbor:"4,keyasint,omitempty"`
+	Exp        int64           `cbor:"4,keyasint"`
 	Iat        int64           `cbor:"6,keyasint"`
-	TTL        uint64          `cbor:"65534,keyasint,omitempty"`
+	TTL        uint64          `cbor:"65534,keyasint"`
+	StatusList cbor.RawMessage `cbor:"65533,keyasint"`
+}
+
+// readToken is the claims set as read: ttl is optional in the draft, but
+// must be positive when present.
+type readToken struct {
+	Sub        string          `cbor:"2,keyasint"`
+	Exp        int64           `cbor:"4,keyasint"`
+	Iat        int64           `cbor:"6,keyasint"`
+	TTL        *uint64         `cbor:"65534,keyasint"`
 	StatusList cbor.RawMessage `cbor:"65533,keyasint"`
 }
 
@@ -56,13 +67,14 @@ var (
 )
 
 // TokenPayload encodes the claims of a Status List Token for uri, issued at
-// iat, expiring after validFor, with a ttl: the payload that
-// credential/sign.StatusToken signs with TokenTyp.
+// iat, expiring after validFor, with a ttl of at least a second, always
+// written (status.md §4): the payload that credential/sign.StatusToken
+// signs with TokenTyp.
 func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {
 	if uri == "" {
 		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
 	}
-	if validFor <= 0 || ttl < 0 {
+	if validFor < time.Second || ttl < time.Second {
 		return nil, fmt.Errorf("%w: validity %s and ttl %s", ErrTokenMalformed, validFor, ttl)
 	}
 	lst, err := list.MarshalCBOR()
@@ -109,14 +121,20 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	if err := strictcbor.Check(signed.Payload()); err != nil {
 		return nil, fmt.Errorf("%w: claims: %w", ErrTokenMalformed, err)
 	}
-	var w wireToken
+	var w readToken
 	if err := decMode.Unmarshal(signed.Payload(), &w); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", ErrTokenMalformed, err)
 	}
 	// netcred requires exp (the draft recommends it): a token without one
 	// would never stop counting as fresh.
-	if w.Sub == "" || w.Iat <= 0 || w.Exp <= w.Iat || w.TTL > 1<<40 {
-		return nil, fmt.Errorf("%w: sub, iat or exp missing, exp not after iat, or ttl out of range", ErrTokenMalformed)
+	if w.Sub == "" || w.Iat <= 0 || w.Exp <= w.Iat || w.Exp > credential.MaxNumericDate {
+		return nil, fmt.Errorf("%w: sub, iat or exp missing, exp not after iat, or a date past 2^62", ErrTokenMalformed)
+	}
+	var ttl uint64
+	if w.TTL != nil {
+		if ttl = *w.TTL; ttl == 0 || ttl > 1<<40 {
+			return nil, fmt.Errorf("%w: ttl %d (must be positive)", ErrTokenMalformed, ttl)
+		}
 	}
 	list, err := Parse(w.StatusList)
 	if err != nil {
@@ -126,7 +144,7 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 		URI:      w.Sub,
 		IssuedAt: time.Unix(w.Iat, 0).UTC(),
 		Expiry:   time.Unix(w.Exp, 0).UTC(),
-		TTL:      time.Duration(w.TTL) * time.Second,
+		TTL:      time.Duration(ttl) * time.Second,
 		KID:      signed.KID(),
 		List:     list,
 	}, nil

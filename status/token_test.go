@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/cosesign"
 )
@@ -69,9 +70,9 @@ func TestParseTokenRefuses(t *testing.T) {
 	l, _ := New(1024)
 	good := signedToken(t, l)
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{4}, 32))
-	forged, _ := signToken(l, tokenURI, tokenAt, time.Hour, 0, tokenKID, other)
+	forged, _ := signToken(l, tokenURI, tokenAt, time.Hour, time.Hour, tokenKID, other)
 	asCredential, _ := cosesign.Sign1([]byte{0xa0}, -8, tokenKID, credential.TypCWT.Format, tokenKey)
-	unknownKID, _ := signToken(l, tokenURI, tokenAt, time.Hour, 0, []byte{1, 1, 1, 1, 1, 1, 1, 1}, tokenKey)
+	unknownKID, _ := signToken(l, tokenURI, tokenAt, time.Hour, time.Hour, []byte{1, 1, 1, 1, 1, 1, 1, 1}, tokenKey)
 	tampered := bytes.Clone(good)
 	tampered[len(tampered)-70] ^= 1
 	for _, tc := range []struct {
@@ -103,9 +104,10 @@ func TestTokenPayloadRefuses(t *testing.T) {
 		uri           string
 		validFor, ttl time.Duration
 	}{
-		{"no uri", "", time.Hour, 0},
-		{"no validity", tokenURI, 0, 0},
+		{"no uri", "", time.Hour, time.Hour},
+		{"no validity", tokenURI, 0, time.Hour},
 		{"negative ttl", tokenURI, time.Hour, -time.Second},
+		{"zero ttl (ttl is always written, and positive)", tokenURI, time.Hour, 0},
 	} {
 		if _, err := TokenPayload(l, tc.uri, tokenAt, tc.validFor, tc.ttl); err == nil {
 			t.Errorf("%s: TokenPayload accepted it", tc.name)
@@ -161,5 +163,81 @@ func TestTokenLargerThan64KiB(t *testing.T) {
 	}
 	if st, _ := tok.List.Get(some); st != Revoked {
 		t.Fatalf("entry: got %s, want revoked", st)
+	}
+}
+
+// signClaims signs any claims map as a Status List Token.
+func signClaims(tb testing.TB, claims map[any]any) []byte {
+	tb.Helper()
+	payload, err := encMode.Marshal(claims)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tok, err := cosesign.Sign1(payload, -8, tokenKID, TokenTyp.MediaType, tokenKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok
+}
+
+// TestTokenClaimsStrict: a token's claims are held to the strict canonical
+// profile of credentials, and ttl, optional, is positive when present.
+func TestTokenClaimsStrict(t *testing.T) {
+	l, _ := New(1024)
+	lst, err := l.MarshalCBOR()
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := func(mod func(m map[any]any)) map[any]any {
+		m := map[any]any{int64(2): tokenURI, int64(6): tokenAt.Unix(), int64(4): tokenAt.Add(time.Hour).Unix(),
+			int64(65534): uint64(3600), int64(65533): cbor.RawMessage(lst)}
+		mod(m)
+		return m
+	}
+	good := signClaims(t, claims(func(map[any]any) {}))
+	if _, err := ParseToken(good, knownKey); err != nil {
+		t.Fatalf("a well-formed token: %v", err)
+	}
+	noTTL := signClaims(t, claims(func(m map[any]any) { delete(m, int64(65534)) }))
+	if tok, err := ParseToken(noTTL, knownKey); err != nil || tok.TTL != 0 {
+		t.Fatalf("a token without ttl: %v (ttl %v); want accepted with ttl 0", err, tok)
+	}
+	// Non-canonical: exp as a non-shortest integer, spliced in after sub.
+	p, _ := credential.Parse(good)
+	payload := p.Payload()
+	i := bytes.Index(payload, []byte{0x04, 0x1a})
+	long := append(append(append([]byte{}, payload[:i]...), 0x04, 0x1b, 0, 0, 0, 0), payload[i+2:]...)
+	nonCanonical, err := cosesign.Sign1(long, -8, tokenKID, TokenTyp.MediaType, tokenKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range map[string][]byte{
+		"ttl 0":                 signClaims(t, claims(func(m map[any]any) { m[int64(65534)] = uint64(0) })),
+		"non-shortest exp":      nonCanonical,
+		"exp past 2^62":         signClaims(t, claims(func(m map[any]any) { m[int64(4)] = uint64(1<<62 + 1) })),
+		"ttl as text":           signClaims(t, claims(func(m map[any]any) { m[int64(65534)] = "3600" })),
+		"float iat":             signClaims(t, claims(func(m map[any]any) { m[int64(6)] = float64(tokenAt.Unix()) })),
+		"status_list as a bstr": signClaims(t, claims(func(m map[any]any) { m[int64(65533)] = lst })),
+	} {
+		if _, err := ParseToken(tok, knownKey); !errors.Is(err, ErrTokenMalformed) && !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: got %v; want a malformed token", name, err)
+		}
+	}
+}
+
+// TestSignTokenWritesTTL: ttl is always in the claims (status.md §4).
+func TestSignTokenWritesTTL(t *testing.T) {
+	l, _ := New(1024)
+	s, err := credential.Parse(signedToken(t, l))
+	if err == nil {
+		var m map[int64]cbor.RawMessage
+		if err = decMode.Unmarshal(s.Payload(), &m); err == nil {
+			if _, ok := m[ClaimTTL]; !ok {
+				t.Fatal("SignToken wrote no ttl")
+			}
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

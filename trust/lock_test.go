@@ -42,10 +42,13 @@ func TestConcurrentImportsKeepNewest(t *testing.T) {
 	const n = 9
 	newer, older := w.bundle(t, n, w.root, "vN"), w.bundle(t, n-1, w.root, "vN-1")
 	newList, oldList := w.token(t, w.issuer, fixedNow.Add(time.Hour), 7), w.token(t, w.issuer, fixedNow)
+	// A generous lock timeout: this tests correctness, not speed, on a
+	// machine that may be busy.
+	opts := Options{LockTimeout: 2 * time.Minute}
 	stores := make([]*Store, 16)
 	for i := range stores {
 		var err error
-		if stores[i], err = Open(dir); err != nil {
+		if stores[i], err = OpenWith(dir, opts); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,11 +63,12 @@ func TestConcurrentImportsKeepNewest(t *testing.T) {
 				return
 			default:
 			}
-			r, err := Open(dir)
+			r, err := OpenWith(dir, opts)
 			if err != nil {
 				readerErr = err
 				return
 			}
+			time.Sleep(time.Millisecond) // a reader, not a lock hog
 			tr, _ := r.Trust()
 			if tr.Bundle.Serial < last {
 				readerErr = fmt.Errorf("a reader saw serial %d after %d", tr.Bundle.Serial, last)
@@ -120,7 +124,7 @@ func TestHelperImport(t *testing.T) {
 		inputs = append(inputs, []Input{{f, data}})
 	}
 	for i := range rounds {
-		s, err := Open(dir)
+		s, err := OpenWith(dir, Options{LockTimeout: 2 * time.Minute})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -184,7 +188,7 @@ func TestConcurrentImportProcesses(t *testing.T) {
 				}
 				t.Fatalf("helper process: %v", err)
 			}
-		default:
+		case <-time.After(time.Millisecond):
 			if got := storedSerial(t, dir); got < last {
 				t.Fatalf("a reader saw serial %d after %d", got, last)
 			} else {
@@ -239,5 +243,44 @@ func TestLockTimeout(t *testing.T) {
 	defer r1.release()
 	if _, err := OpenWith(dir, Options{LockTimeout: 50 * time.Millisecond}); err != nil {
 		t.Fatalf("Open beside another load: %v", err)
+	}
+}
+
+// TestUpdateNotStarvedByLoads: loads that overlap without a pause never
+// leave the store unlocked, yet an update gets in within its timeout.
+func TestUpdateNotStarvedByLoads(t *testing.T) {
+	w := newWorld(t)
+	s, dir := w.store(t)
+	if _, err := s.Import([]Input{{"b1", w.bundle(t, 1, w.root, "v1")}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var loads sync.WaitGroup
+	for range 4 {
+		loads.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				l, err := acquire(dir, false, time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				time.Sleep(5 * time.Millisecond) // a slow load
+				l.release()
+			}
+		})
+	}
+	defer func() {
+		close(done)
+		loads.Wait()
+	}()
+	time.Sleep(20 * time.Millisecond)
+	s.lockTimeout = 5 * time.Second
+	if _, err := s.Import([]Input{{"b2", w.bundle(t, 2, w.root, "v2")}}); err != nil {
+		t.Fatalf("Import beside a stream of loads: %v", err)
 	}
 }

@@ -11,7 +11,7 @@
 //	DIR/roots.json         {"roots": ["<RFC 7638 thumbprint>", ...]}
 //	DIR/bundle.jws         the bundle (JWS compact serialization)
 //	DIR/status/<name>.cwt  status list tokens, <name> = status.FileName(uri)
-//	DIR/lock               the lock file (empty)
+//	DIR/lock, DIR/lock.gate the lock files (empty)
 //
 // # Concurrency
 //
@@ -20,7 +20,9 @@
 // BSDs, LockFileEx on Windows; elsewhere, js/wasm included, within one
 // process only), held across reading the store, checking the update against
 // it and writing: two concurrent imports never lose the newer bundle or
-// list. Open takes the lock shared, so it never sees half of an update. A
+// list. Open takes the lock shared, so it never sees half of an update; a
+// second lock file, DIR/lock.gate, lets a waiting update go before loads
+// that arrive after it, so that overlapping loads cannot starve it. A
 // lock held by another update is waited for up to Options.LockTimeout
 // (DefaultLockTimeout), then the call fails with ErrLocked.
 //
@@ -398,14 +400,23 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 	if err := os.MkdirAll(filepath.Join(s.dir, statusDir), 0o755); err != nil {
 		return rep, err
 	}
+	written := map[string]bool{}
 	for _, w := range writes {
 		if err := atomicfile.Write(w.path, w.data, 0o644); err != nil {
 			return rep, err
 		}
+		written[w.path] = true
 	}
 	for _, uri := range drop {
 		if _, ok := raw[uri]; !ok {
 			os.Remove(filepath.Join(s.dir, statusDir, status.FileName(uri)))
+		}
+	}
+	// What the store skipped at load (files that no longer verify, tokens
+	// from the future) is removed: the files hold what the store holds.
+	for _, path := range cur.Skipped {
+		if _, ok := written[path]; !ok {
+			os.Remove(path)
 		}
 	}
 	removeTemporaries(s.dir)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -86,7 +87,7 @@ type Progress func(format string, args ...any)
 // (scheme, host and port) is refused, one within it is followed (at most
 // MaxRedirects). Memory is bounded whatever the server sends: one body at
 // a time, refused as soon as it passes its format's bound (a bundle's
-// keys.MaxBundleSize, a token's status.MaxTokenSize) and kept only once it
+// bundle.MaxSize, a token's status.MaxTokenSize) and kept only once it
 // has verified; at most MaxSyncLists lists. client may be nil; a client
 // without a Timeout gets DefaultSyncTimeout per exchange, and ctx bounds
 // the whole sync. Failures of the transport are *SyncError values.
@@ -101,9 +102,11 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	c := syncClient(client, u)
-	bundleURL := u.JoinPath(bundleFile).String()
+	// Names (in messages) never show a password of the base URL.
+	bundleLoc := u.JoinPath(bundleFile)
+	bundleURL := bundleLoc.Redacted()
 	progress("fetching %s", bundleURL)
-	data, err := fetch(ctx, c, bundleURL, maxBundleFile)
+	data, err := fetch(ctx, c, bundleLoc, bundle.MaxSize)
 	if errors.Is(err, errNotFound) {
 		return Report{}, &SyncError{Code: SyncNoBundle, URL: bundleURL, Err: errors.New("the server has no bundle there (404 Not Found)")}
 	}
@@ -134,9 +137,10 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	inputs := []Input{{Name: bundleURL, Data: data}}
 	var missing []string
 	for _, uri := range uris {
-		listURL := u.JoinPath(statusDir, status.FileName(uri)).String()
+		listLoc := u.JoinPath(statusDir, status.FileName(uri))
+		listURL := listLoc.Redacted()
 		progress("fetching %s (%s)", listURL, uri)
-		tok, err := fetch(ctx, c, listURL, status.MaxTokenSize)
+		tok, err := fetch(ctx, c, listLoc, status.MaxTokenSize)
 		if errors.Is(err, errNotFound) {
 			missing = append(missing, uri)
 			continue
@@ -174,11 +178,11 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	origin := originOf(base)
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if o := originOf(req.URL); o != origin {
-			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(),
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.Redacted(),
 				Err: fmt.Errorf("redirected to %s, outside the distribution point %s; netcred contacts only the distribution point it was given", o, origin)}
 		}
 		if len(via) > MaxRedirects {
-			return &SyncError{Code: SyncRedirect, URL: via[0].URL.String(), Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
+			return &SyncError{Code: SyncRedirect, URL: via[0].URL.Redacted(), Err: fmt.Errorf("more than %d redirects", MaxRedirects)}
 		}
 		if next != nil {
 			return next(req, via)
@@ -199,8 +203,9 @@ func originOf(u *url.URL) string {
 
 // fetch GETs u and returns its body if it is 200 and at most max bytes; it
 // never reads more than max+1 bytes.
-func fetch(ctx context.Context, client *http.Client, u string, max int64) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+func fetch(ctx context.Context, client *http.Client, loc *url.URL, max int64) ([]byte, error) {
+	u := loc.Redacted()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
 	if err != nil {
 		return nil, &SyncError{Code: SyncBadURL, URL: u, Err: err}
 	}

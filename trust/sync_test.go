@@ -118,7 +118,7 @@ func TestOriginOf(t *testing.T) {
 // bad URLs fail with their codes, without reading more than the bound.
 func TestSyncBounds(t *testing.T) {
 	w := newWorld(t)
-	bundle := w.bundleLists(t, 3, 2)
+	twoLists := w.bundleLists(t, 3, 2)
 	var written atomic.Int64
 	endless := func(rw http.ResponseWriter) {
 		chunk := make([]byte, 32<<10)
@@ -148,7 +148,7 @@ func TestSyncBounds(t *testing.T) {
 		case "/error/bundle.jws":
 			http.Error(rw, "boom", http.StatusInternalServerError)
 		case "/biglist/bundle.jws":
-			rw.Write(bundle)
+			rw.Write(twoLists)
 		case "/biglist/status/" + status.FileName(listURI):
 			endless(rw)
 		default:
@@ -165,7 +165,7 @@ func TestSyncBounds(t *testing.T) {
 		maxBytes int64 // most the server may have written (the bound and socket buffers)
 	}{
 		{srv.URL + "/announced", 0, SyncTooLarge, 4 << 20},
-		{srv.URL + "/endless", 0, SyncTooLarge, maxBundleFile + 16<<20},
+		{srv.URL + "/endless", 0, SyncTooLarge, bundle.MaxSize + 16<<20},
 		{srv.URL + "/biglist", 0, SyncTooLarge, status.MaxTokenSize + 16<<20},
 		{srv.URL + "/slow", 300 * time.Millisecond, SyncTimeout, 0},
 		{srv.URL + "/error", 0, SyncHTTPStatus, 0},

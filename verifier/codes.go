@@ -40,6 +40,10 @@ const (
 	// CodeKeyNotAuthorized: the key may not sign this type or level, or was
 	// not valid at iat.
 	CodeKeyNotAuthorized Code = "key_not_authorized"
+	// CodeEvidenceInsufficient: the evidence the credential records does
+	// not support its level (e.g. high without an in-person document
+	// check): a misconfigured or compromised issuer.
+	CodeEvidenceInsufficient Code = "evidence_insufficient"
 	// CodeUnknownType: the credential's type is not in the schema registry.
 	CodeUnknownType Code = "unknown_type"
 	// CodeSchemaInvalid: the attributes break the schema (a missing or
@@ -118,7 +122,7 @@ var Codes = []Code{
 	CodeValid, CodeTooLarge, CodeMalformed, CodeAlgNotAllowed, CodeUnknownKey,
 	CodeAlgMismatch, CodeSignatureInvalid, CodeWrongType, CodeNotYetValid,
 	CodeExpired, CodeIssuerMismatch, CodeUnknownType, CodeKeyNotAuthorized,
-	CodeSchemaInvalid, CodeRevoked, CodeSuspended, CodeStatusInvalid,
+	CodeEvidenceInsufficient, CodeSchemaInvalid, CodeRevoked, CodeSuspended, CodeStatusInvalid,
 	CodeStatusUnavailable, CodeStatusStale, CodeTypeNotAllowed, CodeLevelTooLow,
 	CodeBundleExpired,
 }

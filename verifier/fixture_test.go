@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/keys"
 )
@@ -96,4 +97,18 @@ func sigStructure(tb testing.TB, text string) ([]byte, []byte) {
 	msg.Write([]byte{0x58, byte(len(p))})
 	msg.Write(p)
 	return msg.Bytes(), sig
+}
+
+// sign signs claims with the fixture's key and returns the QR text.
+func (f *fixture) sign(tb testing.TB, c *credential.Claims) string {
+	tb.Helper()
+	cose, err := sign.Credential(c, f.key.Algorithm(), f.key.KID(), f.key.Signer())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	text, err := credential.EncodeQR(cose)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return text
 }

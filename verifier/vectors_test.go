@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 )
@@ -110,10 +111,15 @@ func TestVectors(t *testing.T) {
 			if got.Valid != v.Expect.Valid || string(got.Code) != v.Expect.Code {
 				t.Fatalf("got valid=%v code=%s (%s); want valid=%v code=%s", got.Valid, got.Code, got.Detail, v.Expect.Valid, v.Expect.Code)
 			}
-			if v.Expect.Level != "" && got.Level != v.Expect.Level {
+			if got.Reason != v.Expect.Reason {
+				t.Errorf("reason: got %q (%s), want %q", got.Reason, got.Detail, v.Expect.Reason)
+			}
+			// An absent level or type means the result carries none
+			// (credential.md §8, §11).
+			if got.Level != v.Expect.Level {
 				t.Errorf("level: got %q, want %q", got.Level, v.Expect.Level)
 			}
-			if v.Expect.Type != "" && got.Type != v.Expect.Type {
+			if got.Type != v.Expect.Type {
 				t.Errorf("type: got %q, want %q", got.Type, v.Expect.Type)
 			}
 			if v.Expect.Claims != nil {
@@ -146,4 +152,42 @@ func TestVectorsCoverEveryCode(t *testing.T) {
 			t.Errorf("no vector expects reason code %s", c)
 		}
 	}
+	reasons := map[string]bool{}
+	for _, v := range vectors {
+		reasons[v.Expect.Reason] = true
+	}
+	for r := range knownReasons {
+		if !reasons[r] {
+			t.Errorf("no vector expects the malformed reason %s", r)
+		}
+	}
+}
+
+// TestMalformedVectorsNameTheirReason: every malformed vector says which
+// rule it breaks, with a reason of credential.md §11, so that none passes
+// by failing for another reason (TestVectors checks the verifier gives it).
+func TestMalformedVectorsNameTheirReason(t *testing.T) {
+	vectors, err := spec.LoadVectors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		switch {
+		case v.Expect.Code == string(CodeMalformed) && !knownReasons[v.Expect.Reason]:
+			t.Errorf("%s: malformed with reason %q; want one of credential.md §11", v.Name, v.Expect.Reason)
+		case v.Expect.Code != string(CodeMalformed) && v.Expect.Reason != "":
+			t.Errorf("%s: reason %q on a %s vector; reasons are for malformed ones", v.Name, v.Expect.Reason, v.Expect.Code)
+		}
+	}
+}
+
+// knownReasons are the reasons credential.md §11 lists.
+var knownReasons = map[string]bool{
+	credential.ReasonQRPrefix: true, credential.ReasonBase45: true, credential.ReasonDeflate: true,
+	credential.ReasonCOSEStructure: true, credential.ReasonCOSEUnprotected: true, credential.ReasonCOSEHeader: true,
+	credential.ReasonClaims: true, credential.ReasonClaimsDate: true, credential.ReasonClaimsStatus: true,
+	strictcbor.ReasonTruncated: true, strictcbor.ReasonTrailingBytes: true, strictcbor.ReasonIndefinite: true,
+	strictcbor.ReasonNonShortest: true, strictcbor.ReasonKeyOrder: true, strictcbor.ReasonDuplicateKey: true,
+	strictcbor.ReasonDepth: true, strictcbor.ReasonTooManyItems: true, strictcbor.ReasonTag: true,
+	strictcbor.ReasonFloatOrSimple: true, strictcbor.ReasonInvalidUTF8: true,
 }

@@ -41,8 +41,9 @@ type Policy struct {
 	// MaxStatusAge is the oldest a status list may be (now minus its iat);
 	// zero means DefaultMaxStatusAge.
 	MaxStatusAge time.Duration
-	// AllowStaleStatus turns status_stale into a warning: the stale list is
-	// still consulted (a revocation in it still counts).
+	// AllowStaleStatus turns status_stale of a list older than
+	// MaxStatusAge into a warning. A list past its exp is never accepted
+	// as proof of validity (status.md §5); a revocation in any list counts.
 	AllowStaleStatus bool
 	// BundleGrace is how long past its next_update a bundle is still used;
 	// zero means none.
@@ -263,6 +264,10 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 			return r.fail(CodeKeyNotAuthorized, "issuer %s key %s: %v", ref.Issuer.ID, key.KIDString(), err)
 		}
 	}
+	if !claims.Evidence.Supports(claims.Level) {
+		return r.fail(CodeEvidenceInsufficient, "level %s needs evidence %s or stronger, the credential records %s",
+			claims.Level, credential.DefaultEvidence(claims.Level), claims.Evidence)
+	}
 	if claims.Level < schema.MinLevel {
 		return r.fail(CodeSchemaInvalid, "%s credentials need level %s or higher, got %s", schema.Name, schema.MinLevel, claims.Level)
 	}
@@ -339,22 +344,26 @@ func (v *Verifier) checkStatus(r *Result, claims *credential.Claims, ref *bundle
 	if err != nil {
 		return r.fail(CodeStatusInvalid, "index %d outside status list %s of %d entries", ref2.Index, ref2.URI, tok.List.Len()), true
 	}
+	// A list past its exp still proves a revocation (final), but nothing
+	// else: not validity, and not a suspension that may have been lifted
+	// since (status.md §5), whatever the policy says of stale lists.
+	expired := !tok.Expiry.IsZero() && !at.Before(tok.Expiry)
 	switch st {
 	case status.Revoked:
 		return r.fail(CodeRevoked, "revoked (status list %s of %s)", ref2.URI, stamp(tok.IssuedAt)), true
 	case status.Suspended:
-		return r.fail(CodeSuspended, "suspended (status list %s of %s)", ref2.URI, stamp(tok.IssuedAt)), true
+		if !expired {
+			return r.fail(CodeSuspended, "suspended (status list %s of %s)", ref2.URI, stamp(tok.IssuedAt)), true
+		}
 	case status.Valid:
 	default:
-		return r.fail(CodeStatusInvalid, "status %s is not defined", st), true
+		return r.fail(CodeStatusInvalid, "status %s is application-specific; netcred gives it no meaning", st), true
 	}
-	age := at.Sub(tok.IssuedAt)
-	stale := age > v.policy.MaxStatusAge || (!tok.Expiry.IsZero() && !at.Before(tok.Expiry))
-	if stale {
+	if expired {
+		return r.fail(CodeStatusStale, "status list %s expired at %s: sync", ref2.URI, stamp(tok.Expiry)), false
+	}
+	if age := at.Sub(tok.IssuedAt); age > v.policy.MaxStatusAge {
 		msg := fmt.Sprintf("status list %s is from %s (%s old, max %s)", ref2.URI, stamp(tok.IssuedAt), age.Round(time.Second), v.policy.MaxStatusAge)
-		if !tok.Expiry.IsZero() && !at.Before(tok.Expiry) {
-			msg = fmt.Sprintf("status list %s expired at %s", ref2.URI, stamp(tok.Expiry))
-		}
 		if v.policy.AllowStaleStatus {
 			r.warn(WarnStatusStale, "%s; accepted by policy", msg)
 			return Result{}, false

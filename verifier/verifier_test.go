@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -126,4 +127,82 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("inconsistent result %+v", r)
 		}
 	})
+}
+
+// TestWarnings: each warning code appears exactly where spec/credential.md
+// §8 says, and never changes the verdict.
+func TestWarnings(t *testing.T) {
+	f := newFixture(t, credential.EdDSA)
+	withStatus := f.issue(t, referenceRequest())
+	req := referenceRequest()
+	req.Status = nil
+	noStatus := f.issue(t, req)
+	holder := referenceClaimsOf(t, f, withStatus)
+	holder.Confirmation = []byte{0xa1, 0x03, 0x41, 0x01} // {kid: h'01'}
+	holderText := f.sign(t, holder)
+	trust := f.trust(t)
+	nextUpdate := trust.Bundle.NextUpdate
+	for _, tc := range []struct {
+		name   string
+		text   string
+		trust  bool
+		policy Policy
+		at     time.Time
+		want   []WarningCode
+	}{
+		{"key set, status claim", withStatus, false, Policy{}, time.Time{}, []WarningCode{WarnStatusUnchecked}},
+		{"key set, no status claim", noStatus, false, Policy{}, time.Time{}, nil},
+		{"trust, status checked", withStatus, true, Policy{}, time.Time{}, nil},
+		{"trust, no status claim", noStatus, true, Policy{}, time.Time{}, []WarningCode{WarnNoStatus}},
+		{"trust, stale list accepted", withStatus, true, Policy{AllowStaleStatus: true}, fixedNow.Add(25 * time.Hour), []WarningCode{WarnStatusStale}},
+		{"trust, bundle within grace", noStatus, true, Policy{BundleGrace: 2 * time.Hour}, nextUpdate.Add(time.Hour), []WarningCode{WarnNoStatus, WarnBundleGrace}},
+		{"holder binding", holderText, false, Policy{}, time.Time{}, []WarningCode{WarnStatusUnchecked, WarnHolderBindingUnchecked}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Keys: f.set, Policy: tc.policy}
+			if tc.trust {
+				cfg = Config{Trust: trust, Policy: tc.policy}
+			}
+			v, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := verifyAt
+			if !tc.at.IsZero() {
+				opts.Now = tc.at
+			}
+			got := v.Verify(tc.text, opts)
+			if !got.Valid {
+				t.Fatalf("got %s (%s); want valid", got.Code, got.Detail)
+			}
+			var codes []WarningCode
+			for _, w := range got.Warnings {
+				if w.Detail == "" {
+					t.Errorf("warning %s has no detail", w.Code)
+				}
+				codes = append(codes, w.Code)
+			}
+			if !slices.Equal(codes, tc.want) {
+				t.Fatalf("warnings: got %v; want %v", codes, tc.want)
+			}
+		})
+	}
+}
+
+// referenceClaimsOf returns the claims of a credential the fixture issued.
+func referenceClaimsOf(tb testing.TB, f *fixture, text string) *credential.Claims {
+	tb.Helper()
+	cose, err := credential.DecodeQR(text)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := credential.Parse(cose)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := s.Verify(f.key.Algorithm(), f.key.Public().Key())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
@@ -100,7 +101,7 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	for name, k := range map[string]*keys.PrivateKey{"root.jwk": root, "issuer.jwk": issuerKey} {
-		if err := keys.WritePrivateFile(d.path(name), k, nil); err != nil {
+		if err := keyfile.Write(d.path(name), k, nil); err != nil {
 			return d.fail(err)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
-	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/schemas"
 )
@@ -138,18 +137,11 @@ func runIssue(args []string, e *env) int {
 	return exitOK
 }
 
-// decodeClaimsJSON parses the claims file with the one strict JSON reader:
-// one JSON object, numbers kept exact; duplicate members, invalid UTF-8 and
-// lone surrogates refused with the member named.
+// decodeClaimsJSON parses the claims file strictly (schemas.ParseClaimsJSON:
+// duplicate members, invalid UTF-8, lone surrogates and a byte-order mark
+// refused, the member named), numbers kept exact.
 func decodeClaimsJSON(data []byte) (map[string]any, error) {
-	var claims map[string]any
-	if err := strictjson.Unmarshal(data, &claims, strictjson.UseNumber(), strictjson.DisallowNull()); err != nil {
-		return nil, err
-	}
-	if claims == nil {
-		return nil, fmt.Errorf("claims must be a JSON object")
-	}
-	return claims, nil
+	return schemas.ParseClaimsJSON(data)
 }
 
 // loadRegistry returns the built-in schemas plus operator-defined ones.

@@ -11,6 +11,7 @@ import (
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/atomicfile"
+	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -48,16 +49,21 @@ type issuerConfigKey struct {
 // lower bound on the iat of the credentials they sign.
 var defaultNotBefore = time.Unix(0, 0).UTC()
 
+// maxIssuerConfigSize caps an issuer config file: 1 MiB holds thousands of
+// issuers.
+const maxIssuerConfigSize = 1 << 20
+
+// readIssuerConfig reads an issuer config strictly (internal/strictjson):
+// no duplicate, unknown or miscased members, UTF-8 without a byte-order
+// mark, nothing after the object.
 func readIssuerConfig(path string) (*issuerConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c issuerConfig
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if err := strictjson.Unmarshal(data, &c, strictjson.MaxSize(maxIssuerConfigSize), strictjson.DisallowUnknownFields()); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(c.Issuers) == 0 {
 		return nil, fmt.Errorf("%s: no issuers", path)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 )
 
 const keysUsage = `Usage:
@@ -91,9 +92,9 @@ func runKeysNew(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if err := keys.WritePrivateFile(*out, key, passphrase); err != nil {
+	if err := keyfile.Write(*out, key, passphrase); err != nil {
 		errorf(e, "%v", err)
-		if errors.Is(err, keys.ErrExists) {
+		if errors.Is(err, keyfile.ErrExists) {
 			hint(e, "choose another --out file; existing keys are never overwritten")
 		}
 		return exitUsage
@@ -196,11 +197,11 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 		fileHint(e, err)
 		return nil, exitUsage
 	}
-	key, warnings, err := keys.ReadPrivateFile(name, passphrase)
+	key, warnings, err := keyfile.Read(name, passphrase)
 	if err != nil {
 		errorf(e, "%v", err)
 		switch {
-		case errors.Is(err, keys.ErrPassphraseRequired):
+		case errors.Is(err, keyfile.ErrPassphraseRequired):
 			hint(e, "the key is encrypted: add --passphrase-file FILE")
 		case errors.Is(err, keys.ErrNotPrivateKey):
 			hint(e, "%s is a public key; this needs the private key file (netcred keys new --out FILE writes one)", name)
@@ -208,7 +209,7 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 		return nil, exitUsage
 	}
 	for _, w := range warnings {
-		warnf(e, "%s", strings.TrimPrefix(w, "keys: warning: "))
+		warnf(e, "%s", strings.TrimPrefix(w, "keyfile: warning: "))
 	}
 	return key, exitOK
 }
@@ -220,5 +221,5 @@ func readPassphrase(name string) ([]byte, error) {
 	if err := checkFile(name, maxSmallFile); err != nil {
 		return nil, err
 	}
-	return keys.ReadPassphraseFile(name)
+	return keyfile.ReadPassphrase(name)
 }

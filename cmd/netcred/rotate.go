@@ -10,6 +10,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/atomicfile"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 )
 
 func runKeysRotate(args []string, e *env) int {
@@ -71,7 +72,7 @@ func runKeysRotate(args []string, e *env) int {
 	retired := fmt.Sprintf("%s.%s.retired", *keyFile, old.Public().KIDString())
 	newFile := *keyFile + ".new"
 	os.Remove(newFile)
-	if err := keys.WritePrivateFile(newFile, next, passphrase); err != nil {
+	if err := keyfile.Write(newFile, next, passphrase); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}

@@ -19,7 +19,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
-	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -67,7 +67,7 @@ func cmdResign(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 4 {
 		ts.Fatalf("usage: resign KEY_FILE IN OUT exp=UNIX_SECONDS")
 	}
-	key, _, err := keys.ReadPrivateFile(ts.MkAbs(args[0]), nil)
+	key, _, err := keyfile.Read(ts.MkAbs(args[0]), nil)
 	ts.Check(err)
 	cose, err := credential.DecodeQR(strings.TrimSpace(ts.ReadFile(args[1])))
 	ts.Check(err)

@@ -58,19 +58,15 @@ func checkDimensions(width, height int) error {
 	return nil
 }
 
-// luma returns the luma plane of a JPEG's YCbCr image as a grey image sharing
-// its pixels, which reads twice as fast as converting every pixel to RGB.
-// Other images are returned as they are.
-func luma(img image.Image) image.Image {
-	if y, ok := img.(*image.YCbCr); ok {
-		// The Y plane has the layout of image.Gray's Pix.
-		return &image.Gray{Pix: y.Y, Stride: y.YStride, Rect: y.Rect}
-	}
-	return img
-}
-
 // DecodeImage returns the text of the QR code that img shows. The code may be
 // dark on light or, as in a screenshot of a dark terminal, light on dark.
+//
+// It binarizes the image in several ways (the library's local thresholds,
+// a threshold against the mean of a wider window, each also for the
+// inverted image, then at half size for a large image and at double size
+// for a small one) and stops at the first that yields a code. In each it
+// searches for finder patterns, decodes the best triples of them, and
+// infers a third pattern from two where only two were found.
 //
 // The search is bounded: whatever the image, it stops after a fixed amount
 // of work (about a second of CPU for the largest image) and reports
@@ -81,6 +77,39 @@ func luma(img image.Image) image.Image {
 // [ErrNoQRCode].
 func DecodeImage(img image.Image) (string, error) {
 	return decodeImage(img, &budget{left: workBudget})
+}
+
+// A view is one binarization of the image to search.
+type view struct {
+	binarize func() (*gozxing.BitMatrix, error)
+	cost     int // work units, charged before binarizing
+	step     int // rows between finder scans
+}
+
+// views returns the binarizations DecodeImage tries, in order.
+func views(lum plane) []view {
+	px := lum.w * lum.h
+	var inv plane
+	invert := func() plane {
+		if inv.pix == nil {
+			inv = lum.inverted()
+		}
+		return inv
+	}
+	radius := min(max(min(lum.w, lum.h)/128, 3), 24)
+	vs := []view{
+		{lum.hybrid, 4 * px, 2},
+		{func() (*gozxing.BitMatrix, error) { return invert().hybrid() }, 5 * px, 2},
+		{func() (*gozxing.BitMatrix, error) { return lum.meanThreshold(radius) }, 4 * px, 2},
+		{func() (*gozxing.BitMatrix, error) { return invert().meanThreshold(radius) }, 5 * px, 2},
+	}
+	if min(lum.w, lum.h) >= 400 {
+		vs = append(vs, view{func() (*gozxing.BitMatrix, error) { return lum.half().hybrid() }, 2 * px, 1})
+	}
+	if px <= 2_000_000 {
+		vs = append(vs, view{func() (*gozxing.BitMatrix, error) { return lum.double().hybrid() }, 4 * 4 * px, 3})
+	}
+	return vs
 }
 
 func decodeImage(img image.Image, work *budget) (text string, err error) {
@@ -99,29 +128,24 @@ func decodeImage(img image.Image, work *budget) (text string, err error) {
 		}
 	}()
 
-	src := gozxing.NewLuminanceSourceFromImage(luma(img))
-	work.spend(b.Dx() * b.Dy())
-	work.spend(4 * b.Dx() * b.Dy())
-	bm, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrNoQRCode, err)
-	}
+	work.spend(2 * b.Dx() * b.Dy())
+	lum := lumaPlane(img)
 	crowded := false
-	for polarity := range 2 {
-		if polarity == 1 {
-			work.spend(b.Dx() * b.Dy() / 32)
-			bm.FlipAll()
+	for _, v := range views(lum) {
+		if !work.spend(v.cost) {
+			break
 		}
-		r := searchView(bm, work)
+		bm, err := v.binarize()
+		if err != nil {
+			continue // an image too small for the binarizer
+		}
+		r := searchView(bm, v.step, work)
 		crowded = crowded || r.crowded
 		if r.err != nil {
 			return "", r.err
 		}
 		if r.text != "" {
 			return r.text, nil
-		}
-		if work.exhausted() {
-			break
 		}
 	}
 	switch {
@@ -143,19 +167,25 @@ type viewResult struct {
 // searchView finds finder patterns in bm and decodes the codes their best
 // triples frame. It tries every triple it kept, also after a success, so
 // that a second code with another text is reported rather than ignored.
-func searchView(bm *gozxing.BitMatrix, work *budget) viewResult {
+func searchView(bm *gozxing.BitMatrix, step int, work *budget) viewResult {
 	f := finder{img: bm, w: bm.GetWidth(), h: bm.GetHeight(), budget: work}
-	f.find(2)
+	f.find(step)
 	res := viewResult{crowded: f.crowded}
 	var codes []decoded
-	for _, t := range triples(f.found) {
+	ts := triples(f.found)
+	cands := f.found
+	if len(ts) == 0 {
+		// Only two patterns, or none in a good triangle: infer the third.
+		cands, ts = inferred(f.found)
+	}
+	for _, t := range ts {
 		if work.exhausted() {
 			break
 		}
-		if overlaps(codes, f.found, t) {
+		if overlaps(codes, cands, t) {
 			continue
 		}
-		d, ok := decodeTriple(bm, f.found, t, work)
+		d, ok := decodeTriple(bm, cands, t, work)
 		if !ok {
 			continue
 		}

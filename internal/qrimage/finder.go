@@ -241,7 +241,7 @@ func triples(cands []candidate) []triple {
 				p, q, r := cands[idx[ii]], cands[idx[jj]], cands[idx[kk]]
 				lo := min(p.moduleSize, q.moduleSize, r.moduleSize)
 				hi := max(p.moduleSize, q.moduleSize, r.moduleSize)
-				if hi > 1.5*lo {
+				if hi > 2.2*lo {
 					continue
 				}
 				s := []float64{dist2(p, q), dist2(q, r), dist2(p, r)}
@@ -254,7 +254,7 @@ func triples(cands []candidate) []triple {
 					continue
 				}
 				d := (math.Abs(c-2*b) + math.Abs(c-2*a)) / c
-				if d > 1 {
+				if d > 1.6 {
 					continue
 				}
 				out = append(out, triple{idx[ii], idx[jj], idx[kk], d})
@@ -263,6 +263,54 @@ func triples(cands []candidate) []triple {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].distortion < out[j].distortion })
 	return out[:min(len(out), maxTriples)]
+}
+
+// maxInferred is how many triples with an inferred third pattern are tried
+// per view.
+const maxInferred = 24
+
+// inferred completes pairs of confirmed candidates, of similar module size
+// and plausibly far apart, with the third finder pattern where it would be
+// if the code were square on: at a right angle at either end if the pair is
+// a side, or off the middle if it is the diagonal. It returns the
+// candidates with the inferred ones appended and the triples to try.
+func inferred(cands []candidate) ([]candidate, []triple) {
+	var conf []int
+	for i, c := range cands {
+		if c.count >= 2 {
+			conf = append(conf, i)
+		}
+	}
+	sort.SliceStable(conf, func(i, j int) bool { return cands[conf[i]].count > cands[conf[j]].count })
+	conf = conf[:min(len(conf), 6)]
+	out := append([]candidate(nil), cands...)
+	var ts []triple
+	for ii := 0; ii < len(conf); ii++ {
+		for jj := ii + 1; jj < len(conf); jj++ {
+			p, q := cands[conf[ii]], cands[conf[jj]]
+			lo, hi := min(p.moduleSize, q.moduleSize), max(p.moduleSize, q.moduleSize)
+			ms := (p.moduleSize + q.moduleSize) / 2
+			d := math.Sqrt(dist2(p, q))
+			if hi > 1.5*lo || d < 10*ms || d > 250*ms {
+				continue
+			}
+			// Perpendicular of the same length.
+			px, py := -(q.y - p.y), q.x-p.x
+			mx, my := (p.x+q.x)/2, (p.y+q.y)/2
+			for _, c := range [][2]float64{
+				{p.x + px, p.y + py}, {p.x - px, p.y - py},
+				{q.x + px, q.y + py}, {q.x - px, q.y - py},
+				{mx + px/2, my + py/2}, {mx - px/2, my - py/2},
+			} {
+				if len(ts) == maxInferred {
+					return out, ts
+				}
+				out = append(out, candidate{x: c[0], y: c[1], moduleSize: ms})
+				ts = append(ts, triple{conf[ii], conf[jj], len(out) - 1, 0})
+			}
+		}
+	}
+	return out, ts
 }
 
 func dist2(p, q candidate) float64 {

@@ -129,21 +129,21 @@ func (s *scanner) value(tg *target, opaque bool) error {
 	var err error
 	switch c := s.data[s.pos]; {
 	case c == '{':
-		if err = s.wantKind(tg, "an object", kStruct, kMap); err == nil {
+		if err = s.wantKind(tg, "a JSON object", kStruct, kMap); err == nil {
 			err = s.object(tg, opaque)
 		}
 	case c == '[':
-		if err = s.wantKind(tg, "an array", kSlice); err == nil {
+		if err = s.wantKind(tg, "a JSON array", kSlice); err == nil {
 			err = s.array(tg, opaque)
 		}
 	case c == '"':
-		if err = s.wantKind(tg, "a string", kString); err == nil {
+		if err = s.wantKind(tg, "a JSON string", kString); err == nil {
 			if _, e := s.str(false); e != nil {
 				err = e
 			}
 		}
 	case c == 't' || c == 'f':
-		if err = s.wantKind(tg, "a boolean", kBool); err == nil {
+		if err = s.wantKind(tg, "a JSON boolean", kBool); err == nil {
 			err = s.literal()
 		}
 	case c == 'n':
@@ -176,7 +176,7 @@ func (s *scanner) wantKind(tg *target, what string, kinds ...kind) error {
 			return nil
 		}
 	}
-	return s.fail(ErrType, s.pos, "JSON %s, want %s", what, wantWord(tg.rt))
+	return s.fail(ErrType, s.pos, "%s, want %s", what, wantWord(tg.rt))
 }
 
 // child returns the target of values nested in a value of target tg, and
@@ -450,14 +450,14 @@ func (s *scanner) number(tg *target, opaque bool) error {
 	case kFloat:
 		_, err = strconv.ParseFloat(lit, tg.bits)
 	default:
-		return s.fail(ErrType, start, "JSON number, want %s", wantWord(tg.rt))
+		return s.fail(ErrType, start, "a JSON number, want %s", wantWord(tg.rt))
 	}
 	if err != nil {
 		want := "a number that fits float64"
 		if tg.rt != nil {
 			want = wantWord(tg.rt)
 		}
-		return s.fail(ErrType, start, "JSON number %s, want %s", short(lit), want)
+		return s.fail(ErrType, start, "the JSON number %s, want %s", short(lit), want)
 	}
 	return nil
 }

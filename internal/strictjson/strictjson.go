@@ -108,7 +108,7 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 		if path == "" && te.Field != "" {
 			path = "$." + te.Field
 		}
-		return &Error{Err: ErrType, Path: path, Offset: te.Offset, Detail: "JSON " + te.Value + ", want " + wantWord(te.Type)}
+		return &Error{Err: ErrType, Path: path, Offset: te.Offset, Detail: "a JSON " + te.Value + ", want " + wantWord(te.Type)}
 	case errors.As(err, &se):
 		// Not reached: the check refuses what encoding/json refuses.
 		return &Error{Err: ErrSyntax, Offset: se.Offset, Detail: se.Error()}

@@ -207,7 +207,7 @@ func TestErrorMessages(t *testing.T) {
 		{"\xef\xbb\xbf{}", "strictjson: byte-order mark: the input starts with a UTF-8 byte-order mark; JSON is UTF-8 without one"},
 		{`{"name":"\ud800"}`, `strictjson: lone surrogate at $.name: \ud800 at byte 9 is a high surrogate with no low one after it`},
 		{`{} x`, "strictjson: data after the JSON value: from byte 3"},
-		{`{"count":300}`, "strictjson: wrong type at $.count: JSON number 300, want a whole number that fits int8"},
+		{`{"count":300}`, "strictjson: wrong type at $.count: the JSON number 300, want a whole number that fits int8"},
 		{`{"Name":1}`, `strictjson: member name in the wrong case at $.Name: the member is "name"`},
 	}
 	for _, tt := range tests {

@@ -187,28 +187,56 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		v("unknown_key_not_in_bundle", "signed by a key the bundle does not list", qr(g.sign(identity(), g.ed2)), trustWith(bundle, fresh), at, "unknown_key", "", ""),
 		v("wrong_typ_status_list_token", "a status list token presented as a credential", plainQR(tokenAsCredential), trustWith(bundle, fresh), at, "wrong_typ", "", ""),
 	}
-	// Trust store updates.
-	upd := func(name, comment string, stored, offered *spec.VectorTrust, code string) spec.Vector {
-		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: stored, Update: offered,
-			Expect: spec.VectorExpect{Code: code, Valid: code == "ok"}}
+	// Trust store updates, judged by the store's clock at = policy.at
+	// (status.md §8): the stored material is loaded, then the update
+	// offered; expect.stored is what the store holds afterwards.
+	upd := func(name, comment string, stored, offered *spec.VectorTrust, code string, after *spec.VectorTrust) spec.Vector {
+		if after == nil && code != "ok" {
+			after = &spec.VectorTrust{Bundle: stored.Bundle, StatusLists: stored.StatusLists} // refused: unchanged
+		}
+		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: stored, Update: offered, Policy: at,
+			Expect: spec.VectorExpect{Code: code, Valid: code == "ok", Stored: after}}
 	}
+	holds := func(b string, lists ...string) *spec.VectorTrust { return &spec.VectorTrust{Bundle: b, StatusLists: lists} }
+	updateAt, _ := time.Parse(time.RFC3339, verifyAt)
 	serial6 := t.signBundle(t.bundle(6, high), t.root)
 	serial4 := t.signBundle(t.bundle(4, high), t.root)
 	serial5b := t.signBundle(t.bundle(5, t.authorization(credential.LevelSubstantial, "identity")), t.root)
+	serial6Withdrawn := t.signBundle(t.bundle(6, withdrawnBefore), t.root)
 	railSignsGov := t.list(govList, t.rail, listAt, nil)
+	olderValid := t.list(govList, t.ed, listAt.Add(-time.Hour), nil)
+	aheadLimit := t.list(govList, t.ed, updateAt.Add(10*time.Minute), nil)
+	aheadPast := t.list(govList, t.ed, updateAt.Add(10*time.Minute+time.Second), nil)
+	tomorrow := t.list(govList, t.ed, updateAt.Add(24*time.Hour), nil)
+	expiredRevoked := t.list(govList, t.ed, updateAt.Add(-72*time.Hour), map[uint64]status.Status{refIdx: status.Revoked}) // exp 48h after iat
+	expiredBundle := t.bundle(6, high)
+	expiredBundle.IssuedAt, expiredBundle.NextUpdate = updateAt.Add(-10*24*time.Hour), updateAt.Add(-3*24*time.Hour)
+	serial6Expired := t.signBundle(expiredBundle, t.root)
 	vs = append(vs,
-		upd("update_ok_newer_bundle", "serial 6 replaces serial 5", trustWith(bundle), &spec.VectorTrust{Bundle: serial6}, "ok"),
-		upd("update_ok_same_bundle", "the stored bundle again is a no-op", trustWith(bundle), &spec.VectorTrust{Bundle: bundle}, "ok"),
-		upd("update_ok_list", "a status list of the bundle's issuer", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{fresh}}, "ok"),
-		upd("bundle_rollback", "serial 4 offered to a store holding serial 5", trustWith(bundle), &spec.VectorTrust{Bundle: serial4}, "bundle_rollback"),
-		upd("bundle_rollback_same_serial", "serial 5 again with different content", trustWith(bundle), &spec.VectorTrust{Bundle: serial5b}, "bundle_rollback"),
-		upd("bundle_untrusted", "a bundle signed by a root the store does not pin", trustWith(bundle), &spec.VectorTrust{Bundle: t.signBundle(t.bundle(6, high), t.otherRoot)}, "bundle_untrusted"),
-		upd("bundle_untrusted_first", "an empty store offered a bundle of an unpinned root", &spec.VectorTrust{Roots: roots}, &spec.VectorTrust{Bundle: t.signBundle(t.bundle(1, high), t.otherRoot)}, "bundle_untrusted"),
-		upd("bundle_malformed", "not a JWS: one segment only", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJub3QiOiJhIGp3cyJ9"}, "bundle_malformed"),
-		upd("bundle_untrusted_alg_none", "a JWS with alg none", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJhbGciOiJub25lIn0.e30."}, "bundle_untrusted"),
-		upd("status_list_invalid_other_issuer", "the railway's key signs the identity authority's list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{railSignsGov}}, "status_list_invalid"),
-		upd("status_list_invalid_retired_signer", "a list signed after its key was retired (not_after)", trustWith(t.signBundle(t.bundle(5, retired), t.root)), &spec.VectorTrust{StatusLists: []string{fresh}}, "status_list_invalid"),
-		upd("status_list_invalid_unknown_signer", "a list signed by a key the bundle does not list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{t.list(govList, g.ed2, listAt, nil)}}, "status_list_invalid"),
+		upd("update_ok_newer_bundle_expired", "serial 6, past its next_update by the store's clock, still replaces serial 5: bundle times are judged when verifying", trustWith(bundle), &spec.VectorTrust{Bundle: serial6Expired}, "ok", holds(serial6Expired)),
+		upd("update_ok_newer_bundle", "serial 6 replaces serial 5", trustWith(bundle), &spec.VectorTrust{Bundle: serial6}, "ok", holds(serial6)),
+		upd("update_ok_newer_bundle_keeps_lists", "serial 6 replaces serial 5; the stored list still verifies under it and is kept", trustWith(bundle, fresh), &spec.VectorTrust{Bundle: serial6}, "ok", holds(serial6, fresh)),
+		upd("update_ok_newer_bundle_drops_lists", "serial 6 withdraws the key that signed the stored list before it signed it: the list is dropped", trustWith(bundle, fresh), &spec.VectorTrust{Bundle: serial6Withdrawn}, "ok", holds(serial6Withdrawn)),
+		upd("update_ok_same_bundle", "the stored bundle again is a no-op", trustWith(bundle), &spec.VectorTrust{Bundle: bundle}, "ok", holds(bundle)),
+		upd("update_ok_list", "a status list of the bundle's issuer", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{fresh}}, "ok", holds(bundle, fresh)),
+		upd("update_ok_newer_list", "a list with a later iat replaces the stored one", trustWith(bundle, olderValid), &spec.VectorTrust{StatusLists: []string{revoked}}, "ok", holds(bundle, revoked)),
+		upd("update_ok_older_list_kept", "a list with an earlier iat than the stored one is not stored (not an error): the stored revocation stays", trustWith(bundle, revoked), &spec.VectorTrust{StatusLists: []string{olderValid}}, "ok", holds(bundle, revoked)),
+		upd("update_ok_same_iat_list_kept", "a list with the stored one's iat but other content (a replay from before a revocation) is not stored", trustWith(bundle, revoked), &spec.VectorTrust{StatusLists: []string{fresh}}, "ok", holds(bundle, revoked)),
+		upd("update_ok_list_10_minutes_ahead", "a list signed exactly 10 minutes after the store's clock (policy.at): accepted", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{aheadLimit}}, "ok", holds(bundle, aheadLimit)),
+		upd("update_ok_expired_list", "a list past its exp is still stored when it is the newest: it can still prove a revocation (status.md §5)", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{expiredRevoked}}, "ok", holds(bundle, expiredRevoked)),
+		upd("update_ok_stored_future_list_ignored", "the store holds a list signed a day after its clock: ignored at load, so a current list replaces it", trustWith(bundle, tomorrow), &spec.VectorTrust{StatusLists: []string{revoked}}, "ok", holds(bundle, revoked)),
+		upd("update_ok_stored_future_list_not_held", "the store holds a list signed a day after its clock and is offered nothing new: it does not hold that list", trustWith(bundle, tomorrow), &spec.VectorTrust{Bundle: bundle}, "ok", holds(bundle)),
+		upd("status_list_invalid_signed_in_future", "a list signed 10 minutes and 1 second after the store's clock (policy.at)", trustWith(bundle, fresh), &spec.VectorTrust{StatusLists: []string{aheadPast}}, "status_list_invalid", nil),
+		upd("status_list_invalid_refuses_whole_update", "a new bundle with an invalid list: nothing is stored, the bundle neither", trustWith(bundle), &spec.VectorTrust{Bundle: serial6, StatusLists: []string{railSignsGov}}, "status_list_invalid", nil),
+		upd("bundle_rollback", "serial 4 offered to a store holding serial 5", trustWith(bundle), &spec.VectorTrust{Bundle: serial4}, "bundle_rollback", nil),
+		upd("bundle_rollback_same_serial", "serial 5 again with different content", trustWith(bundle), &spec.VectorTrust{Bundle: serial5b}, "bundle_rollback", nil),
+		upd("bundle_untrusted", "a bundle signed by a root the store does not pin", trustWith(bundle), &spec.VectorTrust{Bundle: t.signBundle(t.bundle(6, high), t.otherRoot)}, "bundle_untrusted", nil),
+		upd("bundle_untrusted_first", "an empty store offered a bundle of an unpinned root", &spec.VectorTrust{Roots: roots}, &spec.VectorTrust{Bundle: t.signBundle(t.bundle(1, high), t.otherRoot)}, "bundle_untrusted", nil),
+		upd("bundle_malformed", "not a JWS: one segment only", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJub3QiOiJhIGp3cyJ9"}, "bundle_malformed", nil),
+		upd("bundle_untrusted_alg_none", "a JWS with alg none", trustWith(bundle), &spec.VectorTrust{Bundle: "eyJhbGciOiJub25lIn0.e30."}, "bundle_untrusted", nil),
+		upd("status_list_invalid_other_issuer", "the railway's key signs the identity authority's list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{railSignsGov}}, "status_list_invalid", nil),
+		upd("status_list_invalid_retired_signer", "a list signed after its key was retired (not_after)", trustWith(t.signBundle(t.bundle(5, retired), t.root)), &spec.VectorTrust{StatusLists: []string{fresh}}, "status_list_invalid", nil),
+		upd("status_list_invalid_unknown_signer", "a list signed by a key the bundle does not list", trustWith(bundle), &spec.VectorTrust{StatusLists: []string{t.list(govList, g.ed2, listAt, nil)}}, "status_list_invalid", nil),
 	)
 	return vs, nil
 }

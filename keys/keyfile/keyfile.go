@@ -1,4 +1,4 @@
-package keys
+package keyfile
 
 import (
 	"bytes"
@@ -11,21 +11,23 @@ import (
 	"runtime"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/netcred/netcred/keys"
 )
 
 // Passphrase encryption of private keys: JWE compact serialization
 // (RFC 7516) with PBES2 key wrapping (RFC 7518 §4.8) and AES-256-GCM.
 const (
-	// EncryptionAlgorithm is the JWE "alg" WritePrivateFile uses.
+	// EncryptionAlgorithm is the JWE "alg" Encrypt uses.
 	EncryptionAlgorithm = jose.PBES2_HS512_A256KW
-	// ContentEncryption is the JWE "enc" WritePrivateFile uses.
+	// ContentEncryption is the JWE "enc" Encrypt uses.
 	ContentEncryption = jose.A256GCM
 	// EncryptedContentType is the JWE "cty" of an encrypted private JWK.
 	EncryptedContentType = "jwk+json"
 	// DefaultPBES2Count is the PBKDF2 iteration count ("p2c") used when
 	// encrypting. go-jose refuses counts above 1,000,000 when decrypting.
 	DefaultPBES2Count = 600_000
-	// MaxPassphraseSize is the largest passphrase file ReadPassphraseFile
+	// MaxPassphraseSize is the largest passphrase file ReadPassphrase
 	// reads.
 	MaxPassphraseSize = 4 << 10
 )
@@ -33,13 +35,13 @@ const (
 // pbes2Count is DefaultPBES2Count; tests lower it to stay fast.
 var pbes2Count = DefaultPBES2Count
 
-// acceptedKeyEncryption lists the JWE "alg" values ParsePrivateJWK accepts.
+// acceptedKeyEncryption lists the JWE "alg" values Parse accepts.
 var acceptedKeyEncryption = []jose.KeyAlgorithm{jose.PBES2_HS512_A256KW, jose.PBES2_HS256_A128KW}
 
-// MarshalEncrypted encodes the key as a private JWK encrypted under
-// passphrase: a JWE compact serialization with "alg" PBES2-HS512+A256KW,
-// "enc" A256GCM and "cty" "jwk+json". ParsePrivateJWK reads it back.
-func (k *PrivateKey) MarshalEncrypted(passphrase []byte) ([]byte, error) {
+// Encrypt encodes k as a private JWK encrypted under passphrase: a JWE
+// compact serialization with "alg" PBES2-HS512+A256KW, "enc" A256GCM and
+// "cty" "jwk+json". Parse reads it back.
+func Encrypt(k *keys.PrivateKey, passphrase []byte) ([]byte, error) {
 	if len(passphrase) == 0 {
 		return nil, ErrEmptyPassphrase
 	}
@@ -52,27 +54,27 @@ func (k *PrivateKey) MarshalEncrypted(passphrase []byte) ([]byte, error) {
 	options := new(jose.EncrypterOptions).WithContentType(EncryptedContentType)
 	encrypter, err := jose.NewEncrypter(ContentEncryption, recipient, options)
 	if err != nil {
-		return nil, fmt.Errorf("keys: encrypting private key: %w", err)
+		return nil, fmt.Errorf("keyfile: encrypting private key: %w", err)
 	}
 	object, err := encrypter.Encrypt(plaintext)
 	if err != nil {
-		return nil, fmt.Errorf("keys: encrypting private key: %w", err)
+		return nil, fmt.Errorf("keyfile: encrypting private key: %w", err)
 	}
 	compact, err := object.CompactSerialize()
 	if err != nil {
-		return nil, fmt.Errorf("keys: encrypting private key: %w", err)
+		return nil, fmt.Errorf("keyfile: encrypting private key: %w", err)
 	}
 	return []byte(compact), nil
 }
 
-// decryptJWK opens a JWE compact serialization written by MarshalEncrypted.
+// decryptJWK opens a JWE compact serialization written by Encrypt.
 func decryptJWK(data []byte, passphrase []byte) ([]byte, error) {
 	object, err := jose.ParseEncryptedCompact(string(data), acceptedKeyEncryption, []jose.ContentEncryption{ContentEncryption})
 	if err != nil {
-		return nil, fmt.Errorf("%w: neither a jwk nor an encrypted jwk: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: neither a jwk nor an encrypted jwk: %v", keys.ErrMalformed, err)
 	}
 	if cty, ok := object.Header.ExtraHeaders[jose.HeaderContentType]; ok && cty != EncryptedContentType {
-		return nil, fmt.Errorf("%w: encrypted content type %v (want %q)", ErrMalformed, cty, EncryptedContentType)
+		return nil, fmt.Errorf("%w: encrypted content type %v (want %q)", keys.ErrMalformed, cty, EncryptedContentType)
 	}
 	if len(passphrase) == 0 {
 		return nil, ErrPassphraseRequired
@@ -82,9 +84,30 @@ func decryptJWK(data []byte, passphrase []byte) ([]byte, error) {
 		return nil, ErrWrongPassphrase
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: encrypted jwk: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: encrypted jwk: %v", keys.ErrMalformed, err)
 	}
 	return plaintext, nil
+}
+
+// Parse parses a private key file's contents: a plain private JWK
+// (keys.ParsePrivateJWK) or, when it is not a JSON object, a JWE compact
+// serialization encrypted with a passphrase as Encrypt writes it. An
+// encrypted key without a passphrase gives ErrPassphraseRequired; a wrong
+// passphrase gives ErrWrongPassphrase. A plain JWK is accepted even when a
+// passphrase is given.
+func Parse(data []byte, passphrase []byte) (*keys.PrivateKey, error) {
+	if len(data) > keys.MaxJWKSize {
+		return nil, fmt.Errorf("%w: key of %d bytes (limit %d)", keys.ErrTooLarge, len(data), keys.MaxJWKSize)
+	}
+	if !isEncrypted(data) {
+		return keys.ParsePrivateJWK(data)
+	}
+	plaintext, err := decryptJWK(bytes.TrimSpace(data), passphrase)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plaintext)
+	return keys.ParsePrivateJWK(plaintext)
 }
 
 // isEncrypted reports whether data is not a plain JSON JWK.
@@ -93,12 +116,12 @@ func isEncrypted(data []byte) bool {
 	return len(trimmed) > 0 && trimmed[0] != '{'
 }
 
-// WritePrivateFile writes k to a new file at path with mode 0600: a plain
-// private JWK, or with a non-empty passphrase the JWE of MarshalEncrypted.
+// Write writes k to a new file at path with mode 0600: a plain private
+// JWK, or with a non-empty passphrase the JWE of Encrypt.
 // It writes a temporary file in the same directory and links it into
 // place, so path either does not exist or holds the whole key; it never
 // replaces an existing file (ErrExists).
-func WritePrivateFile(path string, k *PrivateKey, passphrase []byte) error {
+func Write(path string, k *keys.PrivateKey, passphrase []byte) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%w: %s", ErrExists, path)
 	}
@@ -107,7 +130,7 @@ func WritePrivateFile(path string, k *PrivateKey, passphrase []byte) error {
 		err  error
 	)
 	if len(passphrase) > 0 {
-		data, err = k.MarshalEncrypted(passphrase)
+		data, err = Encrypt(k, passphrase)
 	} else {
 		data, err = k.MarshalJSON()
 	}
@@ -123,12 +146,12 @@ func WritePrivateFile(path string, k *PrivateKey, passphrase []byte) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("keys: writing %s: %w", path, err)
+		return fmt.Errorf("keyfile: writing %s: %w", path, err)
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName)
 	if err := writeAndClose(tmp, data); err != nil {
-		return fmt.Errorf("keys: writing %s: %w", path, err)
+		return fmt.Errorf("keyfile: writing %s: %w", path, err)
 	}
 	if err := linkNew(tmpName, path); err != nil {
 		return err
@@ -166,7 +189,7 @@ func linkNew(tmp, path string) error {
 		return fmt.Errorf("%w: %s", ErrExists, path)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("keys: writing %s: %w", path, err)
+		return fmt.Errorf("keyfile: writing %s: %w", path, err)
 	}
 	return nil
 }
@@ -181,33 +204,33 @@ func syncDir(dir string) {
 	_ = d.Close()
 }
 
-// ReadPrivateFile reads a private key written by WritePrivateFile (or any
-// private JWK file accepted by ParsePrivateJWK). Warnings, one line each in
-// the form "keys: warning: ...", report a file that others may read or
-// write, and a passphrase given for a file that is not encrypted.
-func ReadPrivateFile(path string, passphrase []byte) (*PrivateKey, []string, error) {
+// Read reads a private key file written by Write (or any file Parse
+// accepts). Warnings, one line each in the form "keyfile: warning: ...",
+// report a file that others may read or write, and a passphrase given for
+// a file that is not encrypted.
+func Read(path string, passphrase []byte) (*keys.PrivateKey, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("keys: reading private key: %w", err)
+		return nil, nil, fmt.Errorf("keyfile: reading private key: %w", err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("keys: reading private key: %w", err)
+		return nil, nil, fmt.Errorf("keyfile: reading private key: %w", err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("keys: reading private key: %s is not a regular file", path)
+		return nil, nil, fmt.Errorf("keyfile: reading private key: %s is not a regular file", path)
 	}
 	warnings := permissionWarnings(path, info.Mode())
-	data, err := readLimited(f, MaxJWKSize)
+	data, err := readLimited(f, keys.MaxJWKSize)
 	defer clear(data)
 	if err != nil {
 		return nil, warnings, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(passphrase) > 0 && !isEncrypted(data) {
-		warnings = append(warnings, fmt.Sprintf("keys: warning: %s is not encrypted; the passphrase was not used", path))
+		warnings = append(warnings, fmt.Sprintf("keyfile: warning: %s is not encrypted; the passphrase was not used", path))
 	}
-	k, err := ParsePrivateJWK(data, passphrase)
+	k, err := Parse(data, passphrase)
 	if err != nil {
 		return nil, warnings, fmt.Errorf("%s: %w", path, err)
 	}
@@ -221,9 +244,9 @@ func permissionWarnings(path string, mode fs.FileMode) []string {
 	perm := mode.Perm()
 	switch {
 	case perm&0o044 != 0:
-		return []string{fmt.Sprintf("keys: warning: %s is readable by others (mode %04o); chmod 600 %s", path, perm, path)}
+		return []string{fmt.Sprintf("keyfile: warning: %s is readable by others (mode %04o); chmod 600 %s", path, perm, path)}
 	case perm&0o022 != 0:
-		return []string{fmt.Sprintf("keys: warning: %s is writable by others (mode %04o); chmod 600 %s", path, perm, path)}
+		return []string{fmt.Sprintf("keyfile: warning: %s is writable by others (mode %04o); chmod 600 %s", path, perm, path)}
 	}
 	return nil
 }
@@ -235,18 +258,18 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return data, err
 	}
 	if int64(len(data)) > limit {
-		return data, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+		return data, fmt.Errorf("%w: more than %d bytes", keys.ErrTooLarge, limit)
 	}
 	return data, nil
 }
 
-// ReadPassphraseFile reads a passphrase from the file at path, removing one
+// ReadPassphrase reads a passphrase from the file at path, removing one
 // trailing newline ("\n" or "\r\n"). An empty passphrase is refused with
 // ErrEmptyPassphrase.
-func ReadPassphraseFile(path string) ([]byte, error) {
+func ReadPassphrase(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("keys: reading passphrase: %w", err)
+		return nil, fmt.Errorf("keyfile: reading passphrase: %w", err)
 	}
 	defer f.Close()
 	data, err := readLimited(f, MaxPassphraseSize)

@@ -1,0 +1,195 @@
+package keys
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"testing"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/spec"
+)
+
+// keyMembers are the members that make a key, and the only ones go-jose is
+// shown: keys judges the others (alg, kid, use, key_ops, private and
+// certificate members) by the profile, and ignores the rest as
+// spec/bundle.md §2.3 says, where go-jose decodes some of them.
+var keyMembers = []string{"kty", "crv", "x", "y"}
+
+// goJoseKey decodes the key members of m with go-jose and returns the
+// public key and its RFC 7638 thumbprint, or ok false.
+func goJoseKey(m map[string]json.RawMessage) (key crypto.PublicKey, thumbprint string, ok bool) {
+	only := map[string]json.RawMessage{}
+	for _, name := range keyMembers {
+		if v, present := m[name]; present {
+			only[name] = v
+		}
+	}
+	if string(m["kty"]) == `"OKP"` {
+		delete(only, "y") // not a member of an OKP key (RFC 8037 §2)
+	}
+	data, err := json.Marshal(only)
+	if err != nil {
+		return nil, "", false
+	}
+	var jwk jose.JSONWebKey
+	if jwk.UnmarshalJSON(data) != nil || !jwk.IsPublic() {
+		return nil, "", false
+	}
+	switch jwk.Key.(type) {
+	case ed25519.PublicKey:
+	case *ecdsa.PublicKey:
+		if jwk.Key.(*ecdsa.PublicKey).Curve.Params().Name != "P-256" {
+			return nil, "", false
+		}
+	default:
+		return nil, "", false
+	}
+	sum, err := jwk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return nil, "", false
+	}
+	return jwk.Key, base64.RawURLEncoding.EncodeToString(sum), true
+}
+
+// sameKey reports whether a and b are the same public key.
+func sameKey(a, b crypto.PublicKey) bool {
+	switch a := a.(type) {
+	case ed25519.PublicKey:
+		b, ok := b.(ed25519.PublicKey)
+		return ok && bytes.Equal(a, b)
+	case *ecdsa.PublicKey:
+		b, ok := b.(*ecdsa.PublicKey)
+		return ok && a.Equal(b)
+	}
+	return false
+}
+
+// checkAgainstGoJose is the differential property of ParsePublicJWK:
+//   - what it accepts, go-jose decodes to the same key with the same
+//     thumbprint;
+//   - the key members go-jose decodes to an Ed25519 or P-256 public key,
+//     it accepts too once given the matching alg, with that thumbprint;
+//   - what encoding/json cannot read, it refuses.
+func checkAgainstGoJose(t *testing.T, data []byte) {
+	t.Helper()
+	mine, err := ParsePublicJWK(data)
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil || m == nil {
+		if err == nil {
+			t.Fatalf("accepted %q, which encoding/json cannot read as an object", data)
+		}
+		return
+	}
+	ref, refThumbprint, refOK := goJoseKey(m)
+	if err == nil {
+		switch {
+		case !refOK:
+			t.Fatalf("accepted %q; go-jose refuses its key members", data)
+		case mine.Thumbprint() != refThumbprint:
+			t.Fatalf("thumbprint %s; go-jose %s", mine.Thumbprint(), refThumbprint)
+		case !sameKey(mine.Key(), ref):
+			t.Fatalf("key %v; go-jose %v", mine.Key(), ref)
+		}
+	}
+	if !refOK {
+		return
+	}
+	alg := credential.ES256
+	if _, ok := ref.(ed25519.PublicKey); ok {
+		alg = credential.EdDSA
+	}
+	only := map[string]json.RawMessage{"alg": json.RawMessage(`"` + alg + `"`)}
+	for _, name := range keyMembers {
+		if v, present := m[name]; present {
+			only[name] = v
+		}
+	}
+	profiled, _ := json.Marshal(only)
+	k, err := ParsePublicJWK(profiled)
+	if err != nil {
+		t.Fatalf("refused %s, whose key go-jose decodes: %v", profiled, err)
+	}
+	if k.Thumbprint() != refThumbprint || !sameKey(k.Key(), ref) {
+		t.Fatalf("%s: thumbprint %s; go-jose %s", profiled, k.Thumbprint(), refThumbprint)
+	}
+}
+
+// vectorJWKs returns the public JWKs of the conformance vectors' key sets.
+func vectorJWKs(tb testing.TB) [][]byte {
+	tb.Helper()
+	vectors, err := spec.LoadVectors()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][]byte
+	for _, v := range vectors {
+		var set struct {
+			Keys []json.RawMessage `json:"keys"`
+		}
+		if len(v.Keys) > 0 && json.Unmarshal(v.Keys, &set) == nil {
+			for _, k := range set.Keys {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func FuzzParsePublicJWKAgainstGoJose(f *testing.F) {
+	for _, k := range seedKeys(f) {
+		f.Add(mustJSON(f, k.Public()))
+	}
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add(bad.data)
+		}
+	}
+	for _, k := range vectorJWKs(f) {
+		f.Add(k)
+	}
+	f.Fuzz(checkAgainstGoJose)
+}
+
+func TestParsePublicJWKAgreesWithGoJose(t *testing.T) {
+	var inputs [][]byte
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			inputs = append(inputs, mustJSON(t, mustGenerate(t, alg).Public()))
+		}
+	}
+	for _, bad := range badJWKs(t) {
+		inputs = append(inputs, bad.data)
+	}
+	inputs = append(inputs, vectorJWKs(t)...)
+	if len(vectorJWKs(t)) == 0 {
+		t.Fatal("no JWKs in the vectors")
+	}
+	// Every low-order Ed25519 encoding go-jose refuses.
+	for _, p := range lowOrderPoints {
+		inputs = append(inputs, []byte(`{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"`+base64.RawURLEncoding.EncodeToString(p[:])+`"}`))
+	}
+	for _, data := range inputs {
+		checkAgainstGoJose(t, data)
+	}
+}
+
+func TestLowOrderPointsMatchGoJose(t *testing.T) {
+	if len(lowOrderPoints) != 14 {
+		t.Fatalf("%d low-order encodings; want 14", len(lowOrderPoints))
+	}
+	for _, p := range lowOrderPoints {
+		jwk := jose.JSONWebKey{Key: ed25519.PublicKey(p[:])}
+		if _, err := jwk.Thumbprint(crypto.SHA256); err == nil {
+			t.Errorf("go-jose accepts %x, which keys refuses as low-order", p)
+		}
+		if _, err := NewPublicKey(ed25519.PublicKey(p[:])); err == nil {
+			t.Errorf("NewPublicKey accepts low-order %x", p)
+		}
+	}
+}

@@ -47,6 +47,7 @@ func runBundle(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown bundle command %q", args[0])
+	hint(e, "netcred bundle -h lists its commands")
 	fmt.Fprint(e.stderr, bundleUsage)
 	return exitUsage
 }

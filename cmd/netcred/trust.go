@@ -44,6 +44,7 @@ func runTrust(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown trust command %q", args[0])
+	hint(e, "netcred trust -h lists its commands")
 	fmt.Fprint(e.stderr, trustUsage)
 	return exitUsage
 }

@@ -71,6 +71,7 @@ type Verifier struct {
 	schemas *schemas.Registry
 	policy  Policy
 	types   map[string]bool
+	decoded *keyCache
 }
 
 // Errors of configuration, returned by New.
@@ -83,7 +84,7 @@ var (
 
 // New checks the configuration and returns a Verifier.
 func New(cfg Config) (*Verifier, error) {
-	v := &Verifier{keys: cfg.Keys, trust: cfg.Trust, schemas: cfg.Schemas, policy: cfg.Policy}
+	v := &Verifier{keys: cfg.Keys, trust: cfg.Trust, schemas: cfg.Schemas, policy: cfg.Policy, decoded: &keyCache{}}
 	switch {
 	case cfg.Keys == nil && cfg.Trust == nil:
 		return nil, ErrNoKeys
@@ -94,6 +95,11 @@ func New(cfg Config) (*Verifier, error) {
 			return nil, ErrNoKeys
 		}
 		v.keys = bundleKeys{cfg.Trust.Bundle}
+		for i := range cfg.Trust.Bundle.Issuers {
+			for j := range cfg.Trust.Bundle.Issuers[i].Keys {
+				v.decoded.add(cfg.Trust.Bundle.Issuers[i].Keys[j].Key)
+			}
+		}
 	}
 	if v.schemas == nil {
 		v.schemas = schemas.Builtin()
@@ -210,7 +216,11 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	if key == nil {
 		return fail(CodeUnknownKey, "no trusted key has kid %s", credential.KIDIssuer(msg.KID()))
 	}
-	claims, err := msg.Verify(key.Algorithm(), key.Key())
+	vk, err := v.decoded.get(key)
+	if err != nil {
+		return failErr(err)
+	}
+	claims, err := msg.VerifyWith(vk)
 	if err != nil {
 		return failErr(err)
 	}

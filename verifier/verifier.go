@@ -105,22 +105,11 @@ func New(cfg Config) (*Verifier, error) {
 		v.schemas = schemas.Builtin()
 	}
 	if v.trust != nil {
-		// The bundle pins schema digests: a local schema of the same id and
-		// version with other rules would judge credentials differently
-		// from every other verifier.
-		for _, bs := range v.trust.Bundle.Schemas {
-			local, ok := v.schemas.ByID(bs.ID)
-			if !ok {
-				local, ok = v.schemas.ByName(bs.Name)
-			}
-			if ok && (local.Name != bs.Name || local.ID != bs.ID) {
-				return nil, fmt.Errorf("%w: local schema %s has id %d, the trust bundle lists %s as id %d",
-					ErrSchemaMismatch, local.Name, local.ID, bs.Name, bs.ID)
-			}
-			if ok && local.Version == bs.Version && local.Digest() != bs.Digest {
-				return nil, fmt.Errorf("%w: schema %s version %d differs from the one the trust bundle lists (%s, bundle %s)",
-					ErrSchemaMismatch, local.Name, local.Version, local.Digest(), bs.Digest)
-			}
+		// The bundle pins schema names, ids and digests: a local schema
+		// that differs would judge credentials differently from every
+		// other verifier.
+		if err := v.trust.Bundle.CheckRegistry(v.schemas); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSchemaMismatch, err)
 		}
 	}
 	p := &v.policy

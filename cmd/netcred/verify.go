@@ -168,7 +168,7 @@ type jsonResult struct {
 }
 
 // jsonTime formats t in RFC 3339, years past 9999 with a leading "+" and
-// more digits (ISO 8601 expanded years).
+// more digits (ISO 8601 expanded years), for --json and people alike.
 func jsonTime(t *time.Time) *string {
 	if t == nil {
 		return nil
@@ -235,7 +235,7 @@ func printResult(e *env, res verifier.Result) {
 	}
 	fmt.Fprintf(w, "  %-16s %s\n", "issued by", issuer)
 	if res.ExpiresAt != nil {
-		fmt.Fprintf(w, "  %-16s %s\n", "expires", res.ExpiresAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "  %-16s %s\n", "expires", *jsonTime(res.ExpiresAt))
 	}
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)

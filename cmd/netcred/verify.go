@@ -115,6 +115,7 @@ func runVerify(args []string, e *env) int {
 	if *minLevel != "" {
 		if policy.MinLevel, err = credential.ParseLevel(*minLevel); err != nil {
 			errorf(e, "%v", err)
+			hint(e, levelHint)
 			return exitUsage
 		}
 	}

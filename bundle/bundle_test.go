@@ -558,6 +558,8 @@ func TestLooks(t *testing.T) {
 		{"with whitespace", append([]byte(" \r\n\t"), good...), true},
 		{"with a byte-order mark", append([]byte("\xef\xbb\xbf"), good...), true},
 		{"whitespace, byte-order mark, whitespace", append([]byte("\n\xef\xbb\xbf "), good...), true},
+		{"with a UTF-16 byte-order mark", append([]byte("\xff\xfe"), good...), true},
+		{"UTF-16 text", []byte("\xff\xfee\x00y\x00J\x00"), false},
 		{"JWS JSON serialization", flattenedJWS(t, good), true},
 		{"a JSON object", []byte(`{"serial":1}`), true},
 		{"JWE-shaped", []byte("eyJhbGciOiJQQkVTMiJ9..aXY.Y3Q.dGFn"), true},

@@ -210,3 +210,49 @@ func TestNewVerifyKeyRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodesToAgreesWithBytes: encodesTo(P, r) is exactly
+// bytes.Equal(P.Bytes(), r), on random points, small-order points, the
+// identity and encodings one bit off (the sign bit of x = 0 included).
+func TestEncodesToAgreesWithBytes(t *testing.T) {
+	var points []*edwards25519.Point
+	for i := range 64 {
+		var seed [64]byte
+		seed[0], seed[1] = byte(i), 0x5a
+		s, err := edwards25519.NewScalar().SetUniformBytes(seed[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		points = append(points, new(edwards25519.Point).ScalarBaseMult(s))
+	}
+	for _, h := range []string{
+		"0100000000000000000000000000000000000000000000000000000000000000", // identity
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2
+		"0000000000000000000000000000000000000000000000000000000000000080", // order 4
+		"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+	} {
+		p, err := new(edwards25519.Point).SetBytes(mustHex(t, h))
+		if err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+		points = append(points, p)
+	}
+	for i, p := range points {
+		// A point with Z != 1, as the scalar multiplication leaves it.
+		q := new(edwards25519.Point).Add(p, edwards25519.NewIdentityPoint())
+		q.Add(q, edwards25519.NewGeneratorPoint())
+		q.Subtract(q, edwards25519.NewGeneratorPoint())
+		enc := q.Bytes()
+		for _, r := range [][]byte{enc, flipBit(enc, 0), flipBit(enc, 255), flipBit(enc, 100)} {
+			if got, want := encodesTo(q, r), bytes.Equal(q.Bytes(), r); got != want {
+				t.Fatalf("point %d, r %x: encodesTo %v, Bytes says %v", i, r, got, want)
+			}
+		}
+	}
+}
+
+func flipBit(b []byte, i int) []byte {
+	b = bytes.Clone(b)
+	b[i/8] ^= 1 << (i % 8)
+	return b
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
@@ -97,8 +98,8 @@ func checkAgainstGoJose(t *testing.T, data []byte) {
 			t.Fatalf("key %v; go-jose %v", mine.Key(), ref)
 		}
 	}
-	if !refOK {
-		return
+	if !refOK || !canonicalKeyMembers(m) {
+		return // keys is stricter on purpose: canonical base64url only
 	}
 	alg := credential.ES256
 	if _, ok := ref.(ed25519.PublicKey); ok {
@@ -192,4 +193,75 @@ func TestLowOrderPointsMatchGoJose(t *testing.T) {
 			t.Errorf("NewPublicKey accepts low-order %x", p)
 		}
 	}
+}
+
+// BenchmarkParsePublicJWK pairs ParsePublicJWK (strict JSON, profile
+// checks, RFC 7638 thumbprint) with go-jose's JSONWebKey.UnmarshalJSON and
+// Thumbprint (the baseline, which checks less).
+func BenchmarkParsePublicJWK(b *testing.B) {
+	for _, k := range seedKeys(b) {
+		data := mustJSON(b, k.Public())
+		b.Run(string(k.Algorithm())+"/keys", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParsePublicJWK(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(k.Algorithm())+"/go-jose", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var jwk jose.JSONWebKey
+				if err := jwk.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := jwk.Thumbprint(crypto.SHA256); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestMarshalJSONMatchesGoJose checks that the hand-written JWK encoder
+// writes, byte for byte, what go-jose writes for the same key with kid,
+// alg and use "sig", public and private, so that files and bundles keep
+// their bytes.
+func TestMarshalJSONMatchesGoJose(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			k := mustGenerate(t, alg)
+			pub := k.Public()
+			want, err := jose.JSONWebKey{Key: pub.Key(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, pub); !bytes.Equal(got, want) {
+				t.Fatalf("public JWK\n got %s\nwant %s", got, want)
+			}
+			want, err = jose.JSONWebKey{Key: k.Signer(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, k); !bytes.Equal(got, want) {
+				t.Fatalf("private JWK\n got %s\nwant %s", got, want)
+			}
+		}
+	}
+}
+
+// canonicalKeyMembers reports whether x and y, where present as strings,
+// are canonical unpadded base64url without CR or LF.
+func canonicalKeyMembers(m map[string]json.RawMessage) bool {
+	for _, name := range []string{"x", "y"} {
+		var v string
+		if json.Unmarshal(m[name], &v) != nil {
+			continue
+		}
+		if _, err := base64.RawURLEncoding.Strict().DecodeString(v); err != nil || strings.ContainsAny(v, "\r\n") {
+			return false
+		}
+	}
+	return true
 }

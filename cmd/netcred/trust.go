@@ -268,7 +268,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // store files that no longer verify. It returns nil and an exit code on
 // failure.
 func openStore(e *env, dir string) (*trust.Store, int) {
-	store, err := trust.Open(dir)
+	store, err := trust.OpenWith(dir, trust.Options{Now: e.now})
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, trust.ErrNotAStore) {
@@ -276,7 +276,6 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 		}
 		return nil, exitUsage
 	}
-	store.Now = e.now
 	for _, s := range store.Skipped {
 		warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
 	}

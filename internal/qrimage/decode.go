@@ -5,6 +5,7 @@ import (
 	"image"
 	"io"
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -172,13 +173,10 @@ func searchView(bm *gozxing.BitMatrix, step int, work *budget) viewResult {
 	f.find(step)
 	res := viewResult{crowded: f.crowded}
 	var codes []decoded
-	ts := triples(f.found)
-	cands := f.found
-	if len(ts) == 0 {
-		// Only two patterns, or none in a good triangle: infer the third.
-		cands, ts = inferred(f.found)
-	}
-	for _, t := range ts {
+	// The triples found, then the pairs completed by an inferred third
+	// pattern, for where one pattern is hidden or too distorted to be found.
+	cands, more := inferred(f.found)
+	for _, t := range append(triples(f.found), more...) {
 		if work.exhausted() {
 			break
 		}
@@ -246,27 +244,99 @@ func overlaps(codes []decoded, cands []candidate, t triple) bool {
 }
 
 // decodeTriple samples and decodes the code that the candidates of t frame.
+// It lets the library's detector estimate the module size and the symbol's
+// dimension first; where that fails, as it often does by a module or two on
+// a code seen at an angle, it tries the dimensions nearest to the estimate
+// from the candidates' own module sizes.
 func decodeTriple(bm *gozxing.BitMatrix, cands []candidate, t triple, work *budget) (decoded, bool) {
 	p := [3]candidate{cands[t.a], cands[t.b], cands[t.c]}
 	ms := (p[0].moduleSize + p[1].moduleSize + p[2].moduleSize) / 3
 	// The detector searches for the alignment pattern in squares of up to
 	// 32 modules, then samples at most 177x177 modules and decodes them.
-	region := math.Min(float64(bm.GetWidth())*float64(bm.GetHeight()), (32*ms)*(32*ms))
-	if !work.spend(3*int(region) + 4*177*177) {
+	region := int(math.Min(float64(bm.GetWidth())*float64(bm.GetHeight()), (32*ms)*(32*ms)))
+	if !work.spend(3*region + 4*177*177) {
 		return decoded{}, false
 	}
 	fp := func(c candidate) *detector.FinderPattern {
 		return detector.NewFinderPattern(c.x, c.y, c.moduleSize, c.count)
 	}
-	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(fp(p[0]), fp(p[1]), fp(p[2]))
-	info := detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
-	det, err := detector.NewDetector(bm).ProcessFinderPatternInfo(info)
-	if err != nil {
-		return decoded{}, false
+	blp, tlp, trp := gozxing.ResultPoint_OrderBestPatterns(fp(p[0]), fp(p[1]), fp(p[2]))
+	d := decoded{tl: tlp, tr: trp, bl: blp, t: t}
+	info := detector.NewFinderPatternInfo(blp.(*detector.FinderPattern), tlp.(*detector.FinderPattern), trp.(*detector.FinderPattern))
+	if det, err := detector.NewDetector(bm).ProcessFinderPatternInfo(info); err == nil {
+		if text, ok := decodeBits(det.GetBits()); ok {
+			d.text = text
+			return d, true
+		}
 	}
-	res, err := decoder.NewDecoder().Decode(det.GetBits(), nil)
-	if err != nil {
-		return decoded{}, false
+	for _, dim := range dimensions(tlp, trp, blp, ms) {
+		if !work.spend(region + 4*dim*dim) {
+			return decoded{}, false
+		}
+		bits, err := sampleAt(bm, tlp, trp, blp, ms, dim)
+		if err != nil {
+			continue
+		}
+		if text, ok := decodeBits(bits); ok {
+			d.text = text
+			return d, true
+		}
 	}
-	return decoded{text: res.GetText(), tl: tl, tr: tr, bl: bl, t: t}, true
+	return decoded{}, false
+}
+
+func decodeBits(bits *gozxing.BitMatrix) (string, bool) {
+	res, err := decoder.NewDecoder().Decode(bits, nil)
+	if err != nil {
+		return "", false
+	}
+	return res.GetText(), true
+}
+
+// dimensions returns up to five symbol sizes (4v+17 modules for version v)
+// within 15% of what the distances between the finder patterns suggest,
+// nearest first: the candidates' module sizes are measured across rows and
+// columns, which overestimates them on a rotated or tilted code.
+func dimensions(tl, tr, bl gozxing.ResultPoint, ms float64) []int {
+	raw := (gozxing.ResultPoint_Distance(tl, tr)+gozxing.ResultPoint_Distance(tl, bl))/(2*ms) + 7
+	var dims []int
+	for v := 1; v <= 40; v++ {
+		if d := float64(4*v + 17); d >= raw*0.85 && d <= raw*1.2 {
+			dims = append(dims, 4*v+17)
+		}
+	}
+	sort.Slice(dims, func(i, j int) bool { return math.Abs(float64(dims[i])-raw) < math.Abs(float64(dims[j])-raw) })
+	return dims[:min(len(dims), 5)]
+}
+
+// sampleAt samples the code framed by finder pattern centres tl, tr and bl
+// as a symbol of dim modules, using its bottom-right alignment pattern where
+// one is found, as the library's detector does.
+func sampleAt(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, ms float64, dim int) (*gozxing.BitMatrix, error) {
+	version, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+	if err != nil {
+		return nil, err
+	}
+	var align *detector.AlignmentPattern
+	if len(version.GetAlignmentPatternCenters()) > 0 {
+		brX := tr.GetX() - tl.GetX() + bl.GetX()
+		brY := tr.GetY() - tl.GetY() + bl.GetY()
+		c := 1 - 3/float64(dim-7)
+		estX := int(tl.GetX() + c*(brX-tl.GetX()))
+		estY := int(tl.GetY() + c*(brY-tl.GetY()))
+		for allowance := 4.0; allowance <= 16; allowance *= 2 {
+			a := int(allowance * ms)
+			x0, x1 := max(estX-a, 0), min(estX+a, bm.GetWidth()-1)
+			y0, y1 := max(estY-a, 0), min(estY+a, bm.GetHeight()-1)
+			if float64(x1-x0) < 3*ms || float64(y1-y0) < 3*ms {
+				break
+			}
+			if p, err := detector.NewAlignmentPatternFinder(bm, x0, y0, x1-x0, y1-y0, ms, nil).Find(); err == nil {
+				align = p
+				break
+			}
+		}
+	}
+	transform := detector.Detector_createTransform(tl, tr, bl, align, dim)
+	return detector.Detector_sampleGrid(bm, transform, dim)
 }

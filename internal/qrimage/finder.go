@@ -221,11 +221,13 @@ func (f *finder) handle(row [5]int, i, j int) {
 type triple struct {
 	a, b, c    int // indexes into the candidates
 	distortion float64
+	seen       int // the least count of the three, at most 3
 }
 
-// triples returns up to maxTriples triples of candidates, the closest to an
-// isosceles right triangle of plausible size first, built from the
-// maxTripleCandidates most often confirmed candidates.
+// triples returns up to maxTriples triples of candidates, built from the
+// maxTripleCandidates most often confirmed candidates: those whose patterns
+// were all confirmed more often first, then the closest to an isosceles
+// right triangle.
 func triples(cands []candidate) []triple {
 	idx := make([]int, len(cands))
 	for i := range idx {
@@ -257,11 +259,18 @@ func triples(cands []candidate) []triple {
 				if d > 1.6 {
 					continue
 				}
-				out = append(out, triple{idx[ii], idx[jj], idx[kk], d})
+				out = append(out, triple{idx[ii], idx[jj], idx[kk], d, min(p.count, q.count, r.count, 3)})
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].distortion < out[j].distortion })
+	// Triples of patterns each seen in several rows first: noise makes
+	// many patterns seen once, some in good triangles.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].seen != out[j].seen {
+			return out[i].seen > out[j].seen
+		}
+		return out[i].distortion < out[j].distortion
+	})
 	return out[:min(len(out), maxTriples)]
 }
 
@@ -306,7 +315,7 @@ func inferred(cands []candidate) ([]candidate, []triple) {
 					return out, ts
 				}
 				out = append(out, candidate{x: c[0], y: c[1], moduleSize: ms})
-				ts = append(ts, triple{conf[ii], conf[jj], len(out) - 1, 0})
+				ts = append(ts, triple{a: conf[ii], b: conf[jj], c: len(out) - 1})
 			}
 		}
 	}

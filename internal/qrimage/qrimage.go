@@ -3,14 +3,15 @@
 //
 // [PNG] and [Terminal] draw; [Decode] and [DecodeImage] read. [Options]
 // chooses the error correction level, the image size and how a terminal
-// drawing is coloured. Drawing uses github.com/skip2/go-qrcode and reading
+// drawing is coloured. Drawing uses github.com/yeqown/go-qrcode/v2 and reading
 // github.com/makiuchi-d/gozxing.
 //
 // # Compatibility
 //
 // The QR text of a credential ("NC1:" followed by Base45) uses only the 45
 // characters of the QR alphanumeric mode, and the encoder writes it in that
-// mode: 11 bits per 2 characters instead of 16 in byte mode. A 256-character
+// mode, as one segment: 11 bits per 2 characters instead of 16 in byte mode.
+// Any other text is written in byte mode, as UTF-8. A 256-character
 // text at the default level M fits in version 9 (53x53 modules) instead of
 // version 12 in byte mode. Drawings keep the standard quiet zone of
 // [QuietZone] modules around the symbol.
@@ -41,8 +42,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
+	qrcode "github.com/yeqown/go-qrcode/v2"
 )
 
 const (
@@ -87,20 +89,20 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int(l))
 }
 
-// recoveryLevel maps l to the encoder's level. The encoder names Q "High"
-// and H "Highest".
-func (l Level) recoveryLevel() (qrcode.RecoveryLevel, error) {
+// encoderLevel maps l to the encoder's option. The encoder names H
+// "Highest".
+func (l Level) encoderLevel() (qrcode.EncodeOption, error) {
 	switch l {
 	case Low:
-		return qrcode.Low, nil
+		return qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionLow), nil
 	case Medium:
-		return qrcode.Medium, nil
+		return qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium), nil
 	case Quartile:
-		return qrcode.High, nil
+		return qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionQuart), nil
 	case High:
-		return qrcode.Highest, nil
+		return qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionHighest), nil
 	}
-	return 0, fmt.Errorf("qrimage: unknown error correction level %d", int(l))
+	return nil, fmt.Errorf("qrimage: unknown error correction level %d", int(l))
 }
 
 // Options controls drawing. The zero value draws at level M, [DefaultSize]
@@ -194,20 +196,45 @@ func (o Options) modules(text string) ([][]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	var c capture
+	if err := q.Save(&c); err != nil {
+		return nil, fmt.Errorf("qrimage: drawing: %w", err)
+	}
+	return c.modules, nil
 }
 
-// symbol encodes text at o.Level.
+// capture is an encoder writer that keeps the symbol's modules.
+type capture struct{ modules [][]bool }
+
+func (c *capture) Write(m qrcode.Matrix) error {
+	c.modules = m.Bitmap()
+	return nil
+}
+
+func (c *capture) Close() error { return nil }
+
+// alphanumeric are the 45 characters of the QR alphanumeric mode, which
+// are those of Base45 (RFC 9285) too.
+const alphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+// symbol encodes text at o.Level: in alphanumeric mode if every character
+// allows it, as in all QR text of netcred, else in byte mode (UTF-8).
 func (o Options) symbol(text string) (*qrcode.QRCode, error) {
 	if text == "" {
 		return nil, ErrEmptyText
 	}
-	level, err := o.Level.recoveryLevel()
+	level, err := o.Level.encoderLevel()
 	if err != nil {
 		return nil, err
 	}
-	q, err := qrcode.New(text, level)
+	mode := qrcode.WithEncodingMode(qrcode.EncModeAlphanumeric)
+	for _, r := range text {
+		if !strings.ContainsRune(alphanumeric, r) {
+			mode = qrcode.WithEncodingMode(qrcode.EncModeByte)
+			break
+		}
+	}
+	q, err := qrcode.NewWith(text, level, mode)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %d bytes at level %v: %w", ErrTextTooLong, len(text), o.Level, err)
 	}

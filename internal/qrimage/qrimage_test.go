@@ -18,7 +18,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
-	skip2 "github.com/skip2/go-qrcode"
 )
 
 const base45Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -211,22 +210,24 @@ func TestAlphanumericMode(t *testing.T) {
 		{"256 chars Q", qrText(t, 256), Quartile, 11, "alphanumeric"},
 		{"256 chars H", qrText(t, 256), High, 13, "alphanumeric"},
 		{"342 chars M", qrText(t, 342), Medium, 11, "alphanumeric"},
-		// A long run of digits is cheaper as a numeric segment.
-		{"digits inside", "NC1:" + strings.Repeat("0123456789", 3) + "ABC", Medium, 2, "alphanumeric,numeric,alphanumeric"},
+		// One segment, digits included.
+		{"digits inside", "NC1:" + strings.Repeat("0123456789", 3) + "ABC", Medium, 2, "alphanumeric"},
+		{"largest version 9 text", qrText(t, 262), Medium, 9, "alphanumeric"},
+		{"smallest version 10 text", qrText(t, 263), Medium, 10, "alphanumeric"},
 		{"lowercase is byte mode", strings.ToLower(qrText(t, 256)), Medium, 12, "byte"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := Options{Level: tc.level}
-			q, err := o.symbol(tc.text)
+			m, err := o.modules(tc.text)
 			if err != nil {
-				t.Fatalf("symbol: got error %v; want nil", err)
+				t.Fatalf("modules: got error %v; want nil", err)
 			}
-			if q.VersionNumber != tc.wantVersion {
-				t.Errorf("version for %d chars at %v = %d; want %d", len(tc.text), tc.level, q.VersionNumber, tc.wantVersion)
+			if got := (len(m) - 17) / 4; got != tc.wantVersion {
+				t.Errorf("version for %d chars at %v = %d; want %d", len(tc.text), tc.level, got, tc.wantVersion)
 			}
 			raw := readRaw(t, mustPNG(t, o, tc.text))
-			if got := strings.Join(segmentModes(t, raw, q.VersionNumber), ","); got != tc.wantModes {
+			if got := strings.Join(segmentModes(t, raw, tc.wantVersion), ","); got != tc.wantModes {
 				t.Errorf("segment modes = %s; want %s", got, tc.wantModes)
 			}
 		})
@@ -668,15 +669,21 @@ func TestTerminalErrors(t *testing.T) {
 	}
 }
 
-func TestSkip2Border(t *testing.T) {
-	// The drawings add QuietZone modules themselves; check that this is what
-	// the encoder would have drawn, so the two never disagree.
-	q, err := skip2.New("NC1:BB8", skip2.Medium)
+func TestModulesSize(t *testing.T) {
+	// The drawings add QuietZone modules themselves: the encoder's symbol
+	// must come without one.
+	m, err := Options{}.modules("NC1:BB8")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(q.Bitmap()), 21+2*QuietZone; got != want {
-		t.Errorf("encoder bitmap with border = %d modules; want %d", got, want)
+	if len(m) != 21 || len(m[0]) != 21 {
+		t.Fatalf("symbol of %q is %dx%d modules; want 21x21 (version 1, no quiet zone)", "NC1:BB8", len(m[0]), len(m))
+	}
+	// The top-left finder pattern starts at the corner.
+	for i, want := range []bool{true, true, true, true, true, true, true, false} {
+		if m[0][i] != want {
+			t.Errorf("row 0 module %d = %v; want %v", i, m[0][i], want)
+		}
 	}
 }
 

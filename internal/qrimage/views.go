@@ -55,7 +55,7 @@ func lumaPlane(img image.Image) plane {
 
 func lumaOf(c color.Color) byte {
 	r, g, b, a := c.RGBA()
-	lum := (r + 2*g + b) / 4                 // premultiplied, 0..0xffff
+	lum := (r + 2*g + b) / 4               // premultiplied, 0..0xffff
 	return byte((lum + (0xffff - a)) >> 8) // over white
 }
 

@@ -154,7 +154,10 @@ func Render(modules [][]bool, s Scene) *image.Gray {
 		}
 	}
 	if s.Blur > 0 {
-		blur(img, s.Blur)
+		// Only the paper and around it: the background is smooth anyway.
+		m := int(3*s.Blur) + 2
+		r := image.Rect(int(x0)-m, int(y0)-m, int(x1)+m, int(y1)+m).Intersect(img.Rect)
+		blur(img.SubImage(r).(*image.Gray), s.Blur)
 	}
 	if s.Noise > 0 {
 		for i, p := range img.Pix {
@@ -175,7 +178,7 @@ func Encode(modules [][]bool, s Scene) (data []byte, ext string) {
 		}
 		return buf.Bytes(), "jpg"
 	}
-	if err := png.Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 		panic(err)
 	}
 	return buf.Bytes(), "png"
@@ -302,7 +305,7 @@ func blur(img *image.Gray, sigma float64) {
 	for i := range k {
 		k[i] /= sum
 	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+	w, h := img.Rect.Dx(), img.Rect.Dy() // Pix starts at Rect.Min
 	tmp := make([]float64, w*h)
 	for y := range h {
 		for x := range w {

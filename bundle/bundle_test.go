@@ -543,6 +543,8 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"alg true", signHeader(func(h map[string]any) { h["alg"] = true }), pinned, []error{ErrMalformed}},
 		{"kid a number", signHeader(func(h map[string]any) { h["kid"] = 7 }), pinned, []error{ErrMalformed}},
 		{"typ null", signHeader(func(h map[string]any) { h["typ"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg none and typ a number", signHeader(func(h map[string]any) { h["alg"] = "none"; h["typ"] = 1 }), pinned, []error{ErrMalformed}},
+		{"alg none and kid null", signHeader(func(h map[string]any) { h["alg"] = "none"; h["kid"] = nil }), pinned, []error{ErrMalformed}},
 		{"alg not a string and typ wrong", signHeader(func(h map[string]any) { h["alg"] = 1; h["typ"] = "JWT" }), pinned, []error{ErrMalformed}},
 	}
 }
@@ -558,6 +560,8 @@ func TestLooks(t *testing.T) {
 		{"with whitespace", append([]byte(" \r\n\t"), good...), true},
 		{"with a byte-order mark", append([]byte("\xef\xbb\xbf"), good...), true},
 		{"whitespace, byte-order mark, whitespace", append([]byte("\n\xef\xbb\xbf "), good...), true},
+		{"with a UTF-16 byte-order mark", append([]byte("\xff\xfe"), good...), true},
+		{"UTF-16 text", []byte("\xff\xfee\x00y\x00J\x00"), false},
 		{"JWS JSON serialization", flattenedJWS(t, good), true},
 		{"a JSON object", []byte(`{"serial":1}`), true},
 		{"JWE-shaped", []byte("eyJhbGciOiJQQkVTMiJ9..aXY.Y3Q.dGFn"), true},

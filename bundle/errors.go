@@ -1,6 +1,11 @@
 package bundle
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
 
 // Sentinel errors of the trust bundle (spec/bundle.md).
 var (
@@ -25,7 +30,41 @@ var (
 	// or invalid (no or an unknown max_level, no types, no not_before, a
 	// not_after that is not after not_before...).
 	ErrMissingAuthorization = errors.New("bundle: missing or invalid key authorization")
+	// ErrSchemaMismatch: Bundle.CheckRegistry found a local schema that
+	// the bundle lists under another id or name, or with another digest.
+	ErrSchemaMismatch = errors.New("bundle: local schema differs from the bundle")
 	// ErrNotAuthorized: Authorization.Check refused a credential: its type,
 	// level or iat is outside what the key may sign.
 	ErrNotAuthorized = errors.New("bundle: key not authorized")
 )
+
+// bundleError carries a message and the sentinels it wraps.
+type bundleError struct {
+	msg  string
+	errs []error
+}
+
+func (e *bundleError) Error() string { return e.msg }
+
+func (e *bundleError) Unwrap() []error { return e.errs }
+
+// bundleErrorf returns an error reading "<primary>: <detail>" that wraps
+// primary and, when not nil, cause.
+func bundleErrorf(primary, cause error, format string, args ...any) error {
+	errs := []error{primary}
+	if cause != nil && !errors.Is(primary, cause) {
+		errs = append(errs, cause)
+	}
+	return &bundleError{msg: primary.Error() + ": " + fmt.Sprintf(format, args...), errs: errs}
+}
+
+// stamp formats a time for messages: RFC 3339 in UTC.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// printable returns s as is when it is a plain name, else quoted.
+func printable(s string) string {
+	if validTypeName(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}

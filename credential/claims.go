@@ -195,8 +195,14 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 	if w.Iat == 0 || w.Exp == 0 {
 		return malformed(ReasonClaimsDate, "iat and exp are required")
 	}
-	if w.NC.Level > 255 || w.NC.Evidence > 255 {
-		return malformed(ReasonClaims, "level or evidence out of range")
+	// A level or evidence past a byte is undefined like any other value
+	// check refuses; keep it undefined rather than truncate it.
+	level, evidence := Level(w.NC.Level), Evidence(w.NC.Evidence)
+	if w.NC.Level > 255 {
+		level = 0
+	}
+	if w.NC.Evidence > 255 {
+		evidence = 255
 	}
 	out := Claims{
 		Issuer:       w.Iss,
@@ -208,8 +214,8 @@ func (c *Claims) UnmarshalCBOR(data []byte) error {
 		Status:       w.Status,
 		Type:         w.NC.Type,
 		Version:      w.NC.Version,
-		Level:        Level(w.NC.Level),
-		Evidence:     Evidence(w.NC.Evidence),
+		Level:        level,
+		Evidence:     evidence,
 		Attributes:   w.NC.Attributes,
 	}
 	if w.HasNbf {

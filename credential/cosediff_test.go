@@ -116,6 +116,20 @@ func FuzzParseAgainstGoCose(f *testing.F) {
 				t.Fatalf("signature under %v: go-cose %v, lean %v\n%x", k.alg, gok, lok, data)
 			}
 		}
+		// Re-sign what was parsed with a key of the test, so that both
+		// sides also see a valid signature over this exact protected
+		// header and payload: they must build the same Sig_structure.
+		if s.Algorithm() == EdDSA {
+			sig := ed25519.Sign(testKey, appendSigStructure(nil, s.protected, s.payload))
+			m.Signature, s.signature = sig, sig
+			v, err := cose.NewVerifier(cose.AlgorithmEdDSA, testKey.Public())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gerr, lerr := m.Verify(nil, v), s.VerifySignature(EdDSA, testKey.Public()); gerr != nil || lerr != nil {
+				t.Fatalf("re-signed message: go-cose %v, lean %v\n%x", gerr, lerr, data)
+			}
+		}
 	})
 }
 

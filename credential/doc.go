@@ -17,7 +17,12 @@
 // done (MaxQRTextLen, MaxSize); the optional DEFLATE layer stops inflating at
 // MaxSize; CBOR is read strictly: definite lengths only, shortest-form
 // integers and lengths, map keys unique and in core deterministic order,
-// bounded nesting, no tags inside the payload. The algorithm comes from the
+// bounded nesting, no tags inside the payload (package internal/strictcbor
+// is the one home of these rules, shared with status list tokens). Every
+// malformed input is an ErrMalformed whose Reason is a stable sub-code of
+// spec/credential.md §11, and the header is checked in the fixed order of
+// §3.1, so that any two implementations refuse an input for the same
+// reason. The algorithm comes from the
 // protected header and must be on the allow-list (EdDSA, ES256) and equal to
 // the algorithm the verifying key is bound to; the unprotected header must be
 // empty, so nothing outside the signature steers verification.

@@ -34,3 +34,14 @@ func Example() {
 	fmt.Println(err, got.Level, got.Attributes[1], text[:4])
 	// Output: <nil> substantial 王小明 NC1:
 }
+
+// A malformed input says which rule it broke, with a stable sub-code.
+func ExampleReason() {
+	_, err := credential.DecodeQR("HC1:6BFOXN")
+	fmt.Println(credential.Reason(err))
+	_, err = credential.Parse([]byte{0xd2, 0x84, 0x41, 0xa0, 0xa1, 0x04, 0x40, 0x40, 0x40})
+	fmt.Println(credential.Reason(err))
+	// Output:
+	// qr_prefix
+	// cose_unprotected
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/netcred/netcred/spec"
 )
 
 // seedCOSE returns signed credentials of both shapes to seed the fuzzers.
@@ -31,6 +33,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 		f.Add(s[:len(s)/2])
 		f.Add(append([]byte{0xd2, 0x9f}, s[2:]...))
+	}
+	for _, b := range vectorCOSE(f) {
+		f.Add(b)
 	}
 	f.Add([]byte{})
 	f.Add([]byte{0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40})
@@ -81,6 +86,15 @@ func FuzzDecodeQR(f *testing.F) {
 	f.Add(QRPrefix + b45(deflateTB(f, make([]byte, 1<<16))))
 	f.Add("HC1:NCFOXN%TS3DH")
 	f.Add(QRPrefix)
+	vectors, err := spec.LoadVectors()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, v := range vectors {
+		if v.Input != "" && len(v.Input) < 1<<12 {
+			f.Add(v.Input)
+		}
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		b, err := DecodeQR(text)
 		if err != nil {

@@ -171,3 +171,26 @@ func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestEvidenceSupports is the table of credential.md §4.5.
+func TestEvidenceSupports(t *testing.T) {
+	levels := []Level{LevelLow, LevelSubstantial, LevelHigh}
+	// want[e][l]: does evidence e support level l?
+	want := map[Evidence][3]bool{
+		EvidenceNone:             {false, false, false},
+		EvidenceSelfAsserted:     {true, false, false},
+		EvidenceRemoteFaceMatch:  {true, true, false},
+		EvidenceInPersonDocument: {true, true, true},
+		Evidence(4):              {false, false, false},
+	}
+	for e, row := range want {
+		for i, l := range levels {
+			if got := e.Supports(l); got != row[i] {
+				t.Errorf("%s supports %s: got %v, want %v", e, l, got, row[i])
+			}
+		}
+		if e.Supports(Level(0)) || e.Supports(Level(4)) {
+			t.Errorf("%s supports an undefined level", e)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"filippo.io/edwards25519"
+	"filippo.io/edwards25519/field"
 )
 
 // ourEd25519 verifies with a VerifyKey as the verifier does.
@@ -209,4 +210,116 @@ func TestNewVerifyKeyRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEncodesToAgreesWithBytes: encodesTo(P, r) is exactly
+// bytes.Equal(P.Bytes(), r), on random points, small-order points, the
+// identity and encodings one bit off (the sign bit of x = 0 included).
+func TestEncodesToAgreesWithBytes(t *testing.T) {
+	var points []*edwards25519.Point
+	for i := range 64 {
+		var seed [64]byte
+		seed[0], seed[1] = byte(i), 0x5a
+		s, err := edwards25519.NewScalar().SetUniformBytes(seed[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		points = append(points, new(edwards25519.Point).ScalarBaseMult(s))
+	}
+	for _, h := range []string{
+		"0100000000000000000000000000000000000000000000000000000000000000", // identity
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2
+		"0000000000000000000000000000000000000000000000000000000000000080", // order 4
+		"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+	} {
+		p, err := new(edwards25519.Point).SetBytes(mustHex(t, h))
+		if err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+		points = append(points, p)
+	}
+	for i, p := range points {
+		// A point with Z != 1, as the scalar multiplication leaves it.
+		q := new(edwards25519.Point).Add(p, edwards25519.NewIdentityPoint())
+		q.Add(q, edwards25519.NewGeneratorPoint())
+		q.Subtract(q, edwards25519.NewGeneratorPoint())
+		enc := q.Bytes()
+		for _, r := range [][]byte{enc, flipBit(enc, 0), flipBit(enc, 255), flipBit(enc, 100)} {
+			if got, want := encodesTo(q, r), bytes.Equal(q.Bytes(), r); got != want {
+				t.Fatalf("point %d, r %x: encodesTo %v, Bytes says %v", i, r, got, want)
+			}
+		}
+	}
+}
+
+func flipBit(b []byte, i int) []byte {
+	b = bytes.Clone(b)
+	b[i/8] ^= 1 << (i % 8)
+	return b
+}
+
+// TestInvertVarTime: the variable-time inversion agrees with the
+// constant-time one on 0, 1, p-1, small values, powers of two and
+// pseudo-random elements.
+func TestInvertVarTime(t *testing.T) {
+	var inputs [][]byte
+	le := func(hexBE string) []byte {
+		b := mustHex(t, hexBE)
+		for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+			b[i], b[j] = b[j], b[i]
+		}
+		return b
+	}
+	for _, h := range []string{
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0000000000000000000000000000000000000000000000000000000000000001",
+		"0000000000000000000000000000000000000000000000000000000000000002",
+		"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffec", // p - 1
+		"0000000000000000000000000000000000000000000000010000000000000000", // 2^64
+		"000000000000000000000000000000000000000000000000ffffffffffffffff",
+		"4000000000000000000000000000000000000000000000000000000000000000", // 2^254
+		"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00",
+		"0000000000000000000000000000000100000000000000000000000000000001",
+	} {
+		inputs = append(inputs, le(h))
+	}
+	seed := sha256.Sum256([]byte("invert"))
+	for range 2000 {
+		seed = sha256.Sum256(seed[:])
+		b := bytes.Clone(seed[:])
+		b[31] &= 0x7f
+		inputs = append(inputs, b)
+	}
+	for _, in := range inputs {
+		var z, got, want field.Element
+		if _, err := z.SetBytes(in); err != nil {
+			t.Fatal(err)
+		}
+		invertVarTime(&got, &z)
+		want.Invert(&z)
+		if got.Equal(&want) != 1 {
+			t.Fatalf("1/%x: got %x, want %x", z.Bytes(), got.Bytes(), want.Bytes())
+		}
+	}
+}
+
+// FuzzInvertVarTime holds the variable-time inversion to the constant-time
+// one on any input.
+func FuzzInvertVarTime(f *testing.F) {
+	f.Add(make([]byte, 32))
+	f.Add(bytes.Repeat([]byte{0xff}, 32))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) != 32 {
+			return
+		}
+		var z, got, want field.Element
+		if _, err := z.SetBytes(in); err != nil {
+			return
+		}
+		invertVarTime(&got, &z)
+		want.Invert(&z)
+		if got.Equal(&want) != 1 {
+			t.Fatalf("1/%x: got %x, want %x", z.Bytes(), got.Bytes(), want.Bytes())
+		}
+	})
 }

@@ -81,10 +81,6 @@ type Issued struct {
 	Claims *credential.Claims
 }
 
-// minEvidence is the weakest evidence that supports each level: a remote
-// face match for substantial, an in-person document check for high.
-func minEvidence(l credential.Level) credential.Evidence { return credential.DefaultEvidence(l) }
-
 // Issue validates the request and signs the credential.
 func (is *Issuer) Issue(req Request) (*Issued, error) {
 	schema, ok := is.schemas.ByName(req.Type)
@@ -101,8 +97,9 @@ func (is *Issuer) Issue(req Request) (*Issued, error) {
 	if evidence == credential.EvidenceNone {
 		evidence = credential.DefaultEvidence(req.Level)
 	}
-	if !evidence.Valid() || evidence < minEvidence(req.Level) {
-		return nil, fmt.Errorf("%w: level %s needs evidence %s or stronger, got %s", ErrEvidence, req.Level, minEvidence(req.Level), evidence)
+	// The rule verifiers enforce too (evidence_insufficient), in one place.
+	if !evidence.Supports(req.Level) {
+		return nil, fmt.Errorf("%w: level %s needs evidence %s or stronger, got %s", ErrEvidence, req.Level, credential.DefaultEvidence(req.Level), evidence)
 	}
 	validFor := req.ValidFor
 	if validFor == 0 {

@@ -7,7 +7,9 @@ import (
 	"crypto/elliptic"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/strictjson"
@@ -105,17 +107,22 @@ func stringMember(raw map[string]json.RawMessage, name string, value *string) (p
 }
 
 // bytesMember decodes the base64url string member name of raw (RFC 7518
-// §6.2.1.2). An absent member and "" are nil, as for go-jose, and so is
-// the decoder: base64.RawURLEncoding, which ignores CR and LF.
+// §6.2.1.2). An absent member and "" are nil, as for go-jose. The
+// encoding must be canonical unpadded base64url (RFC 7515 §2): no padding,
+// no CR or LF (which Go's and go-jose's decoder skip) and zero unused
+// bits, so that one key has one JSON form.
 func bytesMember(raw map[string]json.RawMessage, name string) ([]byte, error) {
 	var s string
 	present, err := stringMember(raw, name, &s)
 	if err != nil || !present || s == "" {
 		return nil, err
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err == nil && strings.ContainsAny(s, "\r\n") {
+		err = errors.New("has CR or LF")
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: jwk %q is not base64url: %v", ErrInvalidKey, name, err)
+		return nil, fmt.Errorf("%w: jwk %q is not canonical unpadded base64url: %v", ErrInvalidKey, name, err)
 	}
 	return b, nil
 }
@@ -191,7 +198,7 @@ func (m *jwkMembers) publicKey(alg credential.Algorithm) (*PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 	}
-	return NewPublicKey(pub)
+	return newP256PublicKey(pub, point), nil
 }
 
 // decodeJWK runs the profile checks and decodes the key. With allowPrivate

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
@@ -97,8 +98,8 @@ func checkAgainstGoJose(t *testing.T, data []byte) {
 			t.Fatalf("key %v; go-jose %v", mine.Key(), ref)
 		}
 	}
-	if !refOK {
-		return
+	if !refOK || !canonicalKeyMembers(m) {
+		return // keys is stricter on purpose: canonical base64url only
 	}
 	alg := credential.ES256
 	if _, ok := ref.(ed25519.PublicKey); ok {
@@ -191,5 +192,172 @@ func TestLowOrderPointsMatchGoJose(t *testing.T) {
 		if _, err := NewPublicKey(ed25519.PublicKey(p[:])); err == nil {
 			t.Errorf("NewPublicKey accepts low-order %x", p)
 		}
+	}
+}
+
+// BenchmarkParsePublicJWK pairs ParsePublicJWK (strict JSON, profile
+// checks, RFC 7638 thumbprint) with go-jose's JSONWebKey.UnmarshalJSON and
+// Thumbprint (the baseline, which checks less).
+func BenchmarkParsePublicJWK(b *testing.B) {
+	for _, k := range seedKeys(b) {
+		data := mustJSON(b, k.Public())
+		b.Run(string(k.Algorithm())+"/keys", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParsePublicJWK(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(k.Algorithm())+"/go-jose", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var jwk jose.JSONWebKey
+				if err := jwk.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := jwk.Thumbprint(crypto.SHA256); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestMarshalJSONMatchesGoJose checks that the hand-written JWK encoder
+// writes, byte for byte, what go-jose writes for the same key with kid,
+// alg and use "sig", public and private, so that files and bundles keep
+// their bytes.
+func TestMarshalJSONMatchesGoJose(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			k := mustGenerate(t, alg)
+			pub := k.Public()
+			want, err := jose.JSONWebKey{Key: pub.Key(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, pub); !bytes.Equal(got, want) {
+				t.Fatalf("public JWK\n got %s\nwant %s", got, want)
+			}
+			want, err = jose.JSONWebKey{Key: k.Signer(), KeyID: pub.KIDString(), Algorithm: string(alg), Use: "sig"}.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustJSON(t, k); !bytes.Equal(got, want) {
+				t.Fatalf("private JWK\n got %s\nwant %s", got, want)
+			}
+		}
+	}
+}
+
+// canonicalKeyMembers reports whether x and y, where present as strings,
+// are canonical unpadded base64url without CR or LF.
+func canonicalKeyMembers(m map[string]json.RawMessage) bool {
+	for _, name := range []string{"x", "y"} {
+		var v string
+		if json.Unmarshal(m[name], &v) != nil {
+			continue
+		}
+		if _, err := base64.RawURLEncoding.Strict().DecodeString(v); err != nil || strings.ContainsAny(v, "\r\n") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPrivateAgainstGoJose is the differential property of
+// ParsePrivateJWK: what it accepts, go-jose decodes (from the key members
+// and d) to the same private key; a private Ed25519 or P-256 key that
+// go-jose decodes from canonical members, it accepts once given the
+// matching alg.
+func checkPrivateAgainstGoJose(t *testing.T, data []byte) {
+	t.Helper()
+	mine, err := ParsePrivateJWK(data)
+	var m map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimSpace(data), &m) != nil || m == nil {
+		if err == nil {
+			t.Fatalf("accepted %q, which encoding/json cannot read as an object", data)
+		}
+		return
+	}
+	only := map[string]json.RawMessage{}
+	for _, name := range append(keyMembers, "d") {
+		if v, present := m[name]; present {
+			only[name] = v
+		}
+	}
+	if string(m["kty"]) == `"OKP"` {
+		delete(only, "y")
+	}
+	filtered, _ := json.Marshal(only)
+	var ref jose.JSONWebKey
+	refOK := ref.UnmarshalJSON(filtered) == nil && !ref.IsPublic()
+	var refSigner crypto.Signer
+	if refOK {
+		switch k := ref.Key.(type) {
+		case ed25519.PrivateKey:
+			refSigner = k
+		case *ecdsa.PrivateKey:
+			refOK = k.Curve.Params().Name == "P-256"
+			refSigner = k
+		default:
+			refOK = false
+		}
+	}
+	if err == nil {
+		if !refOK {
+			t.Fatalf("accepted %q; go-jose refuses its key members", data)
+		}
+		if !sameKey(mine.Signer().Public(), refSigner.Public()) {
+			t.Fatalf("key %v; go-jose %v", mine.Signer().Public(), refSigner.Public())
+		}
+	}
+	if !refOK || !canonicalKeyMembers(m) {
+		return
+	}
+	var d string
+	if json.Unmarshal(m["d"], &d) != nil {
+		return
+	}
+	if _, err := base64.RawURLEncoding.Strict().DecodeString(d); err != nil || strings.ContainsAny(d, "\r\n") {
+		return // keys is stricter on purpose
+	}
+	alg := credential.ES256
+	if _, ok := refSigner.(ed25519.PrivateKey); ok {
+		alg = credential.EdDSA
+	}
+	only["alg"] = json.RawMessage(`"` + alg + `"`)
+	profiled, _ := json.Marshal(only)
+	k, err := ParsePrivateJWK(profiled)
+	if err != nil {
+		t.Fatalf("refused %s, which go-jose decodes: %v", profiled, err)
+	}
+	if !sameKey(k.Signer().Public(), refSigner.Public()) {
+		t.Fatalf("%s: key differs from go-jose's", profiled)
+	}
+}
+
+func FuzzParsePrivateJWKAgainstGoJose(f *testing.F) {
+	for _, k := range seedKeys(f) {
+		f.Add(mustJSON(f, k))
+		f.Add(mustJSON(f, k.Public()))
+	}
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add(bad.data)
+		}
+	}
+	f.Fuzz(checkPrivateAgainstGoJose)
+}
+
+func TestParsePrivateJWKAgreesWithGoJose(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			checkPrivateAgainstGoJose(t, mustJSON(t, mustGenerate(t, alg)))
+		}
+	}
+	for _, bad := range badJWKs(t) {
+		checkPrivateAgainstGoJose(t, bad.data)
 	}
 }

@@ -193,8 +193,22 @@ func badJWKs(tb testing.TB) []struct {
 		{"array", []byte("[" + string(edJSON) + "]"), ErrMalformed},
 		{"string", []byte(`"EdDSA"`), ErrMalformed},
 		{"deep nesting", []byte(deep), ErrMalformed},
+		{"x with non-zero unused bits", set(edMap, "x", nonCanonical(edMap["x"].(string))), ErrInvalidKey},
+		{"y with non-zero unused bits", set(ecMap, "y", nonCanonical(ecMap["y"].(string))), ErrInvalidKey},
+		{"x with padding", set(edMap, "x", edMap["x"].(string)+"="), ErrInvalidKey},
+		{"x with a line feed", set(edMap, "x", edMap["x"].(string)[:20]+"\n"+edMap["x"].(string)[20:]), ErrInvalidKey},
+		{"x with a carriage return", set(edMap, "x", edMap["x"].(string)[:20]+"\r"+edMap["x"].(string)[20:]), ErrInvalidKey},
 		{"too large", append(bytes.Clone(edJSON[:len(edJSON)-1]), []byte(`,"pad":"`+strings.Repeat("a", MaxJWKSize)+`"}`)...), ErrTooLarge},
 	}
+}
+
+// nonCanonical changes the last character of an unpadded base64url string
+// so that its unused bits are not zero: it decodes to the same bytes with
+// Go's lenient decoder.
+func nonCanonical(s string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, s[len(s)-1])
+	return s[:len(s)-1] + string(alphabet[i|1])
 }
 
 func mustJSON(tb testing.TB, v interface{ MarshalJSON() ([]byte, error) }) []byte {

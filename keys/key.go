@@ -140,15 +140,28 @@ func NewPublicKey(pub crypto.PublicKey) (*PublicKey, error) {
 			return nil, err
 		}
 		point, _ := canonical.Bytes() // 0x04 || x || y, checked above
-		k.key, k.x, k.y, k.alg = canonical, point[1:33], point[33:65], credential.ES256
+		return newP256PublicKey(canonical, point), nil
 	default:
 		return nil, fmt.Errorf("%w: %T", ErrUnsupportedKeyType, pub)
 	}
+	k.derive()
+	return k, nil
+}
+
+// newP256PublicKey wraps a point that ecdsa.ParseUncompressedPublicKey
+// returned for its uncompressed encoding point.
+func newP256PublicKey(pub *ecdsa.PublicKey, point []byte) *PublicKey {
+	k := &PublicKey{key: pub, x: point[1:33:33], y: point[33:65:65], alg: credential.ES256}
+	k.derive()
+	return k
+}
+
+// derive computes the kid and thumbprint.
+func (k *PublicKey) derive() {
 	sum := sha256.Sum256(k.thumbprintInput())
 	k.kid = bytes.Clone(sum[:KIDSize])
 	k.kidString = base64.RawURLEncoding.EncodeToString(k.kid)
 	k.thumbprint = base64.RawURLEncoding.EncodeToString(sum[:])
-	return k, nil
 }
 
 // thumbprintInput is the RFC 7638 §3.2 JSON of the key's required members,

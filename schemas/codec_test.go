@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +99,24 @@ func TestEncodeErrors(t *testing.T) {
 		{"name empty", map[string]any{"name": ""}, "name", CheckFormat, ErrInvalidClaim, ""},
 		{"name control", map[string]any{"name": "a\x1b[31mb"}, "name", CheckFormat, ErrInvalidClaim, ""},
 		{"name bad UTF-8", map[string]any{"name": "a\xffb"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name NUL", map[string]any{"name": "a\x00"}, "name", CheckFormat, ErrInvalidClaim,
+			`schemas: claim "name": has a forbidden character (U+0000: a control character)`},
+		{"name newline", map[string]any{"name": "a\nb"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name DEL", map[string]any{"name": "a\x7f"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name C1 NEL", map[string]any{"name": "a\u0085"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name line separator", map[string]any{"name": "a\u2028b"}, "name", CheckFormat, ErrInvalidClaim,
+			`schemas: claim "name": has a forbidden character (U+2028: a line or paragraph separator)`},
+		{"name paragraph separator", map[string]any{"name": "a\u2029b"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name RLO", map[string]any{"name": "\u202e明小王"}, "name", CheckFormat, ErrInvalidClaim,
+			`schemas: claim "name": has a forbidden character (U+202E: a bidirectional formatting character)`},
+		{"name LRM", map[string]any{"name": "a\u200eb"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name ALM", map[string]any{"name": "a\u061cb"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name FSI", map[string]any{"name": "a\u2068b"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"name PDI", map[string]any{"name": "a\u2069b"}, "name", CheckFormat, ErrInvalidClaim, ""},
+		{"nationality unassigned", map[string]any{"nationality": "ABC"}, "nationality", CheckFormat, ErrInvalidClaim, ""},
+		{"nationality ICAO stateless", map[string]any{"nationality": "XXA"}, "nationality", CheckFormat, ErrInvalidClaim, ""},
+		{"nationality deleted", map[string]any{"nationality": "ANT"}, "nationality", CheckFormat, ErrInvalidClaim, ""},
+		{"nationality with space", map[string]any{"nationality": "CHN "}, "nationality", CheckFormat, ErrInvalidClaim, ""},
 		{"name number", map[string]any{"name": 42.0}, "name", CheckType, ErrInvalidClaim,
 			`schemas: claim "name": is a number, want a string`},
 		{"name null", map[string]any{"name": nil}, "name", CheckType, ErrInvalidClaim, ""},
@@ -502,5 +521,62 @@ func TestEncodeJSONStrict(t *testing.T) {
 				t.Errorf("got a result with the error")
 			}
 		})
+	}
+}
+
+// TestStringCharacters pins what a string claim may hold besides the
+// forbidden characters: everything else, with no normalization.
+func TestStringCharacters(t *testing.T) {
+	s := schemaByName(t, IdentityName)
+	for _, name := range []string{
+		"阿依古丽·买买提", // U+00B7 middle dot
+		" 王小明 ",    // spaces are kept as they are
+		"a\u00a0b", // no-break space (Zs)
+		"a\u200db", // zero-width joiner (Cf, not bidirectional)
+		"a\ufeffb", // zero-width no-break space (Cf)
+		"e\u0301",  // combining accent, not normalized
+		"\u00e9",   // precomposed: a different value
+		"👩‍👩‍👧",
+		strings.Repeat("张", 64), // 64 code points, 192 bytes
+		"\ufffd",
+	} {
+		claims := identityJSON()
+		claims["name"] = name
+		if _, err := s.Encode(claims); err != nil {
+			t.Errorf("Encode(name %q) = %v; want nil", name, err)
+		}
+	}
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if r >= 0xd800 && r <= 0xdfff {
+			continue
+		}
+		want := r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 ||
+			r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+		if got := forbiddenRune(r); got != want {
+			t.Fatalf("forbiddenRune(%U) = %v; want %v", r, got, want)
+		}
+	}
+}
+
+// TestCountryAlpha3 pins the list FormatCountryAlpha3 accepts.
+func TestCountryAlpha3(t *testing.T) {
+	codes := CountryAlpha3Codes()
+	if len(codes) != 249 || !slices.IsSorted(codes) {
+		t.Fatalf("CountryAlpha3Codes() has %d codes, sorted %v; want 249, sorted", len(codes), slices.IsSorted(codes))
+	}
+	for _, c := range codes {
+		if !isCountryAlpha3(c) {
+			t.Errorf("isCountryAlpha3(%q) = false; want true", c)
+		}
+	}
+	for _, c := range []string{"", "CH", "CHNA", "chn", "Chn", "ABC", "XXA", "XXB", "XXC", "XXX", "ANT", "SCG", "UNK", "EUE", "ZZZ", "AAA", "CH\x00", "HK "} {
+		if isCountryAlpha3(c) {
+			t.Errorf("isCountryAlpha3(%q) = true; want false", c)
+		}
+	}
+	for _, c := range []string{"CHN", "HKG", "MAC", "TWN", "ABW", "ZWE", "SSD", "BES"} {
+		if !isCountryAlpha3(c) {
+			t.Errorf("isCountryAlpha3(%q) = false; want true", c)
+		}
 	}
 }

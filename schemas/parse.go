@@ -58,8 +58,8 @@ func jsonProblem(err error) string {
 
 // jsonInputError turns a strictjson error into this package's: the input
 // is too large (ErrTooLarge), breaks the schema file's structure
-// (ErrInvalidSchema: an unknown member, a member in the wrong case, a null
-// or a value of the wrong type below the top level) or is not strict JSON
+// (ErrInvalidSchema: an unknown member, a member in the wrong case, a null,
+// a value of the wrong type below the top level or one its type refuses) or is not strict JSON
 // (ErrMalformed). The message is prefix, then strictjson's without its
 // package name; errors.Is finds both sentinels.
 func jsonInputError(se *strictjson.Error, prefix string) error {
@@ -71,7 +71,7 @@ func jsonInputError(se *strictjson.Error, prefix string) error {
 	case errors.Is(se, strictjson.ErrType) && se.Path == "$":
 		msg = "not a JSON object"
 	case errors.Is(se, strictjson.ErrUnknownMember), errors.Is(se, strictjson.ErrMemberCase),
-		errors.Is(se, strictjson.ErrNull), errors.Is(se, strictjson.ErrType):
+		errors.Is(se, strictjson.ErrNull), errors.Is(se, strictjson.ErrType), errors.Is(se, strictjson.ErrValue):
 		sentinel = ErrInvalidSchema
 	}
 	if sentinel == ErrMalformed {

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -121,6 +122,34 @@ func TestFormatTime(t *testing.T) {
 		back, _, ok := parseTime(want)
 		if !ok || back != secs {
 			t.Errorf("parseTime(%s) = %d, %v; want %d", want, back, ok, secs)
+		}
+	}
+}
+
+// TestPRCRegionPrefixes pins, for every two-digit prefix, which ones
+// credential.md §5 accepts: the province-level codes, 71, the residence
+// permits 81-83, and 9 followed by a mainland province code.
+func TestPRCRegionPrefixes(t *testing.T) {
+	mainland := func(p int) bool {
+		return p >= 11 && p <= 15 || p >= 21 && p <= 23 || p >= 31 && p <= 37 ||
+			p >= 41 && p <= 46 || p >= 50 && p <= 54 || p >= 61 && p <= 65
+	}
+	withCheck := func(d17 string) string { return d17 + string(prcCheckChar(d17)) }
+	for p := 0; p < 100; p++ {
+		id := withCheck(fmt.Sprintf("%02d0105199001010010", p)[:17])
+		want := mainland(p) || p == 71 || p == 81 || p == 82 || p == 83
+		if p/10 == 9 {
+			continue // below
+		}
+		if _, rule, _ := checkPRCID(id); (rule == "") != want || !want && rule != CheckRegion {
+			t.Errorf("checkPRCID(%s) = rule %q; want accepted %v", id, rule, want)
+		}
+	}
+	for p := 0; p < 100; p++ {
+		id := withCheck(fmt.Sprintf("9%02d105199001010010", p)[:17])
+		want := mainland(p)
+		if _, rule, _ := checkPRCID(id); (rule == "") != want || !want && rule != CheckRegion {
+			t.Errorf("checkPRCID(%s) = rule %q; want accepted %v", id, rule, want)
 		}
 	}
 }

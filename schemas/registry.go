@@ -101,7 +101,8 @@ func (r *Registry) Add(s *Schema) error {
 	return nil
 }
 
-// LoadFile reads an operator-defined type from a schema file, parses it
+// LoadFile reads an operator-defined type from a schema file (a regular
+// file: a directory, FIFO or device is refused with ErrMalformed), parses it
 // with ParseSchema and adds it. It refuses ids below MinOperatorID, which
 // are reserved for types defined by netcred. Errors are *SchemaError values
 // that name the file, and the schema and claim where the problem is.
@@ -119,11 +120,21 @@ func (r *Registry) LoadFile(path string) error {
 		}
 		return &SchemaError{File: path, Err: err}
 	}
+	// A FIFO or a device would block or never end: look before opening,
+	// and again at what was opened.
+	if fi, err := os.Stat(path); err != nil {
+		return fail(err)
+	} else if !fi.Mode().IsRegular() {
+		return fail(errorf(ErrMalformed, "not a regular file"))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fail(err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return fail(errorf(ErrMalformed, "not a regular file"))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxSchemaSize+1))
 	if err != nil {
 		return fail(err)

@@ -20,8 +20,9 @@ type ClaimType string
 const (
 	// TypeString is text. JSON: a string; wire: a text string. Limited to
 	// the claim's MaxLength (or MaxStringLength) characters, and to Enum and
-	// Format when the claim sets them. Empty strings and control characters
-	// are refused.
+	// Format when the claim sets them. Empty strings, control characters,
+	// line and paragraph separators and bidirectional formatting characters
+	// are refused (credential.md §5).
 	TypeString ClaimType = "string"
 	// TypeDate is a calendar date. JSON: "YYYY-MM-DD"; wire: an integer,
 	// the days since 1970-01-01 (the content of RFC 8943 tag 100, untagged;
@@ -54,9 +55,10 @@ func (t ClaimType) Valid() bool { return slices.Contains(claimTypes, t) }
 
 // Formats that a string claim may require (Claim.Format).
 const (
-	// FormatCountryAlpha3 is an ISO 3166-1 alpha-3 country code: exactly
-	// three upper-case letters A-Z, such as "CHN". Whether the code is
-	// assigned is not checked.
+	// FormatCountryAlpha3 is an officially assigned ISO 3166-1 alpha-3
+	// country code in upper case, such as "CHN": one of the 249 codes of
+	// CountryAlpha3Codes (credential.md §5). User-assigned codes (such as
+	// ICAO's XXA for stateless persons) and deleted ones are refused.
 	FormatCountryAlpha3 = "country_alpha3"
 )
 

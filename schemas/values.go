@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -74,8 +73,10 @@ func (cl *cclaim) checkWire(v any, w *wval) (rule string, err error) {
 
 const sha256Size = 32
 
-// checkString checks a string claim's value: valid UTF-8, not empty, no
-// control characters, within the length limit, the format and the enum.
+// checkString checks a string claim's value: valid UTF-8, not empty, none
+// of the forbidden characters (forbiddenRune), within the length limit in
+// code points, the format and the enum (compared code point by code point,
+// with no normalization).
 func (cl *cclaim) checkString(s string) (rule string, err error) {
 	if s == "" {
 		return CheckFormat, errorf(ErrInvalidClaim, "is empty")
@@ -87,18 +88,16 @@ func (cl *cclaim) checkString(s string) (rule string, err error) {
 				return CheckFormat, errorf(ErrInvalidClaim, "is not valid UTF-8")
 			}
 		}
-		if unicode.IsControl(r) {
-			return CheckFormat, errorf(ErrInvalidClaim, "has a control character (U+%04X)", r)
+		if forbiddenRune(r) {
+			return CheckFormat, errorf(ErrInvalidClaim, "has a forbidden character (U+%04X: %s)", r, forbiddenWhat(r))
 		}
 		n++
 	}
 	if n > cl.maxLen {
 		return CheckMaxLength, errorf(ErrInvalidClaim, "has %d characters, at most %d", n, cl.maxLen)
 	}
-	if cl.Format == FormatCountryAlpha3 {
-		if len(s) != 3 || !isUpper(s[0]) || !isUpper(s[1]) || !isUpper(s[2]) {
-			return CheckFormat, errorf(ErrInvalidClaim, "is %s, want an ISO 3166-1 alpha-3 code (three upper-case letters, such as \"CHN\")", quoteShort(s))
-		}
+	if cl.Format == FormatCountryAlpha3 && !isCountryAlpha3(s) {
+		return CheckFormat, errorf(ErrInvalidClaim, "is %s, want an assigned ISO 3166-1 alpha-3 code in upper case, such as \"CHN\"", quoteShort(s))
 	}
 	if len(cl.Enum) > 0 && !slices.Contains(cl.Enum, s) {
 		return CheckEnum, errorf(ErrInvalidClaim, "is %s, want one of %s", quoteShort(s), quoteList(cl.Enum))
@@ -106,7 +105,33 @@ func (cl *cclaim) checkString(s string) (rule string, err error) {
 	return "", nil
 }
 
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+// forbiddenRune reports whether a string claim may not hold r
+// (credential.md §5): the control characters (general category Cc,
+// U+0000-U+001F and U+007F-U+009F), the line and paragraph separators
+// U+2028 and U+2029, and the bidirectional formatting characters U+061C,
+// U+200E, U+200F, U+202A-U+202E and U+2066-U+2069, which let a string
+// display as another.
+func forbiddenRune(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x2028, r == 0x2029:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+func forbiddenWhat(r rune) string {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return "a control character"
+	case r == 0x2028, r == 0x2029:
+		return "a line or paragraph separator"
+	}
+	return "a bidirectional formatting character"
+}
 
 // toJSON returns the JSON form of a wire value that checkWire accepted.
 func (cl *cclaim) toJSON(v any, w *wval) any {

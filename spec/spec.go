@@ -72,6 +72,9 @@ type VectorExpect struct {
 	Level   string         `json:"level,omitempty"`
 	Type    string         `json:"type,omitempty"`
 	Claims  map[string]any `json:"claims,omitempty"`
+	// Warnings, when present, are the warning codes the result MUST
+	// carry, in order (credential.md §8).
+	Warnings []string `json:"warnings,omitempty"`
 	// Stored is, for a trust_update vector, what the store MUST hold
 	// after the update (its bundle and status list tokens, in any order);
 	// checked when present (status.md §8).

@@ -77,6 +77,9 @@ func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Dura
 	if validFor < time.Second || ttl < time.Second {
 		return nil, fmt.Errorf("%w: validity %s and ttl %s", ErrTokenMalformed, validFor, ttl)
 	}
+	if exp := iat.Add(validFor).Unix(); iat.Unix() < 1 || exp > credential.MaxNumericDate || exp <= iat.Unix() {
+		return nil, fmt.Errorf("%w: iat %d and exp %d must be NumericDates from 1 to 2^62", ErrTokenMalformed, iat.Unix(), exp)
+	}
 	lst, err := list.MarshalCBOR()
 	if err != nil {
 		return nil, err

@@ -113,6 +113,11 @@ func TestTokenPayloadRefuses(t *testing.T) {
 			t.Errorf("%s: TokenPayload accepted it", tc.name)
 		}
 	}
+	for name, at := range map[string]time.Time{"exp past 2^62": time.Unix(1<<62-10, 0), "iat 0": time.Unix(0, 0)} {
+		if _, err := TokenPayload(l, tokenURI, at, time.Hour, time.Hour); err == nil {
+			t.Errorf("%s: TokenPayload accepted it", name)
+		}
+	}
 }
 
 // FuzzParseToken: no panic, nil on error, and an accepted token's list

@@ -54,6 +54,7 @@ import (
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/internal/atomicfile"
+	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
 )
@@ -86,8 +87,10 @@ type Store struct {
 	// Skipped names store files that were not loaded at Open: a status
 	// file that does not verify against the stored bundle (e.g. after an
 	// interrupted update) or whose token is signed in the future by Now.
-	// They are ignored, and an update replaces them.
+	// They are ignored, and the next update replaces or removes them.
 	Skipped []string
+	// SkipReasons says, for each of Skipped in order, why it was skipped.
+	SkipReasons []error
 }
 
 // Options configure Open.
@@ -183,10 +186,18 @@ func (s *Store) load() error {
 		return err
 	}
 	var rd rootsDoc
-	if err := json.Unmarshal(data, &rd); err != nil || len(rd.Roots) == 0 {
-		return fmt.Errorf("trust: %s: no root thumbprints (%v)", filepath.Join(dir, rootsFile), err)
+	if err := strictjson.Unmarshal(data, &rd, strictjson.DisallowUnknownFields()); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrStoreFile, filepath.Join(dir, rootsFile), err)
 	}
-	s.roots, s.trust, s.bundle, s.raw, s.Skipped = rd.Roots, nil, nil, map[string][]byte{}, nil
+	if len(rd.Roots) == 0 {
+		return fmt.Errorf("%w: %s has no root thumbprints", ErrStoreFile, filepath.Join(dir, rootsFile))
+	}
+	for _, r := range rd.Roots {
+		if !validThumbprint(r) {
+			return fmt.Errorf("%w: %s: %q is not an RFC 7638 SHA-256 thumbprint", ErrStoreFile, filepath.Join(dir, rootsFile), r)
+		}
+	}
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped, s.SkipReasons = rd.Roots, nil, nil, map[string][]byte{}, nil, nil
 	bundle, err := readFile(filepath.Join(dir, bundleFile), maxBundleFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -209,14 +220,25 @@ func (s *Store) load() error {
 			continue // temporary files of an interrupted write, and anything else
 		}
 		path := filepath.Join(dir, statusDir, e.Name())
+		skip := func(err error) {
+			s.Skipped = append(s.Skipped, path)
+			s.SkipReasons = append(s.SkipReasons, err)
+		}
 		data, err := readFile(path, status.MaxTokenSize)
 		if err != nil {
-			s.Skipped = append(s.Skipped, path)
+			skip(err)
 			continue
 		}
 		tok, err := t.ParseStatusToken(data)
-		if err != nil || status.FileName(tok.URI) != e.Name() || tok.IssuedAt.After(limit) {
-			s.Skipped = append(s.Skipped, path)
+		switch {
+		case err != nil:
+			skip(fmt.Errorf("%s does not verify against the stored bundle: %w", path, err))
+			continue
+		case status.FileName(tok.URI) != e.Name():
+			skip(fmt.Errorf("%s holds the token of list %s, whose file is %s", path, tok.URI, status.FileName(tok.URI)))
+			continue
+		case tok.IssuedAt.After(limit):
+			skip(fmt.Errorf("%s holds list %s signed at %s, in the future (this device's clock says %s)", path, tok.URI, stamp(tok.IssuedAt), stamp(s.Now())))
 			continue
 		}
 		t.Lists[tok.URI] = tok
@@ -420,7 +442,7 @@ func (s *Store) Import(inputs []Input) (Report, error) {
 		}
 	}
 	removeTemporaries(s.dir)
-	s.roots, s.trust, s.bundle, s.raw, s.Skipped = cur.roots, current, bundleBytes, raw, nil
+	s.roots, s.trust, s.bundle, s.raw, s.Skipped, s.SkipReasons = cur.roots, current, bundleBytes, raw, nil, nil
 	rep.Bundle = current.Bundle.Serial
 	sort.Strings(rep.Lists)
 	return rep, nil

@@ -412,3 +412,53 @@ func TestImportRefusesReplays(t *testing.T) {
 		t.Fatalf("a list signed by a withdrawn key survived the new bundle (notes %v)", rep.Notes)
 	}
 }
+
+// TestOpenRefusesBadRoots: roots.json is read strictly.
+func TestOpenRefusesBadRoots(t *testing.T) {
+	w := newWorld(t)
+	tp := w.root.Public().Thumbprint()
+	for name, doc := range map[string]string{
+		"duplicate member": `{"roots":["` + tp + `"],"roots":[]}`,
+		"unknown member":   `{"roots":["` + tp + `"],"extra":1}`,
+		"no roots":         `{"roots":[]}`,
+		"not a thumbprint": `{"roots":["abc"]}`,
+		"not JSON":         `roots`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, dir := w.store(t)
+			os.WriteFile(filepath.Join(dir, rootsFile), []byte(doc), 0o644)
+			if _, err := Open(dir); !errors.Is(err, ErrStoreFile) {
+				t.Fatalf("Open: got %v, want ErrStoreFile", err)
+			}
+		})
+	}
+}
+
+// TestOpenIgnoresFutureTokens: a stored token signed more than 10 minutes
+// after the store's clock is skipped at load, and says why.
+func TestOpenIgnoresFutureTokens(t *testing.T) {
+	w := newWorld(t)
+	s, dir := w.store(t)
+	if _, err := s.Import([]Input{{"b", w.bundle(t, 1, w.root, "x")}, {"l", w.token(t, w.issuer, fixedNow)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		clock time.Time
+		lists int
+	}{
+		{fixedNow.Add(-10 * time.Minute), 1},
+		{fixedNow.Add(-10*time.Minute - time.Second), 0},
+	} {
+		r, err := OpenWith(dir, Options{Now: func() time.Time { return tc.clock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, _ := r.Trust()
+		if len(tr.Lists) != tc.lists {
+			t.Fatalf("clock %s: %d lists loaded; want %d", stamp(tc.clock), len(tr.Lists), tc.lists)
+		}
+		if tc.lists == 0 && (len(r.SkipReasons) != 1 || !strings.Contains(r.SkipReasons[0].Error(), "in the future")) {
+			t.Fatalf("clock %s: skip reasons %v; want the token from the future", stamp(tc.clock), r.SkipReasons)
+		}
+	}
+}

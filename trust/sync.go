@@ -22,6 +22,9 @@ const (
 	// MaxSyncLists is the most status lists a sync fetches: a bundle
 	// naming more is refused (SyncTooManyLists) before any is fetched.
 	MaxSyncLists = 1024
+	// MaxSyncBytes bounds the verified tokens a sync keeps until it
+	// stores them, in total: more is refused (SyncTooLarge).
+	MaxSyncBytes = 256 << 20
 	// MaxRedirects is the most redirects, all within the distribution
 	// point's origin, a sync follows per file.
 	MaxRedirects = 3
@@ -29,6 +32,9 @@ const (
 	// the client given to Sync sets no Timeout.
 	DefaultSyncTimeout = 30 * time.Second
 )
+
+// syncBytesLimit is MaxSyncBytes; tests lower it.
+var syncBytesLimit = MaxSyncBytes
 
 // SyncCode is the stable reason code of a failed sync.
 type SyncCode string
@@ -88,9 +94,10 @@ type Progress func(format string, args ...any)
 // MaxRedirects). Memory is bounded whatever the server sends: one body at
 // a time, refused as soon as it passes its format's bound (a bundle's
 // bundle.MaxSize, a token's status.MaxTokenSize) and kept only once it
-// has verified; at most MaxSyncLists lists. client may be nil; a client
-// without a Timeout gets DefaultSyncTimeout per exchange, and ctx bounds
-// the whole sync. Failures of the transport are *SyncError values.
+// has verified; at most MaxSyncLists lists and MaxSyncBytes of them.
+// client may be nil; a client without a Timeout gets DefaultSyncTimeout
+// per exchange, and ctx bounds the whole sync. Failures of the transport
+// are *SyncError values; refused material is a *verifier.TrustError.
 func (s *Store) Sync(ctx context.Context, base string, client *http.Client, progress Progress) (Report, error) {
 	if progress == nil {
 		progress = func(string, ...any) {}
@@ -136,6 +143,7 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 	// conflicting bundle of the same serial, and keeps an identical one.
 	inputs := []Input{{Name: bundleURL, Data: data}}
 	var missing []string
+	kept := 0
 	for _, uri := range uris {
 		listLoc := u.JoinPath(statusDir, status.FileName(uri))
 		listURL := listLoc.Redacted()
@@ -150,8 +158,18 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 		}
 		// Check each token as it arrives: junk is dropped at once, and
 		// only verified tokens (which the store will hold) are kept.
-		if _, err := t.ParseStatusToken(tok); err != nil {
+		parsed, err := t.ParseStatusToken(tok)
+		if err == nil && parsed.URI != uri {
+			// Another list of the same issuer, served in this one's place,
+			// would keep this one from ever being updated.
+			err = fmt.Errorf("the token served for list %s is for list %s", uri, parsed.URI)
+		}
+		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", listURL, &verifier.TrustError{Code: verifier.CodeStatusListInvalid, Err: err})
+		}
+		if kept += len(tok); kept > syncBytesLimit {
+			return Report{}, &SyncError{Code: SyncTooLarge, URL: listURL,
+				Err: fmt.Errorf("the status lists pass %d MiB in total, the most a sync keeps", MaxSyncBytes>>20)}
 		}
 		inputs = append(inputs, Input{Name: listURL, Data: tok})
 	}
@@ -174,6 +192,9 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultSyncTimeout
 	}
+	if c.Transport == nil {
+		c.Transport = syncTransport
+	}
 	next := c.CheckRedirect
 	origin := originOf(base)
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -191,6 +212,21 @@ func syncClient(client *http.Client, base *url.URL) *http.Client {
 	}
 	return &c
 }
+
+// maxHeaderBytes bounds the response headers of a distribution point
+// (net/http's default is 10 MiB).
+const maxHeaderBytes = 64 << 10
+
+// syncTransport is http.DefaultTransport with maxHeaderBytes.
+var syncTransport = func() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxResponseHeaderBytes = maxHeaderBytes
+	return t
+}()
 
 // originOf is scheme://host:port with the default port made explicit.
 func originOf(u *url.URL) string {
@@ -242,6 +278,9 @@ func transportError(u string, err error) error {
 	var se *SyncError
 	if errors.As(err, &se) {
 		return se // a refused redirect
+	}
+	if strings.Contains(err.Error(), "response headers exceeded") { // net/http has no sentinel for it
+		return &SyncError{Code: SyncTooLarge, URL: u, Err: err}
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,6 +146,11 @@ func TestSyncBounds(t *testing.T) {
 				rw.(http.Flusher).Flush()
 				time.Sleep(20 * time.Millisecond)
 			}
+		case "/headers/bundle.jws":
+			for i := range 64 {
+				rw.Header().Set(fmt.Sprintf("X-Junk-%d", i), strings.Repeat("j", 4096))
+			}
+			rw.Write([]byte("eyJ"))
 		case "/error/bundle.jws":
 			http.Error(rw, "boom", http.StatusInternalServerError)
 		case "/biglist/bundle.jws":
@@ -169,6 +175,7 @@ func TestSyncBounds(t *testing.T) {
 		{srv.URL + "/biglist", 0, SyncTooLarge, status.MaxTokenSize + 16<<20},
 		{srv.URL + "/slow", 300 * time.Millisecond, SyncTimeout, 0},
 		{srv.URL + "/error", 0, SyncHTTPStatus, 0},
+		{srv.URL + "/headers", 0, SyncTooLarge, 0},
 		{srv.URL + "/missing", 0, SyncNoBundle, 0}, // a missing bundle is an error, unlike a missing list
 		{closed.URL, 0, SyncUnreachable, 0},
 		{srv.URL + "?x=1", 0, SyncBadURL, 0},
@@ -284,4 +291,78 @@ func mustURL(tb testing.TB, s string) *url.URL {
 		tb.Fatal(err)
 	}
 	return u
+}
+
+// TestSyncListInAnotherPlace: a distribution point serving one list's
+// token at another list's location is refused (it would keep the other
+// list from ever being updated).
+func TestSyncListInAnotherPlace(t *testing.T) {
+	w := newWorld(t)
+	bundle := w.bundleLists(t, 3, 2)
+	tok := w.token(t, w.issuer, fixedNow) // for listURI
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(tok) // at both lists' locations
+	}))
+	defer srv.Close()
+	s, _ := w.store(t)
+	if _, err := s.Sync(context.Background(), srv.URL, nil, nil); codeOf(err) != "status_list_invalid" {
+		t.Fatalf("Sync: got %v, want status_list_invalid", err)
+	}
+	if s.trust != nil {
+		t.Fatal("a refused sync stored the bundle")
+	}
+}
+
+// FuzzSyncList serves arbitrary bytes as a status list to a sync: no
+// panic, and a refused sync leaves the store as it was.
+func FuzzSyncList(f *testing.F) {
+	w := newWorld(f)
+	bundle := w.bundle(f, 2, w.root, "x")
+	tok := w.token(f, w.issuer, fixedNow, 3)
+	f.Add(tok)
+	f.Add(tok[:len(tok)/2])
+	f.Add([]byte{0xd2})
+	f.Add([]byte{})
+	var body atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(*body.Load())
+	}))
+	defer srv.Close()
+	s, _ := w.store(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		body.Store(&data)
+		before := s.trust
+		if _, err := s.Sync(context.Background(), srv.URL, nil, nil); err != nil && s.trust != before {
+			t.Fatalf("a refused sync changed the store: %v", err)
+		}
+	})
+}
+
+// TestSyncTotalBound: verified tokens beyond the total bound are refused.
+func TestSyncTotalBound(t *testing.T) {
+	w := newWorld(t)
+	bundle := w.bundleLists(t, 3, 1)
+	tok := w.token(t, w.issuer, fixedNow)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bundle.jws" {
+			rw.Write(bundle)
+			return
+		}
+		rw.Write(tok)
+	}))
+	defer srv.Close()
+	defer func(old int) { syncBytesLimit = old }(syncBytesLimit)
+	syncBytesLimit = len(tok) - 1
+	s, _ := w.store(t)
+	if _, err := s.Sync(context.Background(), srv.URL, nil, nil); syncCode(err) != SyncTooLarge {
+		t.Fatalf("Sync: got %v, want %s", err, SyncTooLarge)
+	}
 }

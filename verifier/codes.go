@@ -16,6 +16,8 @@ const (
 	// CodeMalformed: not a well-formed credential: wrong prefix, bad base45,
 	// bad DEFLATE, CBOR that is truncated, not canonical, nested too deep or
 	// has duplicate keys, or a COSE_Sign1 / claims set of the wrong shape.
+	// Result.Reason says which rule, with a stable sub-code
+	// (spec/credential.md §11; credential.Reason).
 	CodeMalformed Code = "malformed"
 	// CodeAlgNotAllowed: alg missing, "none", or not EdDSA/ES256.
 	CodeAlgNotAllowed Code = "alg_not_allowed"

@@ -11,7 +11,16 @@
 // stable reason Code, and every result one of three verdicts: valid,
 // invalid, or undetermined when the signature holds but the verifier's own
 // data is too old to decide (a stale status list, an expired bundle). An
-// invalid finding always wins over an undetermined one.
+// invalid finding always wins over an undetermined one. What changes per
+// call (the verification time; later a presentation's challenge and
+// audience) comes in Options; findings that do not change the verdict come
+// back as Warnings, each with a stable WarningCode.
+//
+// It links no signing code (credential/sign), no COSE or JOSE library, no
+// x509, no database and no HTTP client; cmd/netcred-wasm is a minimal
+// browser build that CI checks for exactly that. Each trusted key is
+// decoded once (credential.VerifyKey), so a verification costs less than a
+// bare crypto/ed25519.Verify call (BenchmarkVerify).
 //
 // # Security
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,6 +129,15 @@ func TestVectors(t *testing.T) {
 				json.Unmarshal(b, &gotClaims)
 				if !reflect.DeepEqual(gotClaims, v.Expect.Claims) {
 					t.Errorf("claims: got %v, want %v", gotClaims, v.Expect.Claims)
+				}
+			}
+			if v.Expect.Warnings != nil {
+				codes := []string{}
+				for _, w := range got.Warnings {
+					codes = append(codes, string(w.Code))
+				}
+				if !slices.Equal(codes, v.Expect.Warnings) {
+					t.Errorf("warnings: got %v, want %v", codes, v.Expect.Warnings)
 				}
 			}
 			if !got.Valid && got.Claims != nil {

@@ -71,6 +71,7 @@ type Verifier struct {
 	schemas *schemas.Registry
 	policy  Policy
 	types   map[string]bool
+	decoded *keyCache
 }
 
 // Errors of configuration, returned by New.
@@ -83,7 +84,7 @@ var (
 
 // New checks the configuration and returns a Verifier.
 func New(cfg Config) (*Verifier, error) {
-	v := &Verifier{keys: cfg.Keys, trust: cfg.Trust, schemas: cfg.Schemas, policy: cfg.Policy}
+	v := &Verifier{keys: cfg.Keys, trust: cfg.Trust, schemas: cfg.Schemas, policy: cfg.Policy, decoded: &keyCache{}}
 	switch {
 	case cfg.Keys == nil && cfg.Trust == nil:
 		return nil, ErrNoKeys
@@ -94,27 +95,21 @@ func New(cfg Config) (*Verifier, error) {
 			return nil, ErrNoKeys
 		}
 		v.keys = bundleKeys{cfg.Trust.Bundle}
+		for i := range cfg.Trust.Bundle.Issuers {
+			for j := range cfg.Trust.Bundle.Issuers[i].Keys {
+				v.decoded.add(cfg.Trust.Bundle.Issuers[i].Keys[j].Key)
+			}
+		}
 	}
 	if v.schemas == nil {
 		v.schemas = schemas.Builtin()
 	}
 	if v.trust != nil {
-		// The bundle pins schema digests: a local schema of the same id and
-		// version with other rules would judge credentials differently
-		// from every other verifier.
-		for _, bs := range v.trust.Bundle.Schemas {
-			local, ok := v.schemas.ByID(bs.ID)
-			if !ok {
-				local, ok = v.schemas.ByName(bs.Name)
-			}
-			if ok && (local.Name != bs.Name || local.ID != bs.ID) {
-				return nil, fmt.Errorf("%w: local schema %s has id %d, the trust bundle lists %s as id %d",
-					ErrSchemaMismatch, local.Name, local.ID, bs.Name, bs.ID)
-			}
-			if ok && local.Version == bs.Version && local.Digest() != bs.Digest {
-				return nil, fmt.Errorf("%w: schema %s version %d differs from the one the trust bundle lists (%s, bundle %s)",
-					ErrSchemaMismatch, local.Name, local.Version, local.Digest(), bs.Digest)
-			}
+		// The bundle pins schema names, ids and digests: a local schema
+		// that differs would judge credentials differently from every
+		// other verifier.
+		if err := v.trust.Bundle.CheckRegistry(v.schemas); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSchemaMismatch, err)
 		}
 	}
 	p := &v.policy
@@ -221,7 +216,11 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	if key == nil {
 		return fail(CodeUnknownKey, "no trusted key has kid %s", credential.KIDIssuer(msg.KID()))
 	}
-	claims, err := msg.Verify(key.Algorithm(), key.Key())
+	vk, err := v.decoded.get(key)
+	if err != nil {
+		return failErr(err)
+	}
+	claims, err := msg.VerifyWith(vk)
 	if err != nil {
 		return failErr(err)
 	}

@@ -47,6 +47,7 @@ func runBundle(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown bundle command %q", args[0])
+	hint(e, "netcred bundle -h lists its commands")
 	fmt.Fprint(e.stderr, bundleUsage)
 	return exitUsage
 }
@@ -114,6 +115,7 @@ func runBundleNew(args []string, e *env) int {
 		level, err := credential.ParseLevel(*maxLevel)
 		if err != nil {
 			errorf(e, "%v", err)
+			hint(e, levelHint)
 			return exitUsage
 		}
 		lists := splitList(*statusLists)
@@ -211,7 +213,11 @@ func runBundleShow(args []string, e *env) int {
 		errorf(e, "%s: %v", rest[0], err)
 		return exitInvalid
 	}
-	doc, _ := json.MarshalIndent(b, "", "  ")
+	doc, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		errorf(e, "%s: cannot show the bundle: %v", rest[0], err)
+		return exitInvalid
+	}
 	fmt.Fprintf(e.stdout, "signed by root %s (a trust store must pin it)\n%s\n", root.Thumbprint(), doc)
 	return exitOK
 }

@@ -163,7 +163,9 @@ func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
 func loadInput(e *env, arg string) ([]byte, string, error) {
 	trimmed := strings.TrimSpace(arg)
 	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
-		return []byte(trimmed), "argument", nil
+		// Given as is: the length limit and the whitespace rule are the
+		// decoder's (credential.md §6).
+		return []byte(arg), "argument", nil
 	}
 	if arg != "-" {
 		if _, err := os.Stat(arg); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ var lenientDec, _ = cbor.DecOptions{
 	MaxNestedLevels:  16,
 	MaxArrayElements: 1024,
 	MaxMapPairs:      1024,
-	IntDec:           cbor.IntDecConvertSigned,
+	IntDec:           cbor.IntDecConvertSignedOrBigInt,
 }.DecMode()
 
 func runInspect(args []string, e *env) int {
@@ -199,9 +200,12 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 	if len(prot) > 0 {
 		var ph map[any]any
 		if err := lenientDec.Unmarshal(prot, &ph); err != nil {
-			return nil, fmt.Errorf("protected header: %v", err)
+			// Not a header map (RFC 9052 §3 wants one): show the bytes.
+			_, raw := describePayload(prot)
+			r.Protected = map[string]any{"invalid": fmt.Sprintf("not a CBOR map (%v)", err), "bytes": raw}
+		} else {
+			r.Protected = renderHeader(ph)
 		}
-		r.Protected = renderHeader(ph)
 	}
 	r.Unprotected = renderHeader(unprot)
 	var claims map[any]any
@@ -312,6 +316,10 @@ func render(v any) any {
 		return out
 	case cbor.Tag:
 		return map[string]any{"tag": x.Number, "value": render(x.Content)}
+	case big.Int: // an integer past int64
+		return json.Number(x.String())
+	case *big.Int:
+		return json.Number(x.String())
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Sprint(x)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -49,20 +48,21 @@ type issuerConfigKey struct {
 // lower bound on the iat of the credentials they sign.
 var defaultNotBefore = time.Unix(0, 0).UTC()
 
-// maxIssuerConfigSize caps an issuer config file: 1 MiB holds thousands of
-// issuers.
-const maxIssuerConfigSize = 1 << 20
-
-// readIssuerConfig reads an issuer config strictly (internal/strictjson):
-// no duplicate, unknown or miscased members, UTF-8 without a byte-order
-// mark, nothing after the object.
+// readIssuerConfig reads an issuer config: a regular file of at most
+// maxSmallFile bytes, read as text (readText: a byte-order mark is dropped,
+// UTF-16 converted, as for claims files), then strictly
+// (internal/strictjson): no duplicate, unknown or miscased members, no
+// invalid UTF-8 or lone surrogates, nothing after the object.
 func readIssuerConfig(path string) (*issuerConfig, error) {
-	data, err := os.ReadFile(path)
+	if path == "-" {
+		return nil, fmt.Errorf("the issuer config must be a file, not standard input (keys rotate rewrites it)")
+	}
+	data, err := readText(nil, path, maxSmallFile) // no env: only "-" reads one
 	if err != nil {
 		return nil, err
 	}
 	var c issuerConfig
-	if err := strictjson.Unmarshal(data, &c, strictjson.MaxSize(maxIssuerConfigSize), strictjson.DisallowUnknownFields()); err != nil {
+	if err := strictjson.Unmarshal(data, &c, strictjson.MaxSize(maxSmallFile), strictjson.DisallowUnknownFields()); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(c.Issuers) == 0 {

@@ -55,6 +55,7 @@ func runKeys(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown keys command %q", args[0])
+	hint(e, "netcred keys -h lists its commands")
 	fmt.Fprint(e.stderr, keysUsage)
 	return exitUsage
 }

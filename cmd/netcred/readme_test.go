@@ -63,6 +63,10 @@ func readmeBlocks(tb testing.TB, path string) []readmeBlock {
 			cur = &readmeBlock{line: n, skip: skip}
 			skip = ""
 		case cur == nil && strings.HasPrefix(line, "```"):
+			switch strings.TrimSpace(strings.TrimPrefix(line, "```")) {
+			case "bash", "shell", "console", "zsh":
+				tb.Errorf("%s:%d: a shell block must be ```sh, so that TestREADME runs it", path, n)
+			}
 			skip = ""
 		case cur == nil:
 			if m := readmeSkip.FindStringSubmatch(line); m != nil {

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/gif"
+	_ "image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,6 +56,7 @@ func TestScript(t *testing.T) {
 			"encode":    cmdEncode,
 			"grepenv":   cmdGrepEnv,
 			"exitcode":  cmdExitCode,
+			"togif":     cmdToGIF,
 		},
 	})
 }
@@ -187,4 +192,16 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if stderr := ts.ReadFile("stderr"); strings.Contains(stderr, "netcred: error: ") && !strings.Contains(stderr, "netcred: hint: ") {
 		ts.Fatalf("an error without a hint:\n%s", stderr)
 	}
+}
+
+// cmdToGIF converts a PNG image to GIF: togif IN.png OUT.gif.
+func cmdToGIF(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: togif IN.png OUT.gif")
+	}
+	img, _, err := image.Decode(strings.NewReader(ts.ReadFile(args[0])))
+	ts.Check(err)
+	var b bytes.Buffer
+	ts.Check(gif.Encode(&b, img, nil))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b.Bytes(), 0o644))
 }

@@ -48,6 +48,7 @@ func runStatus(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown status command %q", args[0])
+	hint(e, "netcred status -h lists its commands")
 	fmt.Fprint(e.stderr, statusUsage)
 	return exitUsage
 }

@@ -44,6 +44,7 @@ func runTrust(args []string, e *env) int {
 		return exitOK
 	}
 	errorf(e, "unknown trust command %q", args[0])
+	hint(e, "netcred trust -h lists its commands")
 	fmt.Fprint(e.stderr, trustUsage)
 	return exitUsage
 }
@@ -125,7 +126,10 @@ func trustUpdateError(e *env, dir, from string, err error) int {
 	var te *verifier.TrustError
 	if !errors.As(err, &te) {
 		errorf(e, "%v", err)
+		var se *trust.SyncError
 		switch {
+		case errors.As(err, &se):
+			hint(e, "the store is unchanged; %s", syncHint(se.Code, from))
 		case from != "":
 			hint(e, "the store is unchanged; check the network and --from %s (sync fetches bundle.jws and status/*.cwt under it, as netcred status publish --out lays them out)", from)
 		case errors.Is(err, trust.ErrInput):
@@ -149,6 +153,23 @@ func trustUpdateError(e *env, dir, from string, err error) int {
 		hint(e, "netcred trust show --trust %s shows what the store holds and how fresh it is", dir)
 	}
 	return exitUsage
+}
+
+// syncHint says what to check after a failed sync, by its reason code.
+func syncHint(code trust.SyncCode, from string) string {
+	switch code {
+	case trust.SyncBadURL:
+		return "--from takes the http(s) base URL of a distribution point, without query or fragment, e.g. https://id.example.cn/trust"
+	case trust.SyncUnreachable, trust.SyncTimeout:
+		return "check the network, or try again later; verification goes on offline with what the store holds (netcred trust show)"
+	case trust.SyncNoBundle:
+		return fmt.Sprintf("%s is not a distribution point's base: it must serve bundle.jws and status/*.cwt as netcred status publish --out lays them out", from)
+	case trust.SyncRedirect:
+		return "sync follows no redirect to another origin: give --from the URL the files are served from"
+	case trust.SyncHTTPStatus, trust.SyncTooLarge, trust.SyncTooManyLists:
+		return "the distribution point's server answered with something other than netcred's files: ask its operator"
+	}
+	return fmt.Sprintf("check the network and --from %s", from)
 }
 
 func printUpdate(e *env, rep trust.Report) {
@@ -247,7 +268,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // store files that no longer verify. It returns nil and an exit code on
 // failure.
 func openStore(e *env, dir string) (*trust.Store, int) {
-	store, err := trust.Open(dir)
+	store, err := trust.OpenWith(dir, trust.Options{Now: e.now})
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, trust.ErrNotAStore) {
@@ -255,7 +276,6 @@ func openStore(e *env, dir string) (*trust.Store, int) {
 		}
 		return nil, exitUsage
 	}
-	store.Now = e.now
 	for _, s := range store.Skipped {
 		warnf(e, "%s does not verify against the stored bundle and is ignored; sync to replace it", s)
 	}

@@ -78,8 +78,15 @@ func FuzzCheck(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		n, endErr := ItemEnd(b, 0) // on any input: no panic, never past the end
+		if endErr == nil && n > len(b) {
+			t.Fatalf("ItemEnd(%x) = %d, past the end", b, n)
+		}
 		if Check(b) != nil {
 			return
+		}
+		if endErr != nil || n != len(b) {
+			t.Fatalf("Check accepted %x, ItemEnd = %d, %v", b, n, endErr)
 		}
 		var v any
 		if err := DecMode.Unmarshal(b, &v); err != nil {

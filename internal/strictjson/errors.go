@@ -38,6 +38,9 @@ var (
 	// ErrType: a JSON value of the wrong kind for its Go target, or a
 	// number that does not fit it.
 	ErrType = errors.New("strictjson: wrong type")
+	// ErrValue: a value that its Go type's own decoder (UnmarshalJSON or
+	// UnmarshalText) refused; the *Error wraps that decoder's error too.
+	ErrValue = errors.New("strictjson: invalid value")
 )
 
 // Error is an input strictjson refuses: which rule (Err, a sentinel), where
@@ -57,6 +60,8 @@ type Error struct {
 	Offset int64
 	// Detail says more, or is empty.
 	Detail string
+	// cause is the error of a type's own decoder (ErrValue).
+	cause error
 }
 
 // Error implements error.
@@ -71,8 +76,14 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Unwrap returns the sentinel.
-func (e *Error) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel and, for ErrValue, the error of the type's
+// own decoder.
+func (e *Error) Unwrap() []error {
+	if e.cause != nil {
+		return []error{e.Err, e.cause}
+	}
+	return []error{e.Err}
+}
 
 // byteAt formats an offset for a Detail.
 func byteAt(off int) string { return "byte " + strconv.Itoa(off) }

@@ -25,7 +25,7 @@ var fuzzSeeds = []string{
 
 var fuzzErrs = []error{
 	ErrSyntax, ErrDuplicateMember, ErrInvalidUTF8, ErrLoneSurrogate, ErrBOM, ErrTrailingData,
-	ErrTooLarge, ErrTooDeep, ErrUnknownMember, ErrMemberCase, ErrNull, ErrType,
+	ErrTooLarge, ErrTooDeep, ErrUnknownMember, ErrMemberCase, ErrNull, ErrType, ErrValue,
 }
 
 // FuzzUnmarshal holds strictjson to encoding/json: whatever strictjson

@@ -12,7 +12,7 @@ import (
 
 // pathElem is one step of a JSON path: a member name or an array index.
 type pathElem struct {
-	name  string
+	name  []byte // the unescaped name; often a slice of the input
 	index int
 	array bool
 }
@@ -29,6 +29,17 @@ type scanner struct {
 	// spans that offset; located receives it.
 	locateAt int
 	located  string
+	// collect asks for the values that a type's own decoder judges
+	// (spans).
+	collect bool
+	spans   []span
+}
+
+// span is a value that a type's own decoder judges.
+type span struct {
+	path       string
+	t          reflect.Type
+	start, end int
 }
 
 // document checks the whole input as one value of target type t.
@@ -70,9 +81,9 @@ func (s *scanner) pathString() string {
 			sb.WriteByte(']')
 		case isIdentifier(e.name):
 			sb.WriteByte('.')
-			sb.WriteString(e.name)
+			sb.Write(e.name)
 		default:
-			n := e.name
+			n := string(e.name)
 			if len(n) > 64 {
 				n = n[:64] + "..."
 			}
@@ -84,8 +95,8 @@ func (s *scanner) pathString() string {
 	return sb.String()
 }
 
-func isIdentifier(n string) bool {
-	if n == "" {
+func isIdentifier(n []byte) bool {
+	if len(n) == 0 {
 		return false
 	}
 	for i := 0; i < len(n); i++ {
@@ -161,6 +172,9 @@ func (s *scanner) value(tg *target, opaque bool) error {
 	if s.locateAt >= 0 && s.located == "" && start < s.locateAt && s.locateAt <= s.pos {
 		s.located = s.pathString()
 	}
+	if s.collect && !opaque && tg.rt != nil && (tg.kind == kOpaque || tg.kind == kFree) {
+		s.spans = append(s.spans, span{s.pathString(), tg.rt, start, s.pos})
+	}
 	return nil
 }
 
@@ -201,37 +215,44 @@ func (s *scanner) enter() error {
 	return nil
 }
 
-// seenSet is the member names of one object so far, with their offsets.
+// seenSet is the member names of one object so far, with their offsets:
+// the first few in place, then in a map.
 type seenSet struct {
-	names []string
-	offs  []int
+	n     int
+	small [12]seenName
 	m     map[string]int
+}
+
+type seenName struct {
+	name []byte
+	off  int
 }
 
 // add records name at off and returns the offset of an earlier member of
 // that name, or -1.
-func (ss *seenSet) add(name string, off int) int {
+func (ss *seenSet) add(name []byte, off int) int {
 	if ss.m != nil {
-		if o, ok := ss.m[name]; ok {
+		if o, ok := ss.m[string(name)]; ok {
 			return o
 		}
-		ss.m[name] = off
+		ss.m[string(name)] = off
 		return -1
 	}
-	for i, n := range ss.names {
-		if n == name {
-			return ss.offs[i]
+	for _, e := range ss.small[:ss.n] {
+		if bytes.Equal(e.name, name) {
+			return e.off
 		}
 	}
-	ss.names = append(ss.names, name)
-	ss.offs = append(ss.offs, off)
-	if len(ss.names) > 16 {
-		ss.m = make(map[string]int, 2*len(ss.names))
-		for i, n := range ss.names {
-			ss.m[n] = ss.offs[i]
-		}
-		ss.names, ss.offs = nil, nil
+	if ss.n < len(ss.small) {
+		ss.small[ss.n] = seenName{name, off}
+		ss.n++
+		return -1
 	}
+	ss.m = make(map[string]int, 4*len(ss.small))
+	for _, e := range ss.small {
+		ss.m[string(e.name)] = e.off
+	}
+	ss.m[string(name)] = off
 	return -1
 }
 
@@ -268,7 +289,7 @@ func (s *scanner) object(tg *target, opaque bool) error {
 		}
 		ct, cop := child(tg, tg.elem, opaque)
 		if tg.kind == kStruct {
-			f := tg.fields[name]
+			f := tg.fields[string(name)]
 			switch {
 			case f != nil && f.typ == nil:
 				ct = freeTarget
@@ -312,19 +333,19 @@ func (s *scanner) object(tg *target, opaque bool) error {
 
 // mapKey returns the name under which encoding/json stores member name in
 // a map of type t: integer keys are parsed, so "1" and "01" are one key.
-func mapKey(t reflect.Type, name string) string {
+func mapKey(t reflect.Type, name []byte) []byte {
 	kt := t.Key()
 	if kt.Kind() == reflect.String || reflect.PointerTo(kt).Implements(textUnmarshalerType) {
 		return name
 	}
 	switch kt.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if n, err := strconv.ParseInt(name, 10, 64); err == nil {
-			return strconv.FormatInt(n, 10)
+		if n, err := strconv.ParseInt(string(name), 10, 64); err == nil {
+			return strconv.AppendInt(nil, n, 10)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if n, err := strconv.ParseUint(name, 10, 64); err == nil {
-			return strconv.FormatUint(n, 10)
+		if n, err := strconv.ParseUint(string(name), 10, 64); err == nil {
+			return strconv.AppendUint(nil, n, 10)
 		}
 	}
 	return name
@@ -332,9 +353,9 @@ func mapKey(t reflect.Type, name string) string {
 
 // foldMatch returns the struct member that name matches when case is
 // ignored, or "".
-func foldMatch(tg *target, name string) string {
+func foldMatch(tg *target, name []byte) string {
 	for n := range tg.fields {
-		if strings.EqualFold(n, name) {
+		if bytes.EqualFold([]byte(n), name) {
 			return n
 		}
 	}
@@ -469,9 +490,10 @@ func short(s string) string {
 	return s
 }
 
-// str checks the string at s.pos and, with decode, returns its value. An
-// error is at the current path.
-func (s *scanner) str(decode bool) (string, *Error) {
+// str checks the string at s.pos and, with decode, returns its value: a
+// slice of the input when it has no escapes. An error is at the current
+// path.
+func (s *scanner) str(decode bool) ([]byte, *Error) {
 	d := s.data
 	start := s.pos
 	s.pos++        // "
@@ -479,30 +501,30 @@ func (s *scanner) str(decode bool) (string, *Error) {
 	plain := s.pos
 	for {
 		if s.pos >= len(d) {
-			return "", s.fail(ErrSyntax, start, "string from %s is not terminated", byteAt(start))
+			return nil, s.fail(ErrSyntax, start, "string from %s is not terminated", byteAt(start))
 		}
 		c := d[s.pos]
 		switch {
 		case c == '"':
-			var v string
+			var v []byte
 			if decode {
 				if buf == nil {
-					v = string(d[plain:s.pos])
+					v = d[plain:s.pos:s.pos]
 				} else {
-					v = string(append(buf, d[plain:s.pos]...))
+					v = append(buf, d[plain:s.pos]...)
 				}
 			}
 			s.pos++
 			return v, nil
 		case c < 0x20:
-			return "", s.fail(ErrSyntax, s.pos, "control character %U in a string at %s (escape it)", rune(c), byteAt(s.pos))
+			return nil, s.fail(ErrSyntax, s.pos, "control character %U in a string at %s (escape it)", rune(c), byteAt(s.pos))
 		case c == '\\':
 			if decode {
 				buf = append(buf, d[plain:s.pos]...)
 			}
 			r, err := s.escape()
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			if decode {
 				buf = utf8.AppendRune(buf, r)
@@ -513,7 +535,7 @@ func (s *scanner) str(decode bool) (string, *Error) {
 		default:
 			r, size := utf8.DecodeRune(d[s.pos:])
 			if r == utf8.RuneError && size == 1 {
-				return "", s.fail(ErrInvalidUTF8, s.pos, "byte 0x%02x at %s", c, byteAt(s.pos))
+				return nil, s.fail(ErrInvalidUTF8, s.pos, "byte 0x%02x at %s", c, byteAt(s.pos))
 			}
 			s.pos += size
 		}

@@ -78,8 +78,11 @@ func newConfig(opts []Option) *config {
 
 // Unmarshal checks data as the package documentation says and, when it
 // passes, decodes it into v as encoding/json.Unmarshal would (v must be a
-// non-nil pointer). Errors from the checks are *Error values; an error
-// returned by a json.Unmarshaler inside v is returned as it is.
+// non-nil pointer). Errors are *Error values; when a type's own decoder
+// (UnmarshalJSON or UnmarshalText) refuses a value, the *Error has
+// ErrValue and the path, and wraps that decoder's error too.
+// Nothing is written to v when a check fails; after an ErrValue error, v
+// may be partly filled, as encoding/json leaves it.
 func Unmarshal(data []byte, v any, opts ...Option) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -89,14 +92,19 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if err := check(data, rv.Type(), c); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if c.useNumber {
-		dec.UseNumber()
+	var err error
+	if c.useNumber || c.disallowUnkown {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if c.useNumber {
+			dec.UseNumber()
+		}
+		if c.disallowUnkown {
+			dec.DisallowUnknownFields()
+		}
+		err = dec.Decode(v)
+	} else {
+		err = json.Unmarshal(data, v)
 	}
-	if c.disallowUnkown {
-		dec.DisallowUnknownFields()
-	}
-	err := dec.Decode(v)
 	if err == nil {
 		return nil
 	}
@@ -112,6 +120,24 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	case errors.As(err, &se):
 		// Not reached: the check refuses what encoding/json refuses.
 		return &Error{Err: ErrSyntax, Offset: se.Offset, Detail: se.Error()}
+	}
+	return valueError(data, rv.Type(), c, err)
+}
+
+// valueError finds the value whose type's own decoder returned err, by
+// decoding each such value alone, and returns an ErrValue *Error for it;
+// or err as it is.
+func valueError(data []byte, t reflect.Type, c *config, err error) error {
+	s := &scanner{data: data, cfg: c, locateAt: -1, collect: true}
+	if s.document(t) != nil {
+		return err
+	}
+	for _, sp := range s.spans {
+		v := reflect.New(sp.t)
+		e := json.Unmarshal(data[sp.start:sp.end], v.Interface())
+		if e != nil && e.Error() == err.Error() {
+			return &Error{Err: ErrValue, Path: sp.path, Offset: int64(sp.start), Detail: err.Error(), cause: err}
+		}
 	}
 	return err
 }

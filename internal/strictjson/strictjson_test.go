@@ -154,6 +154,7 @@ func TestUnmarshalRefuses(t *testing.T) {
 		{"NaN", `{"ratio":NaN}`, nil, ErrSyntax, "$.ratio"},
 		{"truth", `{"on":tru}`, nil, ErrSyntax, "$.on"},
 		{"comment", "{/* */}", nil, ErrSyntax, "$"},
+		{"bad time string", `{"when":"yesterday"}`, nil, ErrValue, "$.when"},
 		{"odd name path", `{"extra":{"a b":1,"a b":2}}`, nil, ErrDuplicateMember, `$.extra["a b"]`},
 	}
 	for _, tt := range tests {
@@ -180,7 +181,7 @@ func TestUnmarshalRefuses(t *testing.T) {
 			if tt.wantPath != "" && !strings.Contains(err.Error(), tt.wantPath) {
 				t.Errorf("message %q does not name %s", err, tt.wantPath)
 			}
-			if !reflect.DeepEqual(got, doc{}) {
+			if tt.wantErr != ErrValue && !reflect.DeepEqual(got, doc{}) {
 				t.Errorf("Unmarshal(%q) filled %+v; want nothing", tt.in, got)
 			}
 		})
@@ -238,8 +239,25 @@ func TestUnmarshalerErrorPassesThrough(t *testing.T) {
 	var v struct {
 		X errUnmarshaler `json:"x"`
 	}
-	if err := Unmarshal([]byte(`{"x":1}`), &v); !errors.Is(err, errMine) {
-		t.Errorf("Unmarshal = %v; want %v", err, errMine)
+	err := Unmarshal([]byte(`{"x":1}`), &v)
+	if !errors.Is(err, errMine) || !errors.Is(err, ErrValue) {
+		t.Errorf("Unmarshal = %v; want %v and %v", err, errMine, ErrValue)
+	}
+	if got, want := err.Error(), "strictjson: invalid value at $.x: mine"; got != want {
+		t.Errorf("Unmarshal = %q; want %q", got, want)
+	}
+}
+
+func TestValueErrorPath(t *testing.T) {
+	var d doc
+	err := Unmarshal([]byte(`{"name":"A","items":[],"when":"yesterday"}`), &d)
+	var e *Error
+	if !errors.As(err, &e) || e.Err != ErrValue || e.Path != "$.when" {
+		t.Fatalf("Unmarshal = %v; want ErrValue at $.when", err)
+	}
+	var pe *time.ParseError
+	if !errors.As(err, &pe) {
+		t.Errorf("Unmarshal = %v; want it to wrap a *time.ParseError", err)
 	}
 }
 

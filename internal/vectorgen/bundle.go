@@ -91,6 +91,17 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		return nil, err
 	}
 
+	// A JWK whose x has non-zero unused bits (§2.3): in an issuer key of
+	// the payload, and as the root's jwk in the header.
+	edX := base64.RawURLEncoding.EncodeToString(t.ed.Public().Key().(ed25519.PublicKey))
+	loose := func(s string) string {
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+		return s[:len(s)-1] + string(alphabet[strings.IndexByte(alphabet, s[len(s)-1])|1])
+	}
+	looseIssuerJWK := []byte(strings.Replace(string(payload), `"x":"`+edX+`"`, `"x":"`+loose(edX)+`"`, 1))
+	rootX := base64.RawURLEncoding.EncodeToString(t.root.Public().Key().(ed25519.PublicKey))
+	looseRootHeader := []byte(strings.Replace(string(headerJSON), `"x":"`+rootX+`"`, `"x":"`+loose(rootX)+`"`, 1))
+
 	// Status list tokens and the authorization of their signer (§4.2).
 	listAt := iat.Add(30 * time.Minute)
 	withdrawn := t.authorization(credential.LevelHigh, "identity")
@@ -108,9 +119,16 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		return &spec.VectorTrust{StatusLists: []string{t.list(uri, signer, listAt, map[uint64]status.Status{refIdx: status.Valid})}}
 	}
 
+	// As in trust.go: judged by the store's clock at policy.at; a refused
+	// update leaves the store as it was, an accepted one holds the stored
+	// bundle and the offered lists.
 	upd := func(name, comment string, stored, offered *spec.VectorTrust, code string) spec.Vector {
+		after := &spec.VectorTrust{Bundle: stored.Bundle, StatusLists: stored.StatusLists}
+		if code == "ok" {
+			after.StatusLists = append(append([]string{}, stored.StatusLists...), offered.StatusLists...)
+		}
 		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: stored, Update: offered,
-			Expect: spec.VectorExpect{Code: code, Valid: code == "ok"}}
+			Policy: spec.VectorPolicy{At: verifyAt}, Expect: spec.VectorExpect{Code: code, Valid: code == "ok", Stored: after}}
 	}
 	bundleUpdate := func(jws string) *spec.VectorTrust { return &spec.VectorTrust{Bundle: jws} }
 	return []spec.Vector{
@@ -120,10 +138,13 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		upd("bundle_malformed_alg_number", "the protected header's alg is the number 1, not a string: malformed before the allow-list", stored, bundleUpdate(jws(edit(header, "alg", 1), payload)), "bundle_malformed"),
 		upd("bundle_malformed_alg_null", "the protected header's alg is null", stored, bundleUpdate(jws(edit(header, "alg", nil), payload)), "bundle_malformed"),
 		upd("bundle_malformed_alg_array", `the protected header's alg is ["EdDSA"]`, stored, bundleUpdate(jws(edit(header, "alg", []string{"EdDSA"}), payload)), "bundle_malformed"),
+		upd("bundle_malformed_typ_number_beats_alg_none", `alg "none" and typ the number 1: the member types are checked (step 3) before the alg allow-list (step 4)`, stored, bundleUpdate(jws(edit(edit(header, "alg", "none"), "typ", 1), payload)), "bundle_malformed"),
 		upd("bundle_malformed_json_serialization_flattened", "serial 6 in the flattened JWS JSON serialization", stored, bundleUpdate(string(flattened)), "bundle_malformed"),
 		upd("bundle_malformed_json_serialization_general", "serial 6 in the general JWS JSON serialization, one signature", stored, bundleUpdate(string(general)), "bundle_malformed"),
 		upd("bundle_malformed_builtin_type_other_id", "the bundle lists the built-in type identity under id 7", stored, bundleUpdate(jws(header, builtinMovedJSON)), "bundle_malformed"),
 		upd("bundle_malformed_builtin_id_other_type", "the bundle lists a type passport under id 1, the built-in identity's id", stored, bundleUpdate(jws(header, builtinTakenJSON)), "bundle_malformed"),
+		upd("bundle_malformed_jwk_x_not_canonical", "an issuer key's x has non-zero unused bits in its last character (it decodes to the same key)", stored, bundleUpdate(jws(header, looseIssuerJWK)), "bundle_malformed"),
+		upd("bundle_untrusted_root_jwk_x_not_canonical", "the root's jwk in the header has an x with non-zero unused bits", stored, bundleUpdate(rawJWS(looseRootHeader, payload, t.root)), "bundle_untrusted"),
 		upd("update_ok_list_signed_before_retirement", "a list signed a second before its key's not_after", storedWith(retired), list(govList, t.ed), "ok"),
 		upd("status_list_invalid_withdrawn_signer", "a list signed at its key's revoked_at", storedWith(withdrawn), list(govList, t.ed), "status_list_invalid"),
 		upd("status_list_invalid_signer_not_yet_in_service", "a list signed a second before its key's not_before", storedWith(notYet), list(govList, t.ed), "status_list_invalid"),

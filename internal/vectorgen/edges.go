@@ -172,6 +172,7 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 	dupIat := cat([]byte{0xa5}, ref[1:13], ref[7:13], ref[13:])
 	swapped := cat([]byte{0xa4}, ref[7:13], ref[1:7], ref[13:])
 	floatIat := cat(ref[:7], []byte{0x06, 0xfb}, float, ref[13:])
+	dupFloat := cat([]byte{0xa5}, ref[1:13], []byte{0x06, 0xfb}, float, ref[13:])
 	list := func(n int) []any { return make([]any, n) }
 	for _, b := range [][]byte{dupIat, swapped, floatIat} {
 		if len(b) < 13 {
@@ -192,6 +193,7 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 		// Non-canonical encodings, each failing for the rule it names.
 		g.plain("malformed_duplicate_claim", "a signed claims set with iat twice", signRaw(dupIat), bad(strictcbor.ReasonDuplicateKey)),
 		g.plain("malformed_unsorted_claims", "a signed claims set with iat before exp (map keys out of deterministic order)", signRaw(swapped), bad(strictcbor.ReasonKeyOrder)),
+		g.plain("malformed_duplicate_before_value", "iat twice, the second one a float: the key is read (and found a duplicate) before its value", signRaw(dupFloat), bad(strictcbor.ReasonDuplicateKey)),
 		g.plain("malformed_iat_float", "iat as a float64 of the same value", signRaw(floatIat), bad(strictcbor.ReasonFloatOrSimple)),
 
 		// NumericDate bounds (§4.1): 1 to 2^62 inclusive.
@@ -235,6 +237,19 @@ func claimsVectors(g *gen) ([]spec.Vector, error) {
 			}), seenAs("valid", "substantial", "identity")),
 		g.plain("malformed_claim_bytes_key", "a claim with a byte string key", with(func(m map[any]any) { m[cbor.ByteString("\x01")] = "x" }), bad(credential.ReasonClaims)),
 		g.plain("malformed_claim_key_above_int64", "a claim key of 2^63", with(func(m map[any]any) { m[uint64(1<<63)] = "x" }), bad(credential.ReasonClaims)),
+		g.plain("malformed_iss_not_text", "iss as a byte string", with(func(m map[any]any) { m[int64(1)] = []byte("cn.gov.id") }), bad(credential.ReasonClaims)),
+		g.plain("malformed_cti_not_bytes", "cti as a text string", with(func(m map[any]any) { m[int64(7)] = "cafe" }), bad(credential.ReasonClaims)),
+		g.plain("malformed_cnf_not_map", "cnf as a byte string", with(func(m map[any]any) { m[int64(8)] = []byte{1} }), bad(credential.ReasonClaims)),
+		g.plain("malformed_type_zero", "credential type 0", with(func(m map[any]any) { m[int64(-65537)].([]any)[0] = uint64(0) }), bad(credential.ReasonClaims)),
+		g.plain("malformed_attributes_not_map", "the attributes as an array", with(func(m map[any]any) { m[int64(-65537)].([]any)[4] = []any{"王小明"} }), bad(credential.ReasonClaims)),
+		// Which sub-code wins among claims rules (§4.1).
+		g.plain("malformed_claim_order_before_missing_netcred", "iat = 0 and no netcred claim: each claim is judged on its own first",
+			with(func(m map[any]any) { m[int64(6)] = uint64(0); delete(m, int64(-65537)) }), bad(credential.ReasonClaimsDate)),
+		g.plain("malformed_missing_netcred_before_date_order", "no netcred claim and exp equal to iat: a missing netcred claim comes before the order of the dates",
+			with(func(m map[any]any) { m[int64(4)] = iatUnix; delete(m, int64(-65537)) }), bad(credential.ReasonClaims)),
+		g.plain("malformed_date_order_before_level", "exp equal to iat and level 300: the order of the dates comes before the level",
+			with(func(m map[any]any) { m[int64(4)] = iatUnix; m[int64(-65537)].([]any)[2] = uint64(300) }), bad(credential.ReasonClaimsDate)),
+		g.plain("malformed_level_past_a_byte", "level 258 (2 + 256: not level 2 in a byte)", levelEvidence(258, 2), bad(credential.ReasonClaims)),
 		g.plain("malformed_netcred_claim_four_items", "the netcred claim without its attributes", with(func(m map[any]any) { m[int64(-65537)] = m[int64(-65537)].([]any)[:4] }), bad(credential.ReasonClaims)),
 
 		// The status claim (§4.3).

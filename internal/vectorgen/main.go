@@ -382,6 +382,7 @@ func Generate() ([]spec.Vector, error) {
 		if vs[i].Kind == "" && vs[i].Expect.Code == "valid" {
 			vs[i].Expect.Valid = true
 		}
+		vs[i].Expect.Warnings = vectorWarnings[vs[i].Name]
 		if vs[i].Expect.Verdict == "" && vs[i].Kind == "" {
 			vs[i].Expect.Verdict = verdictOf(vs[i].Expect.Code)
 		}

@@ -197,7 +197,9 @@ func trustVectors(g *gen) ([]spec.Vector, error) {
 		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: stored, Update: offered, Policy: at,
 			Expect: spec.VectorExpect{Code: code, Valid: code == "ok", Stored: after}}
 	}
-	holds := func(b string, lists ...string) *spec.VectorTrust { return &spec.VectorTrust{Bundle: b, StatusLists: lists} }
+	holds := func(b string, lists ...string) *spec.VectorTrust {
+		return &spec.VectorTrust{Bundle: b, StatusLists: lists}
+	}
 	updateAt, _ := time.Parse(time.RFC3339, verifyAt)
 	serial6 := t.signBundle(t.bundle(6, high), t.root)
 	serial4 := t.signBundle(t.bundle(4, high), t.root)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/hex"
 	"time"
 
@@ -50,6 +51,22 @@ func (t *trustGen) tokenPayload(p []byte) string {
 		panic(err)
 	}
 	return hex.EncodeToString(tok)
+}
+
+// zlibZeros is the zlib stream (RFC 1950) of n zero bytes.
+func zlibZeros(n int) []byte {
+	var buf bytes.Buffer
+	w, err := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := w.Write(make([]byte, n)); err != nil {
+		panic(err)
+	}
+	if err := w.Close(); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
 
 func statusVectors(g *gen) ([]spec.Vector, error) {
@@ -162,6 +179,7 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 		upd("update_ok_list_aggregation_uri", "a Status List with the draft's optional aggregation_uri: accepted", t.tokenClaims(withList(func(m map[string]any) { m["aggregation_uri"] = "https://id.gov.cn/s/all" })), "ok"),
 		upd("status_list_invalid_lst_not_zlib", "a Status List whose lst is not a zlib stream", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = []byte{1, 2, 3, 4} })), "status_list_invalid"),
 		upd("status_list_invalid_lst_trailing_byte", "a Status List whose lst has a byte after the zlib stream's checksum", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = append(append([]byte{}, zlibOf(m)...), 0) })), "status_list_invalid"),
+		upd("status_list_invalid_lst_over_4_mib", "a Status List whose lst inflates to 4 MiB and one byte, a few kilobytes compressed (a zip bomb)", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = zlibZeros(4<<20 + 1) })), "status_list_invalid"),
 		upd("status_list_invalid_lst_truncated", "a Status List whose lst ends before the zlib stream's checksum", t.tokenClaims(withList(func(m map[string]any) { z := zlibOf(m); m["lst"] = z[:len(z)-2] })), "status_list_invalid"),
 	)
 	return vs, nil

@@ -72,7 +72,7 @@ var (
 )
 
 // TokenPayload encodes the claims of a Status List Token for uri, issued at
-// iat, expiring after validFor, with a ttl of at least a second, always
+// iat, expiring after validFor, with a ttl from a second to MaxTTL seconds, always
 // written (status.md §4): the payload that credential/sign.StatusToken
 // signs with TokenTyp.
 func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {

@@ -483,9 +483,9 @@ func putRecord(tx *bolt.Tx, n uint32, idx uint64, rec *recordWire) error {
 	return tx.Bucket(bucketCredentials).Put(credentialKey(n, idx), data)
 }
 
-// CredentialRecord is what a status dir knows about a credential it
+// DirRecord is what a status dir knows about a credential it
 // issued. It holds no claims.
-type CredentialRecord struct {
+type DirRecord struct {
 	// ID is the credential id, URI#IDX.
 	ID string
 	// Ref is the credential's status reference.
@@ -500,22 +500,22 @@ type CredentialRecord struct {
 	// Status is the credential's current status.
 	Status status.Status
 	// History lists the status changes, oldest first (at most the last 32).
-	History []StatusChange
+	History []DirChange
 }
 
-// StatusChange is one change of a credential's status.
-type StatusChange struct {
+// DirChange is one change of a credential's status.
+type DirChange struct {
 	At     time.Time
 	Status status.Status
 	Reason string
 }
 
-func (w *recordWire) record(id string, ref credential.StatusRef) (*CredentialRecord, error) {
+func (w *recordWire) record(id string, ref credential.StatusRef) (*DirRecord, error) {
 	kid, err := base64.RawURLEncoding.DecodeString(w.KID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: record %s: kid: %v", ErrStatusDirCorrupt, id, err)
 	}
-	r := &CredentialRecord{
+	r := &DirRecord{
 		ID:       id,
 		Ref:      ref,
 		Type:     w.Type,
@@ -526,7 +526,7 @@ func (w *recordWire) record(id string, ref credential.StatusRef) (*CredentialRec
 		Status:   status.Status(w.Status),
 	}
 	for _, c := range w.History {
-		r.History = append(r.History, StatusChange{At: time.Unix(c.At, 0).UTC(), Status: status.Status(c.Status), Reason: c.Reason})
+		r.History = append(r.History, DirChange{At: time.Unix(c.At, 0).UTC(), Status: status.Status(c.Status), Reason: c.Reason})
 	}
 	return r, nil
 }
@@ -582,12 +582,12 @@ func getRecord(tx *bolt.Tx, id string, n uint32, idx uint64) (*recordWire, error
 // Credential returns the record of the credential with the given id
 // (URI#IDX). An id this dir never issued is ErrNotIssued; one that is not
 // of that form is ErrMalformedID.
-func (d *StatusDir) Credential(id string) (*CredentialRecord, error) {
+func (d *StatusDir) Credential(id string) (*DirRecord, error) {
 	n, idx, err := d.parseID(id)
 	if err != nil {
 		return nil, err
 	}
-	var rec *CredentialRecord
+	var rec *DirRecord
 	err = d.db.View(func(tx *bolt.Tx) error {
 		w, err := getRecord(tx, id, n, idx)
 		if err != nil {
@@ -605,7 +605,7 @@ func (d *StatusDir) Credential(id string) (*CredentialRecord, error) {
 // reference is this credential: same kid, iat and exp. A credential
 // without a status reference, or one whose reference this dir did not
 // give to it, is ErrNotIssued.
-func (d *StatusDir) FindCredential(cose []byte) (*CredentialRecord, error) {
+func (d *StatusDir) FindCredential(cose []byte) (*DirRecord, error) {
 	signed, err := credential.Parse(cose)
 	if err != nil {
 		return nil, err

@@ -218,7 +218,7 @@ func TestIssueWithStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := CredentialRecord{
+	want := DirRecord{
 		ID: id, Ref: *ref, Type: "identity", Level: credential.LevelHigh, KID: key.KID(),
 		IssuedAt: fixedNow, Expiry: fixedNow.Add(30 * 24 * time.Hour), Status: status.Valid,
 	}

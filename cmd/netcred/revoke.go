@@ -107,7 +107,7 @@ func (c statusChange) run(args []string, e *env) int {
 // id (LIST_URI#INDEX) directly, a credential (QR text, a file, standard
 // input or an image) by the status reference inside it, which is read
 // without checking the signature and then matched against the record.
-func findCredential(e *env, d *issuer.StatusDir, arg string) (*issuer.CredentialRecord, int) {
+func findCredential(e *env, d *issuer.StatusDir, arg string) (*issuer.DirRecord, int) {
 	rec, err := lookUp(e, d, arg)
 	if err == nil {
 		return rec, exitOK
@@ -122,7 +122,7 @@ func findCredential(e *env, d *issuer.StatusDir, arg string) (*issuer.Credential
 	return nil, exitUsage
 }
 
-func lookUp(e *env, d *issuer.StatusDir, arg string) (*issuer.CredentialRecord, error) {
+func lookUp(e *env, d *issuer.StatusDir, arg string) (*issuer.DirRecord, error) {
 	if isCredentialID(arg) {
 		return d.Credential(arg)
 	}

@@ -166,7 +166,7 @@ func runStatusShow(args []string, e *env) int {
 	return exitOK
 }
 
-func printRecord(e *env, rec *issuer.CredentialRecord) {
+func printRecord(e *env, rec *issuer.DirRecord) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t%s\n", rec.ID)
 	fmt.Fprintf(tw, "status\t%s\n", rec.Status)

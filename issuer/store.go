@@ -7,7 +7,9 @@ package issuer
 // Every store passes issuer/store/storetest.
 
 import (
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -82,7 +84,7 @@ type Tx interface {
 	// Client returns the client named name.
 	Client(name string) (*Client, error)
 	// ClientByTokenHash returns the client whose TokenHash is h.
-	ClientByTokenHash(h [32]byte) (*Client, error)
+	ClientByTokenHash(h Hash) (*Client, error)
 	// InsertClient adds a client; a client of that name, or with that
 	// token hash, already exists: ErrExists.
 	InsertClient(c *Client) error
@@ -237,7 +239,7 @@ type Client struct {
 	Name string `json:"name"`
 	// TokenHash is SHA-256 of the client's bearer token; the token itself
 	// is never stored.
-	TokenHash [32]byte `json:"token_hash"`
+	TokenHash Hash `json:"token_hash"`
 	// MaxLevel is the highest level it may request; Types the credential
 	// types it may request.
 	MaxLevel credential.Level `json:"max_level"`
@@ -280,22 +282,40 @@ type AuditEntry struct {
 	// Seq is the entry's number: 1, 2, ...
 	Seq uint64 `json:"seq"`
 	// Prev is the Hash of entry Seq-1 (zero for the first entry).
-	Prev [32]byte `json:"prev"`
+	Prev Hash `json:"prev"`
 	// Body is the entry's JSON, exactly as hashed.
 	Body json.RawMessage `json:"body"`
 	// Hash is AuditHash(Seq, Prev, Body).
-	Hash [32]byte `json:"hash"`
+	Hash Hash `json:"hash"`
 }
 
 // Checkpoint is a signature by the issuer key over the audit log up to and
 // including entry Seq.
 type Checkpoint struct {
 	// Seq and Hash are the last covered entry's number and hash.
-	Seq  uint64   `json:"seq"`
-	Hash [32]byte `json:"hash"`
+	Seq  uint64 `json:"seq"`
+	Hash Hash   `json:"hash"`
 	// At is when it was signed.
 	At time.Time `json:"at"`
 	// KID names the signing key; Signature is over CheckpointMessage.
 	KID       []byte `json:"kid"`
 	Signature []byte `json:"signature"`
 }
+
+// Hash is a SHA-256 digest; it reads and writes as lowercase hex in JSON.
+type Hash [32]byte
+
+// MarshalText encodes h as 64 lowercase hex digits.
+func (h Hash) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(h[:])), nil }
+
+// UnmarshalText decodes 64 hex digits.
+func (h *Hash) UnmarshalText(b []byte) error {
+	if len(b) != 64 {
+		return fmt.Errorf("%w: hash of %d hex digits, want 64", ErrStoreCorrupt, len(b))
+	}
+	_, err := hex.Decode(h[:], b)
+	return err
+}
+
+// String returns the hex form.
+func (h Hash) String() string { return hex.EncodeToString(h[:]) }

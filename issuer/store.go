@@ -148,6 +148,9 @@ type Config struct {
 	Created time.Time `json:"created"`
 	// Current is the number of the list new credentials go into.
 	Current uint32 `json:"current"`
+	// KIDs are the kids (base64url) of the keys used with this store, each
+	// recorded in the audit log when first used.
+	KIDs []string `json:"kids,omitempty"`
 	// LastPublished is the iat of the last published status list tokens.
 	LastPublished time.Time `json:"last_published,omitzero"`
 }

@@ -233,7 +233,9 @@ type AuditProblem struct {
 	Detail string
 }
 
-func (p AuditProblem) String() string { return fmt.Sprintf("entry %d: %s: %s", p.Seq, p.Kind, p.Detail) }
+func (p AuditProblem) String() string {
+	return fmt.Sprintf("entry %d: %s: %s", p.Seq, p.Kind, p.Detail)
+}
 
 // AuditReport is the result of VerifyAudit.
 type AuditReport struct {

@@ -113,8 +113,8 @@ func Open(st Store, is *Issuer, opts Options) (*Service, error) {
 		}
 	}
 	if opts.ListSize != 0 {
-		if _, err := status.New(opts.ListSize); err != nil || opts.ListSize < 16 {
-			return nil, fmt.Errorf("%w: list size %d: want a multiple of 4 from 16 to %d", ErrStoreConfig, opts.ListSize, status.MaxEntries)
+		if _, err := status.New(opts.ListSize); err != nil {
+			return nil, fmt.Errorf("%w: list size %d: want a positive multiple of 4 up to %d", ErrStoreConfig, opts.ListSize, status.MaxEntries)
 		}
 	}
 	s := &Service{st: st, is: is, now: opts.Now, reserve: opts.Reserve, cpEvery: opts.CheckpointEvery}
@@ -163,10 +163,10 @@ func Open(st Store, is *Issuer, opts Options) (*Service, error) {
 		return nil, fmt.Errorf("%w: bad base URI or list size in config", ErrStoreCorrupt)
 	}
 	if opts.BaseURI != "" && opts.BaseURI != cfg.BaseURI {
-		return nil, fmt.Errorf("%w: the store's lists are at %s, not %s (the base URI is fixed when the store is created)", ErrStoreConfig, cfg.BaseURI, opts.BaseURI)
+		return nil, fmt.Errorf("%w: the store's lists are at %s, not %s (the base URI cannot change after the store is created)", ErrStoreConfig, cfg.BaseURI, opts.BaseURI)
 	}
 	if opts.ListSize != 0 && opts.ListSize != cfg.ListSize {
-		return nil, fmt.Errorf("%w: the store's lists have %d entries, not %d (the size is fixed when the store is created)", ErrStoreConfig, cfg.ListSize, opts.ListSize)
+		return nil, fmt.Errorf("%w: the store's lists have %d entries, not %d (the size cannot change after the store is created)", ErrStoreConfig, cfg.ListSize, opts.ListSize)
 	}
 	s.baseURI, s.listSize = cfg.BaseURI, cfg.ListSize
 	return s, nil

@@ -148,4 +148,3 @@ func BenchmarkPublishAfterRevocations(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/publish")
 	})
 }
-

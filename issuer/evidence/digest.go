@@ -58,12 +58,13 @@ func Canonical(claims []byte) ([]byte, error) {
 	if _, ok := v.(map[string]any); !ok {
 		return nil, fmt.Errorf("%w: the claims are not a JSON object", ErrClaims)
 	}
-	return appendJCS(nil, v, "$")
+	return appendJCS(nil, v, "$", true)
 }
 
 // appendJCS appends the RFC 8785 serialization of v, a value decoded with
-// UseNumber, to b.
-func appendJCS(b []byte, v any, path string) ([]byte, error) {
+// UseNumber, to b. With exactInts, an integral number beyond 2^53 - 1 in
+// magnitude is refused.
+func appendJCS(b []byte, v any, path string, exactInts bool) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
@@ -76,7 +77,7 @@ func appendJCS(b []byte, v any, path string) ([]byte, error) {
 		if err != nil || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("%w: number %s at %s is out of the IEEE 754 double range", ErrClaims, x, path)
 		}
-		if f == math.Trunc(f) && math.Abs(f) > maxExactInt {
+		if exactInts && f == math.Trunc(f) && math.Abs(f) > maxExactInt {
 			return nil, fmt.Errorf("%w: integer %s at %s is beyond 2^53 - 1: write it as a string", ErrClaims, x, path)
 		}
 		return appendJCSNumber(b, f), nil
@@ -87,7 +88,7 @@ func appendJCS(b []byte, v any, path string) ([]byte, error) {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = appendJCS(b, e, path+"["+strconv.Itoa(i)+"]"); err != nil {
+			if b, err = appendJCS(b, e, path+"["+strconv.Itoa(i)+"]", exactInts); err != nil {
 				return nil, err
 			}
 		}
@@ -107,7 +108,7 @@ func appendJCS(b []byte, v any, path string) ([]byte, error) {
 			b = appendJCSString(b, k)
 			b = append(b, ':')
 			var err error
-			if b, err = appendJCS(b, x[k], path+"."+k); err != nil {
+			if b, err = appendJCS(b, x[k], path+"."+k, exactInts); err != nil {
 				return nil, err
 			}
 		}

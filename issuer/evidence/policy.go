@@ -58,13 +58,13 @@ type DocumentCheckRule struct {
 // policyFile is the JSON form of a Policy.
 type policyFile struct {
 	FaceMatch *struct {
-		Level    credential.Level `json:"level"`
-		MinScore *float64         `json:"min_score"`
+		Level    string   `json:"level"`
+		MinScore *float64 `json:"min_score"`
 	} `json:"face_match"`
 	DocumentCheck *struct {
-		Level            credential.Level `json:"level"`
-		MaxAgeSeconds    *int64           `json:"max_age_seconds"`
-		ClockSkewSeconds *int64           `json:"clock_skew_seconds"`
+		Level            string `json:"level"`
+		MaxAgeSeconds    *int64 `json:"max_age_seconds"`
+		ClockSkewSeconds *int64 `json:"clock_skew_seconds"`
 	} `json:"document_check"`
 }
 
@@ -91,7 +91,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	}
 	var p Policy
 	if fm := f.FaceMatch; fm != nil {
-		r := &FaceMatchRule{Level: fm.Level, MinScore: 0.9}
+		r := &FaceMatchRule{Level: levelName(fm.Level), MinScore: 0.9}
 		if !r.Level.Valid() {
 			return nil, fmt.Errorf("%w: face_match needs a level: low or substantial", ErrPolicy)
 		}
@@ -107,7 +107,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		p.FaceMatch = r
 	}
 	if dc := f.DocumentCheck; dc != nil {
-		r := &DocumentCheckRule{Level: dc.Level, MaxAge: 5 * time.Minute, ClockSkew: 30 * time.Second}
+		r := &DocumentCheckRule{Level: levelName(dc.Level), MaxAge: 5 * time.Minute, ClockSkew: 30 * time.Second}
 		if !r.Level.Valid() {
 			return nil, fmt.Errorf("%w: document_check needs a level: low, substantial or high", ErrPolicy)
 		}
@@ -136,6 +136,17 @@ func (p *Policy) ruleLevel(m Method) credential.Level {
 		return p.FaceMatch.Level
 	case m == MethodDocumentCheck && p.DocumentCheck != nil:
 		return p.DocumentCheck.Level
+	}
+	return 0
+}
+
+// levelName returns the level named exactly s ("low", "substantial",
+// "high"), or 0.
+func levelName(s string) credential.Level {
+	for l := credential.LevelLow; l <= credential.LevelHigh; l++ {
+		if l.String() == s {
+			return l
+		}
 	}
 	return 0
 }

@@ -158,7 +158,7 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 			panic(err)
 		}
 		mod(m)
-		b, err := strictcbor.EncMode.Marshal(m)
+		b, err := cbormode.EncMode.Marshal(m)
 		if err != nil {
 			panic(err)
 		}

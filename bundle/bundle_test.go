@@ -543,6 +543,8 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"alg true", signHeader(func(h map[string]any) { h["alg"] = true }), pinned, []error{ErrMalformed}},
 		{"kid a number", signHeader(func(h map[string]any) { h["kid"] = 7 }), pinned, []error{ErrMalformed}},
 		{"typ null", signHeader(func(h map[string]any) { h["typ"] = nil }), pinned, []error{ErrMalformed}},
+		{"alg none and typ a number", signHeader(func(h map[string]any) { h["alg"] = "none"; h["typ"] = 1 }), pinned, []error{ErrMalformed}},
+		{"alg none and kid null", signHeader(func(h map[string]any) { h["alg"] = "none"; h["kid"] = nil }), pinned, []error{ErrMalformed}},
 		{"alg not a string and typ wrong", signHeader(func(h map[string]any) { h["alg"] = 1; h["typ"] = "JWT" }), pinned, []error{ErrMalformed}},
 	}
 }

@@ -339,11 +339,18 @@ func (k Key) MarshalJSON() ([]byte, error) {
 func strictDecode(data []byte, v any) error {
 	err := strictjson.Unmarshal(data, v, strictjson.MaxSize(MaxSize), strictjson.MaxDepth(maxBundleDepth),
 		strictjson.DisallowUnknownFields(), strictjson.DisallowNull())
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.Is(err, ErrMalformed), errors.Is(err, ErrInvalid):
-		return err // from a member's own decoder (a time)
+	}
+	// An error of a member's own decoder (a time) is the bundle's: keep
+	// it, with the member's path.
+	var se *strictjson.Error
+	if errors.As(err, &se) && errors.Is(se.Err, strictjson.ErrValue) {
+		for _, cause := range se.Unwrap() {
+			if cause != se.Err && (errors.Is(cause, ErrMalformed) || errors.Is(cause, ErrInvalid)) {
+				return fmt.Errorf("%w at %s", cause, se.Path)
+			}
+		}
 	}
 	return bundleErrorf(ErrMalformed, err, "%v", err)
 }

@@ -95,8 +95,7 @@ func parseBundle(data []byte, pinned []string, pin bool) (*Bundle, *keys.PublicK
 	if !jws.verify(root) {
 		return nil, nil, fmt.Errorf("%w: signature does not verify with root %s", ErrUntrusted, root.Thumbprint())
 	}
-	payload := jws.payload
-	b, err := ParseJSON(payload)
+	b, err := ParseJSON(jws.payload)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,6 +127,13 @@ func readBundleHeader(raw []byte) (*keys.PublicKey, error) {
 	for _, name := range names {
 		if !slices.Contains(bundleHeaderMembers, name) {
 			return nil, fmt.Errorf("%w: JWS header member %q is not allowed (want only alg, kid, jwk and typ)", ErrMalformed, name)
+		}
+	}
+	// Step 3 ends with the member types: a non-string alg, kid or typ is
+	// malformed before the alg allow-list is consulted (§2.2).
+	for _, name := range []string{"alg", "kid", "typ"} {
+		if _, _, err := headerString(members, name); err != nil {
+			return nil, err
 		}
 	}
 	alg, ok, err := headerString(members, "alg")

@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"fmt"
-	"math/big"
 
 	"filippo.io/edwards25519"
 	"filippo.io/edwards25519/field"
@@ -163,33 +162,14 @@ func (k *VerifyKey) verifyEd25519(hram, sig []byte) bool {
 	return encodesTo(&R, sig[:32])
 }
 
-// fieldP is 2^255 - 19.
-var fieldP, _ = new(big.Int).SetString("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed", 16)
-
 // encodesTo reports whether P's encoding (RFC 8032 §5.1.2) is r. It is
-// Point.Bytes compared with r, but inverts Z with math/big's extended GCD,
-// which takes variable time and a fraction of the time of the
-// constant-time inversion Bytes uses: every input here is public.
+// Point.Bytes compared with r, but inverts Z in variable time
+// (invertVarTime), in well under half the time of the constant-time
+// inversion Bytes uses: every input here is public.
 func encodesTo(P *edwards25519.Point, r []byte) bool {
 	X, Y, Z, _ := P.ExtendedCoordinates()
-	var be [32]byte
-	le := Z.Bytes()
-	for i := range 32 {
-		be[31-i] = le[i]
-	}
-	var z big.Int
-	if z.SetBytes(be[:]).ModInverse(&z, fieldP) == nil {
-		return false // Z is never zero for a point
-	}
-	z.FillBytes(be[:])
-	var leInv [32]byte
-	for i := range 32 {
-		leInv[31-i] = be[i]
-	}
 	var zInv, x, y field.Element
-	if _, err := zInv.SetBytes(leInv[:]); err != nil {
-		return false
-	}
+	invertVarTime(&zInv, Z)
 	x.Multiply(X, &zInv)
 	y.Multiply(Y, &zInv)
 	var enc [32]byte

@@ -2,9 +2,12 @@ package credential
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"slices"
 	"testing"
 	"time"
+
+	"filippo.io/edwards25519/field"
 )
 
 // BenchmarkEd25519VerifyKey pairs VerifySignatureWith (key decoded once)
@@ -37,4 +40,25 @@ func BenchmarkEd25519VerifyKey(b *testing.B) {
 	}
 	slices.Sort(ratios)
 	b.ReportMetric(ratios[len(ratios)/2], "x_stdlib")
+}
+
+// BenchmarkInvertVarTime pairs the variable-time inversion with the
+// constant-time field.Element.Invert (x_invert: its time over ours).
+func BenchmarkInvertVarTime(b *testing.B) {
+	var z, out field.Element
+	seed := sha256.Sum256([]byte("bench"))
+	seed[31] &= 0x7f
+	z.SetBytes(seed[:])
+	var ratios []float64
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		invertVarTime(&out, &z)
+		t1 := time.Now()
+		out.Invert(&z)
+		t2 := time.Now()
+		ratios = append(ratios, float64(t2.Sub(t1))/float64(t1.Sub(t0)))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "x_invert")
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"filippo.io/edwards25519"
+	"filippo.io/edwards25519/field"
 )
 
 // ourEd25519 verifies with a VerifyKey as the verifier does.
@@ -255,4 +256,70 @@ func flipBit(b []byte, i int) []byte {
 	b = bytes.Clone(b)
 	b[i/8] ^= 1 << (i % 8)
 	return b
+}
+
+// TestInvertVarTime: the variable-time inversion agrees with the
+// constant-time one on 0, 1, p-1, small values, powers of two and
+// pseudo-random elements.
+func TestInvertVarTime(t *testing.T) {
+	var inputs [][]byte
+	le := func(hexBE string) []byte {
+		b := mustHex(t, hexBE)
+		for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+			b[i], b[j] = b[j], b[i]
+		}
+		return b
+	}
+	for _, h := range []string{
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0000000000000000000000000000000000000000000000000000000000000001",
+		"0000000000000000000000000000000000000000000000000000000000000002",
+		"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffec", // p - 1
+		"0000000000000000000000000000000000000000000000010000000000000000", // 2^64
+		"000000000000000000000000000000000000000000000000ffffffffffffffff",
+		"4000000000000000000000000000000000000000000000000000000000000000", // 2^254
+		"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00",
+		"0000000000000000000000000000000100000000000000000000000000000001",
+	} {
+		inputs = append(inputs, le(h))
+	}
+	seed := sha256.Sum256([]byte("invert"))
+	for range 2000 {
+		seed = sha256.Sum256(seed[:])
+		b := bytes.Clone(seed[:])
+		b[31] &= 0x7f
+		inputs = append(inputs, b)
+	}
+	for _, in := range inputs {
+		var z, got, want field.Element
+		if _, err := z.SetBytes(in); err != nil {
+			t.Fatal(err)
+		}
+		invertVarTime(&got, &z)
+		want.Invert(&z)
+		if got.Equal(&want) != 1 {
+			t.Fatalf("1/%x: got %x, want %x", z.Bytes(), got.Bytes(), want.Bytes())
+		}
+	}
+}
+
+// FuzzInvertVarTime holds the variable-time inversion to the constant-time
+// one on any input.
+func FuzzInvertVarTime(f *testing.F) {
+	f.Add(make([]byte, 32))
+	f.Add(bytes.Repeat([]byte{0xff}, 32))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) != 32 {
+			return
+		}
+		var z, got, want field.Element
+		if _, err := z.SetBytes(in); err != nil {
+			return
+		}
+		invertVarTime(&got, &z)
+		want.Invert(&z)
+		if got.Equal(&want) != 1 {
+			t.Fatalf("1/%x: got %x, want %x", z.Bytes(), got.Bytes(), want.Bytes())
+		}
+	})
 }

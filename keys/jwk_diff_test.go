@@ -265,3 +265,99 @@ func canonicalKeyMembers(m map[string]json.RawMessage) bool {
 	}
 	return true
 }
+
+// checkPrivateAgainstGoJose is the differential property of
+// ParsePrivateJWK: what it accepts, go-jose decodes (from the key members
+// and d) to the same private key; a private Ed25519 or P-256 key that
+// go-jose decodes from canonical members, it accepts once given the
+// matching alg.
+func checkPrivateAgainstGoJose(t *testing.T, data []byte) {
+	t.Helper()
+	mine, err := ParsePrivateJWK(data)
+	var m map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimSpace(data), &m) != nil || m == nil {
+		if err == nil {
+			t.Fatalf("accepted %q, which encoding/json cannot read as an object", data)
+		}
+		return
+	}
+	only := map[string]json.RawMessage{}
+	for _, name := range append(keyMembers, "d") {
+		if v, present := m[name]; present {
+			only[name] = v
+		}
+	}
+	if string(m["kty"]) == `"OKP"` {
+		delete(only, "y")
+	}
+	filtered, _ := json.Marshal(only)
+	var ref jose.JSONWebKey
+	refOK := ref.UnmarshalJSON(filtered) == nil && !ref.IsPublic()
+	var refSigner crypto.Signer
+	if refOK {
+		switch k := ref.Key.(type) {
+		case ed25519.PrivateKey:
+			refSigner = k
+		case *ecdsa.PrivateKey:
+			refOK = k.Curve.Params().Name == "P-256"
+			refSigner = k
+		default:
+			refOK = false
+		}
+	}
+	if err == nil {
+		if !refOK {
+			t.Fatalf("accepted %q; go-jose refuses its key members", data)
+		}
+		if !sameKey(mine.Signer().Public(), refSigner.Public()) {
+			t.Fatalf("key %v; go-jose %v", mine.Signer().Public(), refSigner.Public())
+		}
+	}
+	if !refOK || !canonicalKeyMembers(m) {
+		return
+	}
+	var d string
+	if json.Unmarshal(m["d"], &d) != nil {
+		return
+	}
+	if _, err := base64.RawURLEncoding.Strict().DecodeString(d); err != nil || strings.ContainsAny(d, "\r\n") {
+		return // keys is stricter on purpose
+	}
+	alg := credential.ES256
+	if _, ok := refSigner.(ed25519.PrivateKey); ok {
+		alg = credential.EdDSA
+	}
+	only["alg"] = json.RawMessage(`"` + alg + `"`)
+	profiled, _ := json.Marshal(only)
+	k, err := ParsePrivateJWK(profiled)
+	if err != nil {
+		t.Fatalf("refused %s, which go-jose decodes: %v", profiled, err)
+	}
+	if !sameKey(k.Signer().Public(), refSigner.Public()) {
+		t.Fatalf("%s: key differs from go-jose's", profiled)
+	}
+}
+
+func FuzzParsePrivateJWKAgainstGoJose(f *testing.F) {
+	for _, k := range seedKeys(f) {
+		f.Add(mustJSON(f, k))
+		f.Add(mustJSON(f, k.Public()))
+	}
+	for _, bad := range badJWKs(f) {
+		if len(bad.data) <= 4096 {
+			f.Add(bad.data)
+		}
+	}
+	f.Fuzz(checkPrivateAgainstGoJose)
+}
+
+func TestParsePrivateJWKAgreesWithGoJose(t *testing.T) {
+	for _, alg := range testAlgorithms {
+		for range 20 {
+			checkPrivateAgainstGoJose(t, mustJSON(t, mustGenerate(t, alg)))
+		}
+	}
+	for _, bad := range badJWKs(t) {
+		checkPrivateAgainstGoJose(t, bad.data)
+	}
+}

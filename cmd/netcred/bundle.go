@@ -115,6 +115,7 @@ func runBundleNew(args []string, e *env) int {
 		level, err := credential.ParseLevel(*maxLevel)
 		if err != nil {
 			errorf(e, "%v", err)
+			hint(e, levelHint)
 			return exitUsage
 		}
 		lists := splitList(*statusLists)

@@ -260,7 +260,9 @@ func (f durationFlag) Set(s string) error {
 		return err
 	}
 	switch {
-	case d < 0 || (d == 0 && !f.zeroOK):
+	case d < 0 && f.zeroOK:
+		return fmt.Errorf("duration must not be negative (0s for none)")
+	case d <= 0 && !f.zeroOK:
 		return fmt.Errorf("duration must be positive")
 	}
 	*f.d = d

@@ -22,6 +22,9 @@ var examples = map[string]string{
 	"demo":            "netcred demo --dir ./demo --no-qr",
 }
 
+// levelHint follows an unknown assurance level.
+const levelHint = "the assurance levels are low, substantial (remote face match) and high (secured in-person terminal)"
+
 // helpExample returns the example section for a command's -h, or "" when
 // its synopsis has one.
 func helpExample(name, synopsis string) string {

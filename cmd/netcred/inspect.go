@@ -200,9 +200,12 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 	if len(prot) > 0 {
 		var ph map[any]any
 		if err := lenientDec.Unmarshal(prot, &ph); err != nil {
-			return nil, fmt.Errorf("protected header: %v", err)
+			// Not a header map (RFC 9052 §3 wants one): show the bytes.
+			_, raw := describePayload(prot)
+			r.Protected = map[string]any{"invalid": fmt.Sprintf("not a CBOR map (%v)", err), "bytes": raw}
+		} else {
+			r.Protected = renderHeader(ph)
 		}
-		r.Protected = renderHeader(ph)
 	}
 	r.Unprotected = renderHeader(unprot)
 	var claims map[any]any

@@ -68,12 +68,14 @@ func runIssue(args []string, e *env) int {
 	level, err := credential.ParseLevel(*levelName)
 	if err != nil {
 		errorf(e, "%v", err)
+		hint(e, levelHint)
 		return exitUsage
 	}
 	var evidence credential.Evidence
 	if *evidenceName != "" {
 		if evidence, err = credential.ParseEvidence(*evidenceName); err != nil {
 			errorf(e, "%v", err)
+			hint(e, "evidence is self_asserted (low), remote_face_match (substantial) or in_person_document (high); leave --evidence out for the weakest the level allows")
 			return exitUsage
 		}
 	}

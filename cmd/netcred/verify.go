@@ -11,6 +11,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
 )
 
@@ -64,6 +65,7 @@ func runVerify(args []string, e *env) int {
 		return exitUsage
 	case *keysFile != "" && *trustDir != "":
 		errorf(e, "give --trust or --keys, not both")
+		hint(e, "--trust DIR verifies with a trust store (keys, their rights, status lists); --keys FILE is a quick check with a key set")
 		return exitUsage
 	case *keysFile != "":
 		keyData, err := readText(e, *keysFile, maxSmallFile)
@@ -99,6 +101,9 @@ func runVerify(args []string, e *env) int {
 		var err error
 		if cfg.Trust, err = store.Trust(); err != nil {
 			errorf(e, "%v", err)
+			if errors.Is(err, trust.ErrNoBundle) {
+				hint(e, "fill the store first: netcred trust import --trust %s bundle.jws www/status/*.cwt, or netcred sync --from URL --trust %s", *trustDir, *trustDir)
+			}
 			return exitUsage
 		}
 	}
@@ -110,6 +115,7 @@ func runVerify(args []string, e *env) int {
 	if *minLevel != "" {
 		if policy.MinLevel, err = credential.ParseLevel(*minLevel); err != nil {
 			errorf(e, "%v", err)
+			hint(e, levelHint)
 			return exitUsage
 		}
 	}

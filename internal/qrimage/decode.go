@@ -132,8 +132,9 @@ func decodeImage(img image.Image, work *budget) (text string, err error) {
 	work.spend(2 * b.Dx() * b.Dy())
 	lum := lumaPlane(img)
 	crowded := false
+	first := ""
 	for _, v := range views(lum) {
-		if !work.spend(v.cost) {
+		if !work.afford(v.cost) {
 			break
 		}
 		bm, err := v.binarize()
@@ -145,9 +146,17 @@ func decodeImage(img image.Image, work *budget) (text string, err error) {
 		if r.err != nil {
 			return "", r.err
 		}
-		if r.text != "" {
-			return r.text, nil
+		if r.text != "" && first != "" && r.text != first {
+			return "", fmt.Errorf("%w: %q... and %q...", ErrMultipleCodes, prefixOf(first), prefixOf(r.text))
 		}
+		if r.text != "" {
+			// Another code may be there, unread in this view: the other
+			// views look on, and read this one again.
+			first = r.text
+		}
+	}
+	if first != "" {
+		return first, nil
 	}
 	switch {
 	case work.exhausted():
@@ -165,27 +174,24 @@ type viewResult struct {
 	crowded bool
 }
 
+// maxCodes is how many codes one view may yield before the search stops:
+// two of different texts are already an error.
+const maxCodes = 4
+
 // searchView finds finder patterns in bm and decodes the codes their best
-// triples frame. It tries every triple it kept, also after a success, so
-// that a second code with another text is reported rather than ignored.
+// triples frame. After each code it drops the patterns on it and searches
+// the rest again, so that a second code with another text is reported
+// rather than ignored.
 func searchView(bm *gozxing.BitMatrix, step int, work *budget) viewResult {
 	f := finder{img: bm, w: bm.GetWidth(), h: bm.GetHeight(), budget: work}
 	f.find(step)
 	res := viewResult{crowded: f.crowded}
 	var codes []decoded
-	// The triples found, then the pairs completed by an inferred third
-	// pattern, for where one pattern is hidden or too distorted to be found.
-	cands, more := inferred(f.found)
-	for _, t := range append(triples(f.found), more...) {
-		if work.exhausted() {
-			break
-		}
-		if overlaps(codes, cands, t) {
-			continue
-		}
-		d, ok := decodeTriple(bm, cands, t, work)
+	free := f.found
+	for range maxCodes {
+		d, ok := searchOnce(bm, free, work)
 		if !ok {
-			continue
+			break
 		}
 		for _, c := range codes {
 			if c.text != d.text {
@@ -194,11 +200,34 @@ func searchView(bm *gozxing.BitMatrix, step int, work *budget) viewResult {
 			}
 		}
 		codes = append(codes, d)
+		var rest []candidate
+		for _, c := range free {
+			if !d.contains(c.x, c.y) {
+				rest = append(rest, c)
+			}
+		}
+		free = rest
 	}
 	if len(codes) > 0 {
 		res.text = codes[0].text
 	}
 	return res
+}
+
+// searchOnce decodes the first code that a triple of cands frames: the
+// triples found, then pairs completed by an inferred third pattern, for
+// where one pattern is hidden or too distorted to be found.
+func searchOnce(bm *gozxing.BitMatrix, cands []candidate, work *budget) (decoded, bool) {
+	all, more := inferred(cands)
+	for _, t := range append(triples(cands), more...) {
+		if work.exhausted() {
+			break
+		}
+		if d, ok := decodeTriple(bm, all, t, work); ok {
+			return d, true
+		}
+	}
+	return decoded{}, false
 }
 
 func prefixOf(s string) string {
@@ -212,7 +241,6 @@ func prefixOf(s string) string {
 type decoded struct {
 	text       string
 	tl, tr, bl gozxing.ResultPoint
-	t          triple
 }
 
 // contains reports whether p lies on the code, its finder patterns' centres
@@ -230,19 +258,6 @@ func (d decoded) contains(x, y float64) bool {
 	return s > -0.5 && s < 1.5 && t > -0.5 && t < 1.5
 }
 
-// overlaps reports whether t shares a candidate with a decoded code or has
-// one on it.
-func overlaps(codes []decoded, cands []candidate, t triple) bool {
-	for _, d := range codes {
-		for _, i := range [3]int{t.a, t.b, t.c} {
-			if i == d.t.a || i == d.t.b || i == d.t.c || d.contains(cands[i].x, cands[i].y) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // decodeTriple samples and decodes the code that the candidates of t frame.
 // It lets the library's detector estimate the module size and the symbol's
 // dimension first; where that fails, as it often does by a module or two on
@@ -254,14 +269,14 @@ func decodeTriple(bm *gozxing.BitMatrix, cands []candidate, t triple, work *budg
 	// The detector searches for the alignment pattern in squares of up to
 	// 32 modules, then samples at most 177x177 modules and decodes them.
 	region := int(math.Min(float64(bm.GetWidth())*float64(bm.GetHeight()), (32*ms)*(32*ms)))
-	if !work.spend(3*region + 4*177*177) {
+	if !work.afford(3*region + 4*177*177) {
 		return decoded{}, false
 	}
 	fp := func(c candidate) *detector.FinderPattern {
 		return detector.NewFinderPattern(c.x, c.y, c.moduleSize, c.count)
 	}
 	blp, tlp, trp := gozxing.ResultPoint_OrderBestPatterns(fp(p[0]), fp(p[1]), fp(p[2]))
-	d := decoded{tl: tlp, tr: trp, bl: blp, t: t}
+	d := decoded{tl: tlp, tr: trp, bl: blp}
 	info := detector.NewFinderPatternInfo(blp.(*detector.FinderPattern), tlp.(*detector.FinderPattern), trp.(*detector.FinderPattern))
 	if det, err := detector.NewDetector(bm).ProcessFinderPatternInfo(info); err == nil {
 		if text, ok := decodeBits(det.GetBits()); ok {
@@ -270,7 +285,7 @@ func decodeTriple(bm *gozxing.BitMatrix, cands []candidate, t triple, work *budg
 		}
 	}
 	for _, dim := range dimensions(tlp, trp, blp, ms) {
-		if !work.spend(region + 4*dim*dim) {
+		if !work.afford(region + 4*dim*dim) {
 			return decoded{}, false
 		}
 		bits, err := sampleAt(bm, tlp, trp, blp, ms, dim)

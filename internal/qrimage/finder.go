@@ -45,6 +45,16 @@ func (b *budget) spend(n int) bool {
 
 func (b *budget) exhausted() bool { return b.left < 0 }
 
+// afford charges n units if that many are left, else charges nothing and
+// reports false: for work that cannot stop halfway, such as binarizing.
+func (b *budget) afford(n int) bool {
+	if b.left < int64(n) {
+		return false
+	}
+	b.left -= int64(n)
+	return true
+}
+
 // candidate is a possible finder pattern centre.
 type candidate struct {
 	x, y       float64

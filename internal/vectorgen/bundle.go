@@ -138,6 +138,7 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		upd("bundle_malformed_alg_number", "the protected header's alg is the number 1, not a string: malformed before the allow-list", stored, bundleUpdate(jws(edit(header, "alg", 1), payload)), "bundle_malformed"),
 		upd("bundle_malformed_alg_null", "the protected header's alg is null", stored, bundleUpdate(jws(edit(header, "alg", nil), payload)), "bundle_malformed"),
 		upd("bundle_malformed_alg_array", `the protected header's alg is ["EdDSA"]`, stored, bundleUpdate(jws(edit(header, "alg", []string{"EdDSA"}), payload)), "bundle_malformed"),
+		upd("bundle_malformed_typ_number_beats_alg_none", `alg "none" and typ the number 1: the member types are checked (step 3) before the alg allow-list (step 4)`, stored, bundleUpdate(jws(edit(edit(header, "alg", "none"), "typ", 1), payload)), "bundle_malformed"),
 		upd("bundle_malformed_json_serialization_flattened", "serial 6 in the flattened JWS JSON serialization", stored, bundleUpdate(string(flattened)), "bundle_malformed"),
 		upd("bundle_malformed_json_serialization_general", "serial 6 in the general JWS JSON serialization, one signature", stored, bundleUpdate(string(general)), "bundle_malformed"),
 		upd("bundle_malformed_builtin_type_other_id", "the bundle lists the built-in type identity under id 7", stored, bundleUpdate(jws(header, builtinMovedJSON)), "bundle_malformed"),

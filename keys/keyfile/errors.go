@@ -7,6 +7,9 @@ import "errors"
 var (
 	// ErrExists: Write refuses to replace an existing file.
 	ErrExists = errors.New("keyfile: file already exists")
+	// ErrNotRegular: Read or ReadPassphrase was given a directory, a named
+	// pipe, a device or a socket, which it refuses without reading.
+	ErrNotRegular = errors.New("keyfile: not a regular file")
 	// ErrPassphraseRequired: the key is encrypted and no passphrase was given.
 	ErrPassphraseRequired = errors.New("keyfile: key is encrypted, passphrase required")
 	// ErrWrongPassphrase: decryption failed; the passphrase is wrong or the

@@ -209,18 +209,11 @@ func syncDir(dir string) {
 // report a file that others may read or write, and a passphrase given for
 // a file that is not encrypted.
 func Read(path string, passphrase []byte) (*keys.PrivateKey, []string, error) {
-	f, err := os.Open(path)
+	f, info, err := openRegular(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("keyfile: reading private key: %w", err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("keyfile: reading private key: %w", err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("keyfile: reading private key: %s is not a regular file", path)
-	}
 	warnings := permissionWarnings(path, info.Mode())
 	data, err := readLimited(f, keys.MaxJWKSize)
 	defer clear(data)
@@ -251,6 +244,48 @@ func permissionWarnings(path string, mode fs.FileMode) []string {
 	return nil
 }
 
+// openRegular opens path for reading only if it is a regular file: a
+// directory, a named pipe (whose open would wait for a writer), a device
+// such as /dev/zero or a socket is refused with ErrNotRegular before it is
+// opened, and the file opened must be the one checked.
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !before.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotRegular, path, fileKind(before.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && (!info.Mode().IsRegular() || !os.SameFile(before, info)) {
+		err = fmt.Errorf("%w: %s changed while it was opened", ErrNotRegular, path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+// fileKind names what a non-regular file is, for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
 // readLimited reads all of r, refusing more than limit bytes.
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
@@ -267,7 +302,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // trailing newline ("\n" or "\r\n"). An empty passphrase is refused with
 // ErrEmptyPassphrase.
 func ReadPassphrase(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("keyfile: reading passphrase: %w", err)
 	}

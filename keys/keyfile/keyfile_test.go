@@ -173,7 +173,7 @@ func TestReadErrors(t *testing.T) {
 		{"too large", largePath, nil, keys.ErrTooLarge},
 		{"public key", publicPath, nil, keys.ErrNotPrivateKey},
 		{"missing file", filepath.Join(dir, "missing.jwk"), nil, fs.ErrNotExist},
-		{"directory", dir, nil, nil},
+		{"directory", dir, nil, ErrNotRegular},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,6 +59,7 @@ func commands() []command {
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},
 		{"trust", "create, import into and show a verifier trust store", runTrust},
 		{"sync", "refresh a trust store over HTTP when online", runSync},
+		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }
@@ -120,7 +121,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence":
 		return " " + args[0]
 	}
 	return ""

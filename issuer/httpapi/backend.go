@@ -152,13 +152,20 @@ type EvidenceRequest struct {
 type Decision struct {
 	// Level is the highest level the evidence earns (low when none).
 	Level credential.Level
-	// Method is the evidence method the credential carries ("" for none);
-	// At when the evidence was produced; Terminal the attesting terminal.
+	// Evidence is the evidence code the credential carries (zero: the
+	// weakest that supports the level).
+	Evidence credential.Evidence
+	// Method is the evidence method the record keeps ("" for none); At
+	// when the evidence was produced; Terminal the attesting terminal.
 	Method   string
 	At       time.Time
 	Terminal string
 	// Refused says why items were not accepted, in order.
 	Refused []Refusal
+	// Denied, when the evidence does not earn the requested level, is the
+	// reason to answer with (its Code becomes the error code); nil means
+	// evidence_insufficient.
+	Denied *Refusal
 }
 
 // Refusal is one evidence item that earned nothing.

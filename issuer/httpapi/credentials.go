@@ -239,7 +239,15 @@ func evidenceRefusal(want credential.Level, d *Decision) *Error {
 			field = fmt.Sprintf("evidence[%d]", d.Refused[0].Index)
 		}
 	}
-	return Refuse(ErrForbidden, CodeEvidence, field, "%s", msg)
+	code := CodeEvidence
+	if d.Denied != nil {
+		code = d.Denied.Code
+		if d.Denied.Index >= 0 {
+			field = fmt.Sprintf("evidence[%d]", d.Denied.Index)
+		}
+		msg = d.Denied.Message
+	}
+	return Refuse(ErrForbidden, code, field, "%s", msg)
 }
 
 // owned loads id and checks that client may see and change it.
@@ -295,9 +303,11 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, ok := s.owned(w, r, client); !ok {
+	if !ValidID(r.PathValue("id")) {
+		s.fail(w, r, Refuse(ErrNotFound, CodeNotFound, "", "no credential %q", r.PathValue("id")))
 		return
 	}
+	// Who may change what is the backend's rule (issuer.Service.SetStatus).
 	start := time.Now()
 	rec, err := s.backend.SetStatus(r.Context(), r.PathValue("id"), to, body.Reason, client.Name)
 	if err != nil {

@@ -101,6 +101,15 @@ func (f *fakeBackend) SetStatus(_ context.Context, id string, to status.Status, 
 	if r == nil {
 		return nil, Refuse(ErrNotFound, CodeNotFound, "", "no credential %s", id)
 	}
+	var c *Client
+	for _, x := range f.clients {
+		if x.Name == client {
+			c = x
+		}
+	}
+	if c != nil && !c.Admin && (r.Client != client || to == status.Valid && r.Status != status.Valid) {
+		return nil, Refuse(ErrForbidden, CodeNotYours, "", "client %s may not change %s", client, id)
+	}
 	if r.Status == status.Revoked {
 		return nil, Refuse(ErrConflict, CodeStatusConflict, "", "%s is revoked; revocation is final", id)
 	}
@@ -108,8 +117,8 @@ func (f *fakeBackend) SetStatus(_ context.Context, id string, to status.Status, 
 	if err := f.list.Set(r.StatusIndex, to); err != nil {
 		return nil, err
 	}
-	c := *r
-	return &c, nil
+	out := *r
+	return &out, nil
 }
 
 func (f *fakeBackend) Idempotency(_ context.Context, client, key string) (*Saved, error) {

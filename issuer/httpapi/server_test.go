@@ -130,6 +130,10 @@ func TestErrorPaths(t *testing.T) {
 	if w := ts.do(t, "POST", "/v1/credentials/"+revoked.ID+"/revoke", "tok-police", `{"reason":"lost"}`); w.Code != 200 {
 		t.Fatalf("revoke: %d %s", w.Code, w.Body)
 	}
+	suspended := ts.issue(t, "tok-miniapp", issueBodyJSON("substantial", faceMatch))
+	if w := ts.do(t, "POST", "/v1/credentials/"+suspended.ID+"/suspend", "tok-miniapp", ``); w.Code != 200 {
+		t.Fatalf("suspend: %d %s", w.Code, w.Body)
+	}
 	keyed := issueBodyJSON("substantial", faceMatch)
 	if w := ts.do(t, "POST", "/v1/credentials", "tok-miniapp", keyed, "Idempotency-Key", "k1"); w.Code != 201 {
 		t.Fatalf("issue with key: %d %s", w.Code, w.Body)
@@ -174,6 +178,7 @@ func TestErrorPaths(t *testing.T) {
 		{"face match for high", "POST", "/v1/credentials", "tok-police", issueBodyJSON("high", faceMatch), nil, 403, CodeEvidence, "evidence"},
 		{"refused attestation", "POST", "/v1/credentials", "tok-police", issueBodyJSON("high", `{"method":"document_check","attestation":"bad"}`), nil, 403, CodeEvidence, "evidence[0]"},
 		{"another client's credential", "GET", "/v1/credentials/" + theirs.ID, "tok-miniapp", "", nil, 403, CodeNotYours, ""},
+		{"reinstate as non-admin", "POST", "/v1/credentials/" + suspended.ID + "/reinstate", "tok-miniapp", `{}`, nil, 403, CodeNotYours, ""},
 		{"revoke another's", "POST", "/v1/credentials/" + theirs.ID + "/revoke", "tok-miniapp", `{}`, nil, 403, CodeNotYours, ""},
 		{"no such credential", "GET", "/v1/credentials/9.9", "tok-admin", "", nil, 404, CodeNotFound, ""},
 		{"bad id", "GET", "/v1/credentials/a%20b", "tok-admin", "", nil, 404, CodeNotFound, ""},
@@ -266,7 +271,7 @@ func TestIssueAndLifecycle(t *testing.T) {
 		t.Errorf("record %+v; want substantial, valid, client miniapp, face_match", rec)
 	}
 	for _, step := range []struct{ action, token, want string }{
-		{"suspend", "tok-miniapp", "suspended"}, {"reinstate", "tok-miniapp", "valid"}, {"revoke", "tok-admin", "revoked"},
+		{"suspend", "tok-miniapp", "suspended"}, {"reinstate", "tok-admin", "valid"}, {"revoke", "tok-admin", "revoked"},
 	} {
 		w := ts.do(t, "POST", "/v1/credentials/"+a.ID+"/"+step.action, step.token, `{"reason":"test"}`)
 		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &rec) != nil || rec.Status.Value != step.want {
@@ -309,7 +314,9 @@ func TestIdempotency(t *testing.T) {
 	var wg sync.WaitGroup
 	answers := make([]*httptest.ResponseRecorder, 8)
 	for i := range answers {
-		wg.Go(func() { answers[i] = ts.do(t, "POST", "/v1/credentials", "tok-miniapp", body, "Idempotency-Key", "same") })
+		wg.Go(func() {
+			answers[i] = ts.do(t, "POST", "/v1/credentials", "tok-miniapp", body, "Idempotency-Key", "same")
+		})
 	}
 	wg.Wait()
 	for i, w := range answers {

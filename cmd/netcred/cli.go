@@ -59,6 +59,7 @@ func commands() []command {
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},
 		{"trust", "create, import into and show a verifier trust store", runTrust},
 		{"sync", "refresh a trust store over HTTP when online", runSync},
+		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
 		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}

@@ -321,7 +321,9 @@ func (s *Service) reserveRange() error {
 			}
 		}
 		start = l.Next
-		end = min(start+uint64(s.reserve), uint64(l.Size))
+		// At most 1/64 of a list per reservation, so that a small list
+		// does not go to one process or roll over early.
+		end = min(start+uint64(min(s.reserve, max(1, l.Size/64))), uint64(l.Size))
 		l.Next = end
 		if err := tx.PutList(l); err != nil {
 			return err

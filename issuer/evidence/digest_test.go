@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -137,6 +140,33 @@ func FuzzClaimsDigest(f *testing.F) {
 		var a, b any
 		if json.Unmarshal(data, &a) != nil || json.Unmarshal(canon, &b) != nil {
 			t.Fatalf("encoding/json refuses %q or its canonical form %s", data, canon)
+		}
+	})
+}
+
+// FuzzJCSNumber: every finite double is written in the ECMAScript
+// grammar and reads back as itself.
+func FuzzJCSNumber(f *testing.F) {
+	for _, x := range []float64{0, 1, -1, 0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, math.MaxFloat64, 1.5e-6, 999999999999999900000} {
+		f.Add(math.Float64bits(x))
+	}
+	grammar := regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?(e[+-][1-9][0-9]*)?$`)
+	f.Fuzz(func(t *testing.T, bits uint64) {
+		x := math.Float64frombits(bits)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+		s := string(appendJCSNumber(nil, x))
+		if !grammar.MatchString(s) {
+			t.Fatalf("%v written as %q", x, s)
+		}
+		back, err := strconv.ParseFloat(s, 64)
+		if err != nil || (back != x && !(x == 0 && back == 0)) {
+			t.Fatalf("%v written as %q reads back as %v, %v", x, s, back, err)
+		}
+		// Plain form exactly from 1e-6 (inclusive) up to 1e21 (exclusive).
+		if a := math.Abs(x); a != 0 && (a >= 1e-6 && a < 1e21) == strings.Contains(s, "e") {
+			t.Fatalf("%v written as %q", x, s)
 		}
 	})
 }

@@ -15,6 +15,18 @@
 // (a terminal's key by name) and [Replay] (an attestation is used once);
 // the issuer's store implements them.
 //
+// # In the service
+//
+// Keep the request's "claims" member as raw JSON and digest it with
+// [ClaimsDigest] (a respelling of the same claims has the same digest; a
+// refused one is a 400). Evaluate the "evidence" list with
+// [Evaluator.Evaluate]: an *[Error] from it refuses the list as a whole
+// (400), any other error is the store's (500). Then [Decision.Permits]
+// the requested level: an *[Error] names the reason (403). Issue with
+// [Decision.Evidence] as the credential's evidence code, and record
+// [Decision.Method], [Decision.Time] and [Decision.Terminal]; nothing
+// else of the evidence is kept.
+//
 // # Security
 //
 // A face match is the client's own statement: its weight comes from the

@@ -105,7 +105,7 @@ func (ev *Evaluator) Evaluate(ctx context.Context, items []json.RawMessage, clai
 		}
 		earn := p.ruleLevel(it.Method)
 		if earn == 0 {
-			d.refuse(refusef(CodeNotAccepted, i, "the policy accepts no %s evidence", it.Method), 0)
+			d.refuse(refusef(CodeNotAccepted, i, "the policy accepts no %s evidence", it.Method), it.Method.maxLevel())
 			continue
 		}
 		var got Decision

@@ -35,6 +35,17 @@ func (m Method) Evidence() credential.Evidence {
 	return credential.EvidenceSelfAsserted
 }
 
+// maxLevel is the highest level evidence of method m can support
+// (credential.Evidence.Supports).
+func (m Method) maxLevel() credential.Level {
+	for l := credential.LevelHigh; l > credential.LevelLow; l-- {
+		if m.Evidence().Supports(l) {
+			return l
+		}
+	}
+	return credential.LevelLow
+}
+
 // Limits on evidence (spec/evidence.md §2).
 const (
 	// MaxItems is the most evidence objects one request may carry.

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -68,16 +69,19 @@ type policyFile struct {
 	} `json:"document_check"`
 }
 
-// DefaultPolicy returns the built-in policy: a face match with a score of
+// DefaultPolicy returns the built-in policy (one shared value, not to be
+// changed): a face match with a score of
 // at least 0.9 earns substantial; a document check attested at most 5
 // minutes ago (30 seconds of clock skew) earns high.
-func DefaultPolicy() *Policy {
+func DefaultPolicy() *Policy { return defaultPolicy() }
+
+var defaultPolicy = sync.OnceValue(func() *Policy {
 	p, err := ParsePolicy(defaultPolicyJSON)
 	if err != nil {
 		panic("evidence: built-in policy: " + err.Error())
 	}
 	return p
-}
+})
 
 // ParsePolicy reads a policy file (spec/evidence.md §5) strictly: unknown
 // members, duplicates, nulls and values out of range are refused with an

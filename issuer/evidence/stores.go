@@ -66,10 +66,13 @@ func (m *MemoryTerminals) TerminalKey(_ context.Context, name string) (*keys.Pub
 
 // MemoryReplay is a Replay kept in a map, for tests and examples. The zero
 // value is empty and ready; it is safe for concurrent use. Records past
-// their until time are dropped when a later call sees them.
+// their until time (by Now) are dropped, a batch at a time as the map
+// grows, and no longer count.
 type MemoryReplay struct {
 	mu   sync.Mutex
 	used map[string]time.Time
+	// pruneAt is the size at which expired records are next dropped.
+	pruneAt int
 	// Now is the clock used to drop expired records; nil means time.Now.
 	Now func() time.Time
 }
@@ -86,12 +89,15 @@ func (m *MemoryReplay) MarkUsed(_ context.Context, id string, until time.Time) (
 		m.used = make(map[string]time.Time)
 	}
 	t := now()
-	for k, u := range m.used {
-		if t.After(u) {
-			delete(m.used, k)
+	if len(m.used) >= m.pruneAt {
+		for k, u := range m.used {
+			if t.After(u) {
+				delete(m.used, k)
+			}
 		}
+		m.pruneAt = max(2*len(m.used), 64)
 	}
-	if _, seen := m.used[id]; seen {
+	if u, seen := m.used[id]; seen && !t.After(u) {
 		return false, nil
 	}
 	m.used[id] = until

@@ -221,7 +221,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			route := r.Pattern
-			if route == "" || route == "/" {
+			switch route {
+			case "/":
+				route = "distribution"
+			case "":
 				route = "other"
 			}
 			st := rec.status

@@ -12,7 +12,7 @@ func FuzzDecodeIssue(f *testing.F) {
 	for _, s := range []string{
 		issueBodyJSON("substantial", faceMatch), issueBodyJSON("high", docCheck), `{}`, `null`, `[]`, `{"type":`,
 		`{"type":"identity","level":"low","claims":{},"valid_for":"30d"}`,
-		`{"type":"identity","level":"low","claims":{},"valid_for":86400,"holder_key":{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`,
+		`{"type":"identity","level":"low","claims":{},"valid_for":86400,"holder_key":{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`,
 		`{"type":"identity","level":"low","claims":{"a":1,"a":2}}`, "\xef\xbb\xbf{}", `{"type":"\ud800"}`,
 	} {
 		f.Add([]byte(s))

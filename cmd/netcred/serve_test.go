@@ -349,3 +349,91 @@ func fetchList(t testing.TB, c *http.Client, base, uri string, key *keys.Private
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func getJWKS(t testing.TB, c *http.Client, base string) *keys.Set {
+	t.Helper()
+	resp, err := c.Get(base + "/v1/keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	set, err := keys.ParseSet(data)
+	if err != nil {
+		t.Fatalf("/v1/keys: %v (%s)", err, data)
+	}
+	return set
+}
+
+// TestServeRotate rotates the key of a running service: netcred keys
+// rotate, then SIGHUP. The new key signs; /v1/keys serves both, also after
+// a restart.
+func TestServeRotate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs netcred serve")
+	}
+	f := newServeFixture(t)
+	s := startServe(t, f)
+	c := &http.Client{Timeout: 10 * time.Second}
+	if code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody); err != nil || code != 201 {
+		t.Fatalf("issue: %d %s %v", code, body, err)
+	}
+	bin, _ := buildNetcred()
+	out, err := exec.Command(bin, "keys", "rotate", "--key", f.keyFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("keys rotate: %v\n%s", err, out)
+	}
+	next, _, err := keyfile.Read(f.keyFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	deadline := time.Now().Add(20 * time.Second)
+	for getJWKS(t, c, s.url).Lookup(next.KID()) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the new key never reached /v1/keys\n%s", s.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if getJWKS(t, c, s.url).Lookup(f.key.KID()) == nil {
+		t.Error("the old key left /v1/keys at the rotation")
+	}
+	code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody)
+	if err != nil || code != 201 {
+		t.Fatalf("issue after rotation: %d %s %v", code, body, err)
+	}
+	var a struct{ QR string }
+	json.Unmarshal(body, &a)
+	cose, _ := credential.DecodeQR(a.QR)
+	signed, err := credential.Parse(cose)
+	if err != nil || !bytes.Equal(signed.KID(), next.KID()) {
+		t.Errorf("credential after rotation: kid %x (%v); want the new key's", signed.KID(), err)
+	}
+	// The lists are republished with the new key.
+	for {
+		resp, err := c.Get(s.url + "/status/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, err = status.ParseToken(data, func(kid []byte) (credential.Algorithm, crypto.PublicKey, bool) {
+			return next.Algorithm(), next.Public().Key(), bytes.Equal(kid, next.KID())
+		})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lists are not republished with the new key: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	s = startServe(t, f)
+	set := getJWKS(t, c, s.url)
+	if set.Lookup(next.KID()) == nil || set.Lookup(f.key.KID()) == nil {
+		t.Errorf("after a restart /v1/keys lacks the new or the retired key")
+	}
+}

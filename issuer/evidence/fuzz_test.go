@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,9 @@ func FuzzParseItem(f *testing.F) {
 		`{"method":"document_check","terminal":"police-01","attestation":"x","score":1}`,
 		`{"method":"selfie"}`, `{}`, `null`, `[]`, `{"method":null}`, `{"method":"face_match","method":"document_check"}`,
 	} {
+		f.Add([]byte(s))
+	}
+	for _, s := range vectorEvidence(f) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -64,6 +69,11 @@ func FuzzParseAttestation(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range vectorEvidence(f) {
+		if it, err := ParseItem([]byte(s)); err == nil && it.Method == MethodDocumentCheck {
+			f.Add(it.Attestation)
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		sa, err := parseAttestation(s)
 		if err != nil {
@@ -88,4 +98,25 @@ func FuzzParseAttestation(f *testing.F) {
 			}
 		}
 	})
+}
+
+// vectorEvidence returns every evidence item of the vectors, as seeds.
+func vectorEvidence(tb testing.TB) []string {
+	files, _ := filepath.Glob("../../spec/vectors/evidence/*.json")
+	var out []string
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var v vector
+		if err := json.Unmarshal(data, &v); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, v.Evidence...)
+	}
+	if len(out) == 0 {
+		tb.Fatal("no vector evidence")
+	}
+	return out
 }

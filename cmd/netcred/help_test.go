@@ -14,6 +14,7 @@ func TestHelp(t *testing.T) {
 		"trust":    {"init", "import", "show"},
 		"bundle":   {"new", "show"},
 		"evidence": {"sign", "digest", "check"},
+		"clients":  {"add", "list", "revoke"},
 	}
 	var all [][]string
 	for _, c := range commands() {

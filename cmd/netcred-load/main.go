@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -62,7 +63,7 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		}
 		defer os.RemoveAll(dir)
 		var stop func()
-		url, token, stop, err = startService(bin, dir)
+		url, token, stop, err = startService(bin, dir, &servicePID)
 		if err != nil {
 			return err
 		}
@@ -71,28 +72,67 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	if url == "" || token == "" {
 		return fmt.Errorf("give --netcred BIN, or --url and --token")
 	}
-	signRate := ed25519Rate(time.Second)
-	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s\n", signRate)
+	signRate, signCPU := ed25519Rate(time.Second)
+	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
 	c := &http.Client{Transport: &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
 	if _, _, err := load(c, url, token, warm, conc, idem, "w"); err != nil {
 		return err
 	}
+	cpu0 := processCPU(servicePID)
 	elapsed, lat, err := load(c, url, token, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
+	cpu := processCPU(servicePID) - cpu0
 	rate := float64(n) / elapsed.Seconds()
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	fmt.Printf("issued %d credentials through POST /v1/credentials in %s with %d concurrent requests\n", n, elapsed.Round(time.Millisecond), conc)
 	fmt.Printf("credentials/s: %.0f   p50 %s   p99 %s   ratio to ed25519.Sign: %.2f\n",
 		rate, pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), rate/signRate)
-	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", ed25519Rate(time.Second))
+	if servicePID != 0 {
+		per := cpu / time.Duration(n)
+		fmt.Printf("service CPU per credential: %.1f µs (user+sys), %.1f ed25519.Sign's worth; CPU-bound ceiling on %d cores: %.0f /s\n",
+			per.Seconds()*1e6, per.Seconds()/signCPU.Seconds(), runtime.NumCPU(), float64(runtime.NumCPU())/per.Seconds())
+	}
+	after, _ := ed25519Rate(time.Second)
+	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil
 }
 
-// ed25519Rate measures signatures per second on one goroutine.
-func ed25519Rate(d time.Duration) float64 {
+// servicePID is the service's process when this program started it.
+var servicePID int
+
+// processCPU returns the user and system CPU time of process pid, from
+// /proc (zero where there is none).
+func processCPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name in parentheses; utime and stime are
+	// the 14th and 15th fields, in clock ticks (100 per second on Linux).
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return 0
+	}
+	var ut, st int64
+	fmt.Sscan(fields[11], &ut)
+	fmt.Sscan(fields[12], &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// ed25519Rate measures signatures per second on one goroutine, and the
+// CPU time of one (which other processes on the machine do not inflate).
+func ed25519Rate(d time.Duration) (float64, time.Duration) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var ru0, ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	msg := make([]byte, 200)
 	start := time.Now()
@@ -103,7 +143,10 @@ func ed25519Rate(d time.Duration) float64 {
 		}
 		n += 100
 	}
-	return float64(n) / time.Since(start).Seconds()
+	wall := time.Since(start)
+	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) / time.Duration(n)
+	return float64(n) / wall.Seconds(), cpu
 }
 
 // load issues n credentials with conc workers and returns the time and
@@ -153,7 +196,7 @@ func load(c *http.Client, url, token string, n, conc int, idem bool, tag string)
 var servingLine = regexp.MustCompile(`serving .* on (http://[0-9.:]+) `)
 
 // startService creates a store with a client and starts bin serve on it.
-func startService(bin, dir string) (url, token string, stop func(), err error) {
+func startService(bin, dir string, pid *int) (url, token string, stop func(), err error) {
 	key, err := keys.Generate(credential.EdDSA)
 	if err != nil {
 		return "", "", nil, err
@@ -199,6 +242,7 @@ func startService(bin, dir string) (url, token string, stop func(), err error) {
 		return "", "", nil, fmt.Errorf("%s serve did not start", bin)
 	}
 	go io.Copy(io.Discard, logs)
+	*pid = cmd.Process.Pid
 	stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -27,11 +28,13 @@ func TestServeScript(t *testing.T) {
 		Dir:                 "testdata/serve",
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"freeport": cmdFreePort,
-			"waitup":   cmdWaitUp,
-			"httpdo":   cmdHTTPDo,
-			"mkclient": cmdMkClient,
-			"issued":   cmdIssued,
+			"freeport":  cmdFreePort,
+			"waitup":    cmdWaitUp,
+			"httpdo":    cmdHTTPDo,
+			"mkclient":  cmdMkClient,
+			"issued":    cmdIssued,
+			"trustinit": cmdTrustInit,
+			"sleep":     cmdSleep,
 		},
 	})
 }
@@ -120,17 +123,41 @@ func cmdMkClient(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[6]), []byte(token+"\n"), 0o600))
 }
 
-// cmdIssued sets VAR to the id in an httpdo answer of POST
-// /v1/credentials: issued FILE VAR.
+// cmdIssued reads an httpdo answer of POST /v1/credentials: it sets VAR
+// to the id and, given QR_VAR and QR_FILE, writes the QR text to QR_FILE:
+// issued FILE VAR [QR_VAR QR_FILE].
 func cmdIssued(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: issued FILE VAR")
+	if neg || (len(args) != 2 && len(args) != 4) {
+		ts.Fatalf("usage: issued FILE VAR [QR_VAR QR_FILE]")
 	}
 	_, body, _ := strings.Cut(ts.ReadFile(args[0]), "\n")
-	id, ok := strings.CutPrefix(body, `{"id":"`)
-	if !ok {
+	body, _, _ = strings.Cut(body, "\n")
+	var a struct{ ID, QR string }
+	ts.Check(json.Unmarshal([]byte(body), &a))
+	if a.ID == "" {
 		ts.Fatalf("no id in %q", body)
 	}
-	id, _, _ = strings.Cut(id, `"`)
-	ts.Setenv(args[1], id)
+	ts.Setenv(args[1], a.ID)
+	if len(args) == 4 {
+		ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(a.QR+"\n"), 0o644))
+	}
+}
+
+// cmdTrustInit runs netcred trust init --trust DIR --root-thumbprint with
+// the thumbprint in a file: trustinit DIR THUMBPRINT_FILE.
+func cmdTrustInit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: trustinit DIR THUMBPRINT_FILE")
+	}
+	ts.Exec("netcred", "trust", "init", "--trust", args[0], "--root-thumbprint", strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// cmdSleep waits: sleep DURATION.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }

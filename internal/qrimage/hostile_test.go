@@ -128,3 +128,46 @@ func BenchmarkDecodeHostile(b *testing.B) {
 		})
 	}
 }
+
+// FuzzDecodeImage feeds raw grey pixels to the search, past the image
+// decoders: the first byte sets the width. It checks the result contract
+// and that the work stays within the budget.
+func FuzzDecodeImage(f *testing.F) {
+	for _, text := range []string{"NC1:BB8", "NC1:%69 VD92EX0"} {
+		img, err := Options{Size: 1}.Image(text)
+		if err != nil {
+			f.Fatal(err)
+		}
+		g := lumaPlane(img)
+		f.Add(append([]byte{byte(g.w)}, g.pix...))
+	}
+	small := finderField(f, 60, 60, 1, 8)
+	f.Add(append([]byte{60}, small.Pix...))
+	f.Add([]byte{0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 2 {
+			return
+		}
+		w := 1 + int(b[0])
+		pix := b[1:]
+		h := len(pix) / w
+		if h == 0 {
+			return
+		}
+		img := &image.Gray{Pix: pix[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+		work := &budget{left: workBudget}
+		got, err := decodeImage(img, work)
+		if err != nil && got != "" {
+			t.Fatalf("DecodeImage = %q with error %v; want \"\" on error", got, err)
+		}
+		if err != nil && !errors.Is(err, ErrNoQRCode) && !errors.Is(err, ErrMultipleCodes) {
+			t.Fatalf("DecodeImage: got error %v; want ErrNoQRCode or ErrMultipleCodes", err)
+		}
+		if err == nil && got == "" {
+			t.Fatalf("DecodeImage = \"\", nil; want a text or an error")
+		}
+		if work.left < -10_000 {
+			t.Fatalf("work = %d; want at most the budget %d", workBudget-work.left, workBudget)
+		}
+	})
+}

@@ -40,7 +40,8 @@ type Aggregation struct {
 // is present and an array of strings of at most MaxAggregationLists
 // entries. Other members are ignored (the draft may add some). It does not
 // judge the URIs: a syncing verifier keeps only those its bundle
-// authorizes. Errors wrap ErrAggregation.
+// authorizes. Errors wrap ErrAggregation; one for too many entries also
+// ErrAggregationTooLong.
 func ParseAggregation(data []byte) (*Aggregation, error) {
 	var w struct {
 		StatusLists *[]string `json:"status_lists"`
@@ -52,7 +53,7 @@ func ParseAggregation(data []byte) (*Aggregation, error) {
 	case w.StatusLists == nil:
 		return nil, fmt.Errorf("%w: status_lists is missing", ErrAggregation)
 	case len(*w.StatusLists) > MaxAggregationLists:
-		return nil, fmt.Errorf("%w: %d status lists, at most %d", ErrAggregation, len(*w.StatusLists), MaxAggregationLists)
+		return nil, fmt.Errorf("%w: %w: %d status lists, at most %d", ErrAggregation, ErrAggregationTooLong, len(*w.StatusLists), MaxAggregationLists)
 	}
 	return &Aggregation{StatusLists: *w.StatusLists}, nil
 }

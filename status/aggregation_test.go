@@ -92,3 +92,14 @@ func FuzzParseAggregation(f *testing.F) {
 		}
 	})
 }
+
+func TestParseAggregationTooLong(t *testing.T) {
+	many := `{"status_lists":[` + strings.Repeat(`"u",`, MaxAggregationLists) + `"u"]}`
+	if _, err := ParseAggregation([]byte(many)); !errors.Is(err, ErrAggregationTooLong) || !errors.Is(err, ErrAggregation) {
+		t.Errorf("ParseAggregation of %d entries = %v; want ErrAggregationTooLong and ErrAggregation", MaxAggregationLists+1, err)
+	}
+	at := `{"status_lists":[` + strings.Repeat(`"u",`, MaxAggregationLists-1) + `"u"]}`
+	if _, err := ParseAggregation([]byte(at)); err != nil {
+		t.Errorf("ParseAggregation of %d entries = %v; want nil", MaxAggregationLists, err)
+	}
+}

@@ -27,4 +27,7 @@ var (
 	// ErrAggregation: an aggregation index (ParseAggregation) that is not
 	// the draft's {"status_lists": [...]} JSON object.
 	ErrAggregation = errors.New("status: malformed status list aggregation")
+	// ErrAggregationTooLong: an aggregation index naming more than
+	// MaxAggregationLists lists; it wraps ErrAggregation too.
+	ErrAggregationTooLong = errors.New("status: status list aggregation names too many lists")
 )

@@ -179,6 +179,9 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 	if err := atomicfile.Write(filepath.Join(dir, PublishedIndex), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
+	if err := writeAggregation(dir, out); err != nil {
+		return nil, err
+	}
 	atomicfile.SyncDir(dir)
 	err = d.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketConfig).Put(configLastIat, binary.BigEndian.AppendUint64(nil, uint64(iat.Unix())))

@@ -134,8 +134,8 @@ func TestPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 3 {
-		t.Errorf("status/ holds %d files, want 2 tokens and index.json (no temporary files)", len(entries))
+	if len(entries) != 4 {
+		t.Errorf("status/ holds %d files, want 2 tokens, index.json and aggregation.json (no temporary files)", len(entries))
 	}
 }
 

@@ -193,8 +193,8 @@ func (b *Bundle) IssuerOfStatusList(uri string) (*Issuer, bool) {
 	// A validated bundle has no prefix of another prefix, so at most the
 	// greatest prefix not after uri can authorize it.
 	if p, ok := prefixBefore(idx.prefixes, uri); ok {
-		if iss := &b.Issuers[p.issuer]; iss.StatusPrefixOf(uri) == p.prefix {
-			return iss, true
+		if underPrefix(uri, p.prefix) {
+			return &b.Issuers[p.issuer], true
 		}
 	}
 	return nil, false

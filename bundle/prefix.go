@@ -30,15 +30,22 @@ func (iss *Issuer) HasStatusList(uri string) bool {
 // percent-encoding, empty segment or trailing "/" follows the prefix,
 // and uri is at most MaxStatusListURILength bytes.
 func (iss *Issuer) StatusPrefixOf(uri string) string {
-	if iss == nil || len(uri) > MaxStatusListURILength {
+	if iss == nil {
 		return ""
 	}
 	for _, p := range iss.StatusPrefixes {
-		if rest, ok := strings.CutPrefix(uri, p); ok && plainPath(rest) {
+		if underPrefix(uri, p) {
 			return p
 		}
 	}
 	return ""
+}
+
+// underPrefix reports whether uri is under the status prefix p
+// (StatusPrefixOf).
+func underPrefix(uri, p string) bool {
+	rest, ok := strings.CutPrefix(uri, p)
+	return ok && len(uri) <= MaxStatusListURILength && plainPath(rest)
 }
 
 // plainPath reports whether p is 1*segment *("/" segment), each segment of

@@ -186,3 +186,38 @@ func FuzzStatusPrefix(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkIssuerOfStatusList: finding the issuer of a listed list (a map
+// lookup) beside one under a status prefix (a binary search over the
+// bundle's sorted prefixes and a check of the rest of the URI), in a
+// bundle of 64 issuers with 16 prefixes each.
+func BenchmarkIssuerOfStatusList(b *testing.B) {
+	issuerKeys := testIssuerKeys(b)
+	bu := testBundle(b, issuerKeys...)
+	for i := range 64 {
+		iss := bu.Issuers[1]
+		iss.ID = fmt.Sprintf("issuer-%d", i)
+		iss.Keys = []Key{bu.Issuers[1].Keys[0]}
+		iss.Keys[0].Key = mustGenerate(b, "EdDSA").Public()
+		iss.StatusPrefixes = nil
+		for j := range MaxStatusPrefixes {
+			iss.StatusPrefixes = append(iss.StatusPrefixes, fmt.Sprintf("https://lists-%d.example/p%d/", i, j))
+		}
+		bu.Issuers = append(bu.Issuers, iss)
+	}
+	if err := bu.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, uri string }{
+		{"listed", "https://id.gov.example/s/2"},
+		{"prefix", "https://lists-40.example/p7/2026/11/123"},
+		{"none", "https://lists-40.example/p7/../x"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				bu.IssuerOfStatusList(bc.uri)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,4 +261,53 @@ func TestSyncIndexOnlyForPrefixes(t *testing.T) {
 	if notes := strings.Join(rep.Notes, "\n"); !strings.Contains(notes, "has no status/aggregation.json") {
 		t.Errorf("notes %q; want one saying the index is missing", notes)
 	}
+}
+
+// FuzzSyncIndex serves arbitrary bytes as the aggregation index of a
+// bundle with status prefixes: no panic, a refused sync leaves the store
+// as it was, and every list the store holds afterwards is a status list
+// of an issuer of its bundle.
+func FuzzSyncIndex(f *testing.F) {
+	w := newPrefixWorld(f)
+	good := idPrefix + "1"
+	files := map[string][]byte{
+		"/bundle.jws":              w.bundle(f, 2),
+		listPath(good):             tokenFor(f, good, w.issuer, 3),
+		listPath(listURI):          w.token(f, w.issuer, fixedNow),
+		listPath(idPrefix + "x/y"): tokenFor(f, idPrefix+"x/y", w.rail),
+	}
+	f.Add(aggregation(f, good))
+	f.Add(aggregation(f, good, good, "https://evil.example/p/1", idPrefix+"x/y"))
+	f.Add([]byte(`{"status_lists":[1]}`))
+	f.Add([]byte(`{"status_lists":["` + idPrefix + `../1"],"x":[{}]}`))
+	var index atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == indexPath {
+			rw.Write(*index.Load())
+			return
+		}
+		data, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Write(data)
+	}))
+	defer srv.Close()
+	s, _ := w.store(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		index.Store(&data)
+		before := s.trust
+		if _, err := s.Sync(context.Background(), srv.URL, nil, nil); err != nil && s.trust != before {
+			t.Fatalf("a refused sync changed the store: %v", err)
+		}
+		if s.trust == nil {
+			return
+		}
+		for uri := range s.trust.Lists {
+			if _, ok := s.trust.Bundle.IssuerOfStatusList(uri); !ok {
+				t.Fatalf("the store holds %q, which is no issuer's list", uri)
+			}
+		}
+	})
 }

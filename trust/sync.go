@@ -361,6 +361,6 @@ func discover(ctx context.Context, c *http.Client, base *url.URL, b *bundle.Bund
 		return nil, nil, &SyncError{Code: SyncTooManyLists, URL: indexURL,
 			Err: fmt.Errorf("the bundle's status lists and those found under its status prefixes are %d, more than the %d a sync fetches", n, MaxSyncLists)}
 	}
-	progress("found %d status lists under the bundle's status prefixes", len(found))
+	progress("found %d status list(s) under the bundle's status prefixes", len(found))
 	return found, notes, nil
 }

@@ -156,14 +156,18 @@ func runClientsList(args []string, e *env) int {
 
 func runClientsRevoke(args []string, e *env) int {
 	const example = "netcred clients revoke --db issuer.db mini-app"
-	fs := newFlags(e, "clients revoke", "clients revoke --db PATH NAME\n\nExample:\n  "+example)
+	fs := newFlags(e, "clients revoke", "clients revoke --db PATH NAME (or --name NAME)\n\nExample:\n  "+example)
 	db := fs.String("db", "", "the issuer store (required)")
+	name := fs.String("name", "", "the client to revoke (or give NAME as the argument)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if !needDB(e, "clients revoke", *db, example) {
 		return exitUsage
+	}
+	if *name != "" {
+		rest = append(rest, *name)
 	}
 	if len(rest) != 1 {
 		errorf(e, "clients revoke needs exactly one client name")

@@ -9,7 +9,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
-	"github.com/netcred/netcred/internal/strictcbor"
+	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 	"github.com/netcred/netcred/status"
@@ -38,7 +38,7 @@ func statusTrust(g *gen) (*trustGen, error) {
 // tokenClaims signs a Status List Token from a claims map, to build
 // tokens SignToken would not write.
 func (t *trustGen) tokenClaims(claims map[any]any) string {
-	p, err := strictcbor.EncMode.Marshal(claims)
+	p, err := cbormode.EncMode.Marshal(claims)
 	if err != nil {
 		panic(err)
 	}
@@ -139,7 +139,7 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 		return m
 	}
 	good := claims(func(map[any]any) {})
-	p, err := strictcbor.EncMode.Marshal(good)
+	p, err := cbormode.EncMode.Marshal(good)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 			panic(err)
 		}
 		mod(m)
-		b, err := strictcbor.EncMode.Marshal(m)
+		b, err := cbormode.EncMode.Marshal(m)
 		if err != nil {
 			panic(err)
 		}

@@ -176,6 +176,7 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		upd("bundle_malformed_status_uri_twice", "one status list URI listed twice", stored, replaced(`"https://id.gov.cn/s/4"`, `"https://id.gov.cn/s/3"`), "bundle_malformed"),
 		upd("bundle_malformed_duplicate_kid", "one issuer key listed twice: no kid twice in a bundle", stored, replaced(firstKey, firstKey+","+firstKey), "bundle_malformed"),
 		upd("bundle_malformed_key_without_types", "a key object without types: a key has no default authorization", stored, replaced(`"types":["identity","ticket"],`, ``), "bundle_malformed"),
+		upd("bundle_malformed_jwk_over_64_kib", "an issuer jwk of more than 65 536 bytes (an ignored member padded): refused before its members are judged (§2.3)", stored, replaced(`{"jwk":{`, `{"jwk":{"note":"`+strings.Repeat("a", 65536)+`",`), "bundle_malformed"),
 		upd("bundle_malformed_issuer_id_upper_case", "an issuer id with an upper-case letter", stored, replaced(`"id":"cn.gov.id"`, `"id":"CN.gov.id"`), "bundle_malformed"),
 	}
 	return append(vs, []spec.Vector{

@@ -145,6 +145,9 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 			return nil, fmt.Errorf("%w: ttl %d (must be from 1 to %d)", ErrTokenMalformed, ttl, uint64(MaxTTL))
 		}
 	}
+	if len(w.StatusList) == 0 {
+		return nil, fmt.Errorf("%w: no status_list claim (65533)", ErrTokenMalformed)
+	}
 	list, err := Parse(w.StatusList)
 	if err != nil {
 		return nil, err

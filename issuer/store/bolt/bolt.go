@@ -85,7 +85,15 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("%w: %s: %v", issuer.ErrNotFound, path, err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync,
+		// The freelist is rebuilt on open rather than written at every
+		// commit, and a large initial map spares remapping (which blocks
+		// every reader) as the file grows.
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: 1 << 30,
+	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (waited %s for its lock)", issuer.ErrStoreLocked, path, timeout)
 	}
@@ -483,13 +491,16 @@ func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
 }
 
 func (t *tx) AppendAudit(e *issuer.AuditEntry) error {
-	var last uint64
-	le, err := t.LastAudit()
-	switch {
-	case err == nil:
-		last = le.Seq
-	case !errors.Is(err, issuer.ErrNotFound):
+	b, err := t.bucket(bAudit)
+	if err != nil {
 		return err
+	}
+	var last uint64
+	if k, _ := b.Cursor().Last(); k != nil {
+		if len(k) != 8 {
+			return fmt.Errorf("%w: audit key %x", issuer.ErrStoreCorrupt, k)
+		}
+		last = binary.BigEndian.Uint64(k)
 	}
 	if e.Seq != last+1 {
 		return fmt.Errorf("%w: audit entry %d after entry %d", issuer.ErrConflict, e.Seq, last)

@@ -62,6 +62,9 @@ func commands() []command {
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},
 		{"trust", "create, import into and show a verifier trust store", runTrust},
 		{"sync", "refresh a trust store over HTTP when online", runSync},
+		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
+		{"clients", "add, list and revoke the service's enrollment clients", runClients},
+		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }
@@ -123,7 +126,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients":
 		return " " + args[0]
 	}
 	return ""

@@ -13,7 +13,7 @@ import (
 
 const clientsUsage = `Usage:
   netcred clients add --db PATH --name NAME --max-level LEVEL --types T,...
-        [--scope issue|admin]
+        [--scope issue|admin] [--status-uri BASE_URI]
       add an enrollment client of the HTTP API (netcred serve) and print its
       bearer token once, as the last line; only its SHA-256 hash is stored
   netcred clients list --db PATH
@@ -66,12 +66,13 @@ func needDB(e *env, cmd, path, example string) bool {
 
 func runClientsAdd(args []string, e *env) int {
 	const example = "netcred clients add --db issuer.db --name mini-app --max-level substantial --types identity"
-	fs := newFlags(e, "clients add", "clients add --db PATH --name NAME --max-level LEVEL --types T,... [--scope issue|admin]\n\nExample:\n  "+example)
+	fs := newFlags(e, "clients add", "clients add --db PATH --name NAME --max-level LEVEL --types T,... [--scope issue|admin] [--status-uri BASE_URI]\n\nExample:\n  "+example)
 	db := fs.String("db", "", "the issuer store (required)")
 	name := fs.String("name", "", "the client's name: letters, digits, '.', '_', '-' (required)")
 	maxLevel := fs.String("max-level", "", "highest level it may request: low, substantial or high (required)")
 	types := fs.String("types", "", "comma-separated credential types it may request (required)")
 	scope := fs.String("scope", issuer.ScopeIssue, "issue, or admin to change the status of any credential")
+	statusURI := fs.String("status-uri", "", "base URI of the status lists, when this creates a new store")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -96,7 +97,7 @@ func runClientsAdd(args []string, e *env) int {
 		hint(e, levelHint)
 		return exitUsage
 	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, false)
+	svc, code := openService(e, *db, nil, issuer.Options{BaseURI: *statusURI}, false)
 	if svc == nil {
 		return code
 	}

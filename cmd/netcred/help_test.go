@@ -16,6 +16,7 @@ func TestHelp(t *testing.T) {
 		"clients":   {"add", "list", "revoke"},
 		"terminals": {"add", "list", "remove"},
 		"audit":     {"verify"},
+		"evidence":  {"sign", "digest", "check"},
 	}
 	var all [][]string
 	for _, c := range commands() {

@@ -218,7 +218,7 @@ func searchView(bm *gozxing.BitMatrix, step int, work *budget) viewResult {
 // triples found, then pairs completed by an inferred third pattern, for
 // where one pattern is hidden or too distorted to be found.
 func searchOnce(bm *gozxing.BitMatrix, cands []candidate, work *budget) (decoded, bool) {
-	all, more := inferred(cands)
+	all, more := inferred(cands, bm.GetWidth(), bm.GetHeight())
 	for _, t := range append(triples(cands), more...) {
 		if work.exhausted() {
 			break

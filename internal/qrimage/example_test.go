@@ -2,6 +2,7 @@ package qrimage_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/netcred/netcred/internal/qrimage"
@@ -19,4 +20,17 @@ func ExampleDecode() {
 
 func ExampleTerminal() {
 	fmt.Print(qrimage.Terminal("NC1:QED8WEX0"))
+}
+
+func ExampleSniff() {
+	heic := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	format := qrimage.Sniff(heic)
+	fmt.Println(format, qrimage.CanRead(format))
+	_, err := qrimage.Decode(bytes.NewReader(heic))
+	fmt.Println(errors.Is(err, qrimage.ErrUnsupportedFormat))
+	fmt.Printf("%q\n", qrimage.Sniff([]byte("NC1:QED8WEX0")))
+	// Output:
+	// heic false
+	// true
+	// ""
 }

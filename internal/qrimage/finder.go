@@ -293,7 +293,9 @@ const maxInferred = 24
 // if the code were square on: at a right angle at either end if the pair is
 // a side, or off the middle if it is the diagonal. It returns the
 // candidates with the inferred ones appended and the triples to try.
-func inferred(cands []candidate) ([]candidate, []triple) {
+// Inferred patterns lie inside the w x h image: the library's detector
+// loops forever on a pattern outside it.
+func inferred(cands []candidate, w, h int) ([]candidate, []triple) {
 	var conf []int
 	for i, c := range cands {
 		if c.count >= 2 {
@@ -323,6 +325,9 @@ func inferred(cands []candidate) ([]candidate, []triple) {
 			} {
 				if len(ts) == maxInferred {
 					return out, ts
+				}
+				if c[0] < 0 || c[1] < 0 || c[0] >= float64(w) || c[1] >= float64(h) {
+					continue
 				}
 				out = append(out, candidate{x: c[0], y: c[1], moduleSize: ms})
 				ts = append(ts, triple{a: conf[ii], b: conf[jj], c: len(out) - 1})

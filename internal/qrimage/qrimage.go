@@ -1,10 +1,23 @@
 // Package qrimage draws QR codes of netcred QR text and reads them back from
 // images.
 //
-// [PNG] and [Terminal] draw; [Decode] and [DecodeImage] read. [Options]
-// chooses the error correction level, the image size and how a terminal
-// drawing is coloured. Drawing uses github.com/yeqown/go-qrcode/v2 and reading
-// github.com/makiuchi-d/gozxing.
+// [PNG] and [Terminal] draw; [Decode] and [DecodeImage] read; [Sniff] names
+// an image format from its first bytes. [Options] chooses the error
+// correction level, the image size and how a terminal drawing is coloured.
+// Drawing uses github.com/yeqown/go-qrcode/v2 and reading
+// github.com/makiuchi-d/gozxing's detector and decoder behind a finder
+// pattern search of this package.
+//
+// # Reading photos
+//
+// A code photographed from a phone screen or a card is read when it is
+// scaled, rotated, seen at an angle, blurred, noisy, low in contrast, saved
+// as JPEG, light on dark, or small in a large photo (down to about 2 pixels
+// per module). The tests hold the reader to a corpus of such pictures made
+// by internal/photogen and, where zbarimg is installed, to zbar: every
+// picture zbarimg reads, this package reads. An image that shows two codes
+// of different texts is refused with [ErrMultipleCodes] rather than read as
+// one of them; the same text twice reads as that text.
 //
 // # Compatibility
 //
@@ -29,11 +42,16 @@
 //
 // Reading is bounded whatever the image: the finder pattern search cuts
 // every run at a multiple of its expected length, keeps at most a few hundred
-// candidates, combines only the most often confirmed of them and charges all
-// of it to a fixed work budget (about a second of CPU for a 20-megapixel
-// image), after which it reports [ErrNoQRCode]. An image of thousands of
-// finder-like squares is refused in milliseconds. A server that reads
-// uploaded images should still bound how many it reads at once.
+// candidates, combines only the most often confirmed of them, hands the
+// library's detector only points inside the image, and charges all of it to
+// a fixed work budget (about a second of CPU for a 20-megapixel image),
+// after which it reports [ErrNoQRCode]. An image of thousands of finder-like
+// squares is refused in milliseconds. A server that reads uploaded images
+// should still bound how many it reads at once.
+//
+// The encoder logs to standard error, and writes debugging pictures into
+// ./draft if that directory exists, when the environment variable
+// QRCODE_DEBUG is 1 or true: leave it unset.
 package qrimage
 
 import (

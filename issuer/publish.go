@@ -221,6 +221,9 @@ func (s *Service) Publish(key *keys.PrivateKey, outDir string, now time.Time, va
 	if err := atomicfile.Write(filepath.Join(dir, PublishedIndex), append(data, '\n'), 0o644); err != nil {
 		return nil, err
 	}
+	if err := writeAggregation(dir, out); err != nil {
+		return nil, err
+	}
 	atomicfile.SyncDir(dir)
 	return out, nil
 }

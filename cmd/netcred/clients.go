@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -16,9 +17,8 @@ const clientsUsage = `Usage:
       add an enrollment client of the HTTP API (netcred serve) and print its
       bearer token once, as the last line; only its SHA-256 hash is stored
   netcred clients list --db PATH
-      print every client, one a line: name, then tab-separated scope=,
-      max-level=, types=, created= and "active" or "revoked TIME"
-  netcred clients revoke --db PATH --name NAME
+      print every client: name, max level, types, scope, added, revoked
+  netcred clients revoke --db PATH NAME
       revoke a client's token: the service refuses it from then on
 
 A client may request credentials of its types up to its max level, and
@@ -93,7 +93,7 @@ func runClientsAdd(args []string, e *env) int {
 	}
 	level, err := credential.ParseLevel(*maxLevel)
 	if err != nil {
-		errorf(e, "--max-level %q: the levels are low, substantial and high", *maxLevel)
+		errorf(e, "%v", err)
 		hint(e, levelHint)
 		return exitUsage
 	}
@@ -110,8 +110,8 @@ func runClientsAdd(args []string, e *env) int {
 		}
 		return exitUsage
 	}
-	fmt.Fprintf(e.stderr, "%s: added client %s may request %s up to %s (scope %s); its token follows, shown this once\n",
-		progName, c.Name, strings.Join(c.Types, ","), c.MaxLevel, c.Scope)
+	fmt.Fprintf(e.stderr, "%s: added client %s (max level %s, types %s, scope %s); its token follows, shown this once\n",
+		progName, c.Name, c.MaxLevel, strings.Join(c.Types, ","), c.Scope)
 	fmt.Fprintln(e.stdout, token)
 	return exitOK
 }
@@ -141,33 +141,33 @@ func runClientsList(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	// One line per client, tab-separated key=value fields, for people
-	// and for scripts alike.
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tMAX LEVEL\tTYPES\tSCOPE\tADDED\tREVOKED")
 	for _, c := range clients {
-		state := "active"
+		revoked := "-"
 		if !c.Revoked.IsZero() {
-			state = "revoked " + c.Revoked.Format(time.RFC3339)
+			revoked = c.Revoked.Format(time.RFC3339)
 		}
-		fmt.Fprintf(e.stdout, "%s\tscope=%s\tmax-level=%s\ttypes=%s\tcreated=%s\t%s\n",
-			c.Name, c.Scope, c.MaxLevel, strings.Join(c.Types, ","), c.Created.Format(time.RFC3339), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.MaxLevel, strings.Join(c.Types, ","), c.Scope, c.Created.Format(time.RFC3339), revoked)
 	}
+	tw.Flush()
 	return exitOK
 }
 
 func runClientsRevoke(args []string, e *env) int {
-	const example = "netcred clients revoke --db issuer.db --name mini-app"
-	fs := newFlags(e, "clients revoke", "clients revoke --db PATH --name NAME\n\nExample:\n  "+example)
+	const example = "netcred clients revoke --db issuer.db mini-app"
+	fs := newFlags(e, "clients revoke", "clients revoke --db PATH NAME (or --name NAME)\n\nExample:\n  "+example)
 	db := fs.String("db", "", "the issuer store (required)")
-	name := fs.String("name", "", "the client to revoke (or give it as the argument)")
+	name := fs.String("name", "", "the client to revoke (or give NAME as the argument)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
-	if *name != "" {
-		rest = append([]string{*name}, rest...)
-	}
 	if !needDB(e, "clients revoke", *db, example) {
 		return exitUsage
+	}
+	if *name != "" {
+		rest = append(rest, *name)
 	}
 	if len(rest) != 1 {
 		errorf(e, "clients revoke needs exactly one client name")
@@ -186,6 +186,6 @@ func runClientsRevoke(args []string, e *env) int {
 		}
 		return exitUsage
 	}
-	fmt.Fprintf(e.stderr, "%s: client %s revoked: its token is refused from now on\n", progName, rest[0])
+	fmt.Fprintf(e.stderr, "%s: revoked client %s: its token is refused from now on\n", progName, rest[0])
 	return exitOK
 }

@@ -22,6 +22,11 @@ const maxTokenSize = maxEncoded + 4096
 // 4 264 960. Readers of tokens (files, HTTP bodies) stop at it.
 const MaxTokenSize = maxTokenSize
 
+// MaxTTL is the largest ttl claim a token may carry, in seconds (status.md
+// §4): 2^33, about 272 years, the largest power of two whose seconds fit a
+// time.Duration.
+const MaxTTL = 1 << 33
+
 // Token is a verified Status List Token: a list with its URI and times.
 type Token struct {
 	// URI is the token's sub: the uri credentials reference.
@@ -67,14 +72,14 @@ var (
 )
 
 // TokenPayload encodes the claims of a Status List Token for uri, issued at
-// iat, expiring after validFor, with a ttl of at least a second, always
+// iat, expiring after validFor, with a ttl from a second to MaxTTL seconds, always
 // written (status.md §4): the payload that credential/sign.StatusToken
 // signs with TokenTyp.
 func TokenPayload(list *List, uri string, iat time.Time, validFor, ttl time.Duration) ([]byte, error) {
 	if uri == "" {
 		return nil, fmt.Errorf("%w: empty uri", ErrTokenMalformed)
 	}
-	if validFor < time.Second || ttl < time.Second {
+	if validFor < time.Second || ttl < time.Second || ttl > MaxTTL*time.Second {
 		return nil, fmt.Errorf("%w: validity %s and ttl %s", ErrTokenMalformed, validFor, ttl)
 	}
 	if exp := iat.Add(validFor).Unix(); iat.Unix() < 1 || exp > credential.MaxNumericDate || exp <= iat.Unix() {
@@ -135,9 +140,13 @@ func ParseToken(data []byte, keyFor KeyFinder) (*Token, error) {
 	}
 	var ttl uint64
 	if w.TTL != nil {
-		if ttl = *w.TTL; ttl == 0 || ttl > 1<<40 {
-			return nil, fmt.Errorf("%w: ttl %d (must be positive)", ErrTokenMalformed, ttl)
+		// At most MaxTTL, so that it fits a time.Duration (status.md §4).
+		if ttl = *w.TTL; ttl == 0 || ttl > MaxTTL {
+			return nil, fmt.Errorf("%w: ttl %d (must be from 1 to %d)", ErrTokenMalformed, ttl, uint64(MaxTTL))
 		}
+	}
+	if len(w.StatusList) == 0 {
+		return nil, fmt.Errorf("%w: no status_list claim (65533)", ErrTokenMalformed)
 	}
 	list, err := Parse(w.StatusList)
 	if err != nil {

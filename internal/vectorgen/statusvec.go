@@ -173,6 +173,8 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 		upd("status_list_invalid_no_sub", "a token without sub (the list's uri)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(2)) })), "status_list_invalid"),
 		upd("status_list_invalid_no_iat", "a token without iat", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(6)) })), "status_list_invalid"),
 		upd("status_list_invalid_no_status_list", "a token without the status_list claim (65533)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(65533)) })), "status_list_invalid"),
+		upd("update_ok_list_ttl_max", "a token with ttl 2^33, the largest accepted", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = uint64(1 << 33) })), "ok"),
+		upd("status_list_invalid_ttl_above_max", "a token with ttl 2^33 + 1", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = uint64(1<<33 + 1) })), "status_list_invalid"),
 		upd("status_list_invalid_ttl_text", "a token whose ttl is the text \"3600\", not an unsigned integer", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = "3600" })), "status_list_invalid"),
 		upd("status_list_invalid_bits_1", "a Status List with bits 1: netcred's profile is 2 bits per entry (status.md §3)", t.tokenClaims(withList(func(m map[string]any) { m["bits"] = uint64(1) })), "status_list_invalid"),
 		upd("status_list_invalid_list_unknown_key", "a Status List with a member other than bits, lst and aggregation_uri", t.tokenClaims(withList(func(m map[string]any) { m["extra"] = uint64(1) })), "status_list_invalid"),

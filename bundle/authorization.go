@@ -79,7 +79,8 @@ func (a *Authorization) checkInService(iat time.Time, what string) error {
 
 // CheckStatusList reports why the key may not sign the status list token
 // of list uri issued at iat, or nil if it may (spec/bundle.md §4.2): the
-// list must be one of the status lists of the key's issuer, and the key in
+// list must be one of the status lists of the key's issuer, listed or
+// under one of its status prefixes (Issuer.HasStatusList), and the key in
 // service at iat under the same rules 1 to 3 as a credential (a retired or
 // withdrawn key, if stolen, must not publish "all valid" lists). The error
 // wraps ErrNotAuthorized.
@@ -87,8 +88,8 @@ func (r *KeyRef) CheckStatusList(uri string, iat time.Time) error {
 	if r == nil || r.Key == nil || r.Issuer == nil {
 		return fmt.Errorf("%w: no key", ErrNotAuthorized)
 	}
-	if !slices.Contains(r.Issuer.StatusLists, uri) {
-		return fmt.Errorf("%w: list %q is not a status list of issuer %s", ErrNotAuthorized, uri, r.Issuer.ID)
+	if !r.Issuer.HasStatusList(uri) {
+		return fmt.Errorf("%w: list %q is not a status list of issuer %s (neither listed nor under one of its status prefixes)", ErrNotAuthorized, uri, r.Issuer.ID)
 	}
 	return r.Key.checkInService(iat, "status list")
 }

@@ -25,6 +25,8 @@ const (
 	MaxIssuerNameLength = 128
 	// MaxStatusListURILength is the longest status list URI, in bytes.
 	MaxStatusListURILength = 2048
+	// MaxStatusPrefixes is the most status_prefixes an issuer may have.
+	MaxStatusPrefixes = 16
 	// MaxSchemaNumber is the largest schema id and schema version.
 	MaxSchemaNumber = 65535
 )
@@ -59,6 +61,12 @@ type Issuer struct {
 	// status lists, possibly none; a URI appears at most once in the whole
 	// bundle.
 	StatusLists []string `json:"status_lists"`
+	// StatusPrefixes authorize every status list whose URI is the prefix
+	// followed by a plain path (spec/bundle.md §3.3.1), so that the root
+	// need not sign a new bundle for each new list: at most
+	// MaxStatusPrefixes https URIs ending in "/", none a prefix of another
+	// prefix or of another issuer's status list in the whole bundle.
+	StatusPrefixes []string `json:"status_prefixes,omitempty"`
 }
 
 // Schema pins a credential type's schema by digest.
@@ -139,6 +147,8 @@ type bundleIndex struct {
 	byKID   map[string]int
 	issuers map[string]int
 	lists   map[string]int
+	// prefixes are the status prefixes of every issuer, sorted.
+	prefixes []prefixRef
 }
 
 // Key returns the key whose kid is kid and its issuer. It does not
@@ -168,17 +178,26 @@ func (b *Bundle) Issuer(id string) (*Issuer, bool) {
 	return &b.Issuers[i], true
 }
 
-// IssuerOfStatusList returns the issuer that lists the status list uri.
-// URIs are compared byte for byte.
+// IssuerOfStatusList returns the issuer whose status list uri is: the
+// issuer that lists it in status_lists or, failing that, the one with a
+// status prefix that authorizes it (Issuer.HasStatusList). URIs are
+// compared byte for byte. It does not allocate.
 func (b *Bundle) IssuerOfStatusList(uri string) (*Issuer, bool) {
 	if b == nil {
 		return nil, false
 	}
-	i, ok := b.lookupIndex().lists[uri]
-	if !ok {
-		return nil, false
+	idx := b.lookupIndex()
+	if i, ok := idx.lists[uri]; ok {
+		return &b.Issuers[i], true
 	}
-	return &b.Issuers[i], true
+	// A validated bundle has no prefix of another prefix, so at most the
+	// greatest prefix not after uri can authorize it.
+	if p, ok := prefixBefore(idx.prefixes, uri); ok {
+		if underPrefix(uri, p.prefix) {
+			return &b.Issuers[p.issuer], true
+		}
+	}
+	return nil, false
 }
 
 func (b *Bundle) lookupIndex() *bundleIndex {
@@ -209,6 +228,7 @@ func (b *Bundle) lookupIndex() *bundleIndex {
 			}
 		}
 	}
+	idx.prefixes = sortedPrefixes(b)
 	b.index.Store(idx)
 	return idx
 }

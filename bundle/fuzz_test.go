@@ -92,6 +92,8 @@ func FuzzParseBundleJSON(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(valid)
+	b.Issuers[0].StatusPrefixes = []string{"https://id.gov.example/p/", "https://lists.id.gov.example/"}
+	f.Add(mustJSON(f, b))
 	for _, bad := range badBundles(f, seed[0], seed[1]) {
 		parts := bytes.Split(bad.data, []byte("."))
 		if len(parts) == 3 && len(bad.data) <= 64<<10 {

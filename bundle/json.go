@@ -45,10 +45,11 @@ type (
 		Schemas    []Schema     `json:"schemas"`
 	}
 	wireIssuer struct {
-		ID          string    `json:"id"`
-		Name        string    `json:"name"`
-		Keys        []wireKey `json:"keys"`
-		StatusLists *[]string `json:"status_lists"`
+		ID             string    `json:"id"`
+		Name           string    `json:"name"`
+		Keys           []wireKey `json:"keys"`
+		StatusLists    *[]string `json:"status_lists"`
+		StatusPrefixes []string  `json:"status_prefixes"`
 	}
 	wireKey struct {
 		JWK       json.RawMessage `json:"jwk"`
@@ -199,6 +200,9 @@ func (w *wireIssuer) issuer(position string) (Issuer, error) {
 		return Issuer{}, bundleErrorf(ErrInvalid, nil, "%s: status_lists is missing (an empty array when the issuer has none)", where)
 	}
 	iss := Issuer{ID: w.ID, Name: w.Name, StatusLists: *w.StatusLists}
+	if len(w.StatusPrefixes) > 0 {
+		iss.StatusPrefixes = w.StatusPrefixes
+	}
 	if len(w.Keys) > 0 {
 		iss.Keys = make([]Key, len(w.Keys))
 	}
@@ -264,10 +268,11 @@ type (
 		Schemas    []Schema  `json:"schemas,omitempty"`
 	}
 	issuerJSON struct {
-		ID          string   `json:"id"`
-		Name        string   `json:"name"`
-		Keys        []Key    `json:"keys"`
-		StatusLists []string `json:"status_lists"`
+		ID             string   `json:"id"`
+		Name           string   `json:"name"`
+		Keys           []Key    `json:"keys"`
+		StatusLists    []string `json:"status_lists"`
+		StatusPrefixes []string `json:"status_prefixes,omitempty"`
 	}
 	keyJSON struct {
 		JWK       *keys.PublicKey  `json:"jwk"`
@@ -301,7 +306,7 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON encodes the issuer, with status_lists an empty array rather
-// than null when there are none.
+// than null when there are none, and status_prefixes left out when empty.
 func (iss Issuer) MarshalJSON() ([]byte, error) {
 	lists := iss.StatusLists
 	if lists == nil {
@@ -311,7 +316,7 @@ func (iss Issuer) MarshalJSON() ([]byte, error) {
 	if keys == nil {
 		keys = []Key{}
 	}
-	return json.Marshal(issuerJSON{ID: iss.ID, Name: iss.Name, Keys: keys, StatusLists: lists})
+	return json.Marshal(issuerJSON{ID: iss.ID, Name: iss.Name, Keys: keys, StatusLists: lists, StatusPrefixes: iss.StatusPrefixes})
 }
 
 // MarshalJSON encodes the key: its public JWK as "jwk" beside the

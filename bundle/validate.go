@@ -18,7 +18,9 @@ import (
 // duplicates) and names; at least one key per issuer, each a valid public
 // key with a kid no other key in the bundle has (ErrDuplicateKID) and a
 // complete authorization (ErrMissingAuthorization); status list URIs
-// (absolute http or https, no duplicates in the whole bundle); schema
+// (absolute http or https, no duplicates in the whole bundle); status
+// prefixes (spec/bundle.md §3.3.1: at most MaxStatusPrefixes per issuer,
+// https, ending in "/", no overlaps); schema
 // entries. Every error wraps ErrInvalid and names the issuer id and
 // kid concerned. A bundle that passes has its lookup index built.
 func (b *Bundle) Validate() error {
@@ -96,6 +98,11 @@ func (b *Bundle) validate() (*bundleIndex, error) {
 			idx.lists[u] = i
 		}
 	}
+	prefixes, err := b.validatePrefixes()
+	if err != nil {
+		return nil, err
+	}
+	idx.prefixes = prefixes
 	if err := validateSchemas(b.Schemas); err != nil {
 		return nil, err
 	}

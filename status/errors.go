@@ -24,4 +24,10 @@ var (
 	ErrUnsupportedBits = errors.New("status: unsupported bits per entry")
 	// ErrListFull: every index of the list has been allocated.
 	ErrListFull = errors.New("status: no free index left in the list")
+	// ErrAggregation: an aggregation index (ParseAggregation) that is not
+	// the draft's {"status_lists": [...]} JSON object.
+	ErrAggregation = errors.New("status: malformed status list aggregation")
+	// ErrAggregationTooLong: an aggregation index naming more than
+	// MaxAggregationLists lists; it wraps ErrAggregation too.
+	ErrAggregationTooLong = errors.New("status: status list aggregation names too many lists")
 )

@@ -60,8 +60,12 @@ const (
 	SyncRedirect SyncCode = "sync_redirect"
 	// SyncTooLarge: a body larger than its format allows.
 	SyncTooLarge SyncCode = "sync_too_large"
-	// SyncTooManyLists: the bundle names more than MaxSyncLists lists.
+	// SyncTooManyLists: the bundle names more than MaxSyncLists lists,
+	// or they and the lists found under its status prefixes are more.
 	SyncTooManyLists SyncCode = "sync_too_many_lists"
+	// SyncBadIndex: the aggregation index (BASE/status/aggregation.json)
+	// is not a Status List Aggregation JSON object.
+	SyncBadIndex SyncCode = "sync_bad_index"
 )
 
 // SyncError is a failed sync: the store is unchanged.
@@ -87,7 +91,11 @@ type Progress func(format string, args ...any)
 // BASE/status/<status.FileName(uri)>, then imports them all with Import's
 // checks (all or nothing). A list the distribution point does not have
 // (404) is reported in the notes: a bundle may name a list before the
-// issuer opens it.
+// issuer opens it. When the bundle has status prefixes, the lists under
+// them are found in the aggregation index BASE/status/aggregation.json
+// (spec/status.md §7): its entries that are a status list of no issuer of
+// the bundle are skipped and reported, and the rest fetched like listed
+// ones.
 //
 // Only the distribution point is contacted: a redirect to another origin
 // (scheme, host and port) is refused, one within it is followed (at most
@@ -132,12 +140,23 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 		}
 	}
 	var uris []string
+	prefixes := false
 	for _, iss := range t.Bundle.Issuers {
 		uris = append(uris, iss.StatusLists...)
+		prefixes = prefixes || len(iss.StatusPrefixes) > 0
 	}
 	if len(uris) > MaxSyncLists {
 		return Report{}, &SyncError{Code: SyncTooManyLists, URL: bundleURL,
 			Err: fmt.Errorf("the bundle names %d status lists, more than the %d a sync fetches", len(uris), MaxSyncLists)}
+	}
+	var notes []string
+	if prefixes {
+		found, skipped, err := discover(ctx, c, u, t.Bundle, uris, progress)
+		if err != nil {
+			return Report{}, err
+		}
+		uris = append(uris, found...)
+		notes = skipped
 	}
 	// The bundle always goes to Import, which refuses a rollback or a
 	// conflicting bundle of the same serial, and keeps an identical one.
@@ -174,6 +193,7 @@ func (s *Store) Sync(ctx context.Context, base string, client *http.Client, prog
 		inputs = append(inputs, Input{Name: listURL, Data: tok})
 	}
 	rep, err := s.Import(inputs)
+	rep.Notes = append(rep.Notes, notes...)
 	for _, uri := range missing {
 		rep.Notes = append(rep.Notes, "status list "+uri+" is not published yet")
 	}
@@ -287,4 +307,60 @@ func transportError(u string, err error) error {
 		return &SyncError{Code: SyncTimeout, URL: u, Err: err}
 	}
 	return &SyncError{Code: SyncUnreachable, URL: u, Err: err}
+}
+
+// discover reads the distribution point's aggregation index and returns
+// the lists it names under a status prefix of b that listed (the bundle's
+// status_lists) does not hold, in the index's order, and a note for each
+// entry skipped: one that is a status list of no issuer of b (outside
+// every prefix, on another origin, not a URI), or named twice. An index
+// the server does not have (404) finds nothing. The index is read only
+// for names: tokens are still fetched from the distribution point and
+// verified against b, each for its own issuer.
+func discover(ctx context.Context, c *http.Client, base *url.URL, b *bundle.Bundle, listed []string, progress Progress) (found, notes []string, err error) {
+	loc := base.JoinPath(statusDir, status.AggregationFile)
+	indexURL := loc.Redacted()
+	progress("fetching %s", indexURL)
+	data, err := fetch(ctx, c, loc, status.MaxAggregationSize)
+	if errors.Is(err, errNotFound) {
+		return nil, []string{"the distribution point has no " + statusDir + "/" + status.AggregationFile + ": no lists found under the bundle's status prefixes"}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	agg, err := status.ParseAggregation(data)
+	if errors.Is(err, status.ErrAggregationTooLong) {
+		return nil, nil, &SyncError{Code: SyncTooManyLists, URL: indexURL, Err: err}
+	}
+	if err != nil {
+		return nil, nil, &SyncError{Code: SyncBadIndex, URL: indexURL, Err: err}
+	}
+	seen := make(map[string]bool, len(listed)+len(agg.StatusLists))
+	for _, uri := range listed {
+		seen[uri] = true
+	}
+	inIndex := make(map[string]bool, len(agg.StatusLists))
+	for _, uri := range agg.StatusLists {
+		switch {
+		case inIndex[uri]:
+			notes = append(notes, fmt.Sprintf("%s names %q twice", indexURL, uri))
+			continue
+		case seen[uri]:
+			inIndex[uri] = true
+			continue // listed in the bundle: fetched anyway
+		}
+		inIndex[uri] = true
+		if _, ok := b.IssuerOfStatusList(uri); !ok {
+			notes = append(notes, fmt.Sprintf("%s names %q, which is not a status list of any issuer of the bundle (listed or under a status prefix): skipped", indexURL, uri))
+			continue
+		}
+		seen[uri] = true
+		found = append(found, uri)
+	}
+	if n := len(listed) + len(found); n > MaxSyncLists {
+		return nil, nil, &SyncError{Code: SyncTooManyLists, URL: indexURL,
+			Err: fmt.Errorf("the bundle's status lists and those found under its status prefixes are %d, more than the %d a sync fetches", n, MaxSyncLists)}
+	}
+	progress("found %d status list(s) under the bundle's status prefixes", len(found))
+	return found, notes, nil
 }

@@ -6,21 +6,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/bolt"
 )
 
 const bundleUsage = `Usage:
   netcred bundle new --root ROOT_KEY --out bundle.jws --issuer-config FILE [--serial N] [--valid-for D]
   netcred bundle new --root ROOT_KEY --out bundle.jws --issuer-id ID --issuer-key KEY_FILE
         [--issuer-name NAME] [--max-level L] [--types T,...] [--status-lists URI,...]
-        [--status-dir DIR] [--serial N] [--valid-for D]
+        [--status-dir DIR] [--status-prefix URI ...] [--serial N] [--valid-for D]
       sign a trust bundle with the (offline) root key: the issuers, their keys and
       what each key may sign, their status lists, and the schema digests; the
-      serial defaults to one above the bundle already at --out
+      serial defaults to one above the bundle already at --out. --status-prefix
+      authorizes every list under an https URI ending in "/" (spec/bundle.md
+      §3.3.1), so that the issuer opens new lists without a new bundle
   netcred bundle show FILE
       print a bundle (its signature is checked against the key it names, which
       proves nothing until a trust store pins that key)
@@ -65,6 +69,8 @@ func runBundleNew(args []string, e *env) int {
 	types := fs.String("types", "identity,ticket", "types the issuer key may sign, comma-separated")
 	statusLists := fs.String("status-lists", "", "the issuer's status list URIs, comma-separated")
 	statusDir := fs.String("status-dir", "", "take the issuer's status list URIs from this issuer status dir")
+	var prefixes listFlag
+	fs.Var(&prefixes, "status-prefix", "an https URI ending in \"/\": every status list under it is the issuer's (repeatable, at most 16)")
 	serial := fs.Uint64("serial", 0, "bundle serial number (default: one above the bundle at --out, else 1)")
 	validFor := 7 * 24 * time.Hour
 	fs.Var(durationFlag{d: &validFor}, "valid-for", "time until next_update (default 7d)")
@@ -80,6 +86,10 @@ func runBundleNew(args []string, e *env) int {
 	}
 	if (*configFile == "") == (*issuerID == "") {
 		errorf(e, "bundle new needs either --issuer-config FILE or --issuer-id ID with --issuer-key KEY_FILE")
+		return exitUsage
+	}
+	if *configFile != "" && len(prefixes) > 0 {
+		errorf(e, "--status-prefix goes with --issuer-id; with --issuer-config, give each issuer's \"status_prefixes\" in the config")
 		return exitUsage
 	}
 	root, code := loadPrivate(e, *rootFile, *passFile)
@@ -134,7 +144,7 @@ func runBundleNew(args []string, e *env) int {
 		if name == "" {
 			name = *issuerID
 		}
-		issuers = []bundle.Issuer{{ID: *issuerID, Name: name, StatusLists: lists, Keys: []bundle.Key{{
+		issuers = []bundle.Issuer{{ID: *issuerID, Name: name, StatusLists: lists, StatusPrefixes: prefixes, Keys: []bundle.Key{{
 			Key: pub, Authorization: bundle.Authorization{MaxLevel: level, Types: splitList(*types), NotBefore: defaultNotBefore},
 		}}}}
 	}
@@ -176,6 +186,9 @@ func runBundleNew(args []string, e *env) int {
 	jws, err := b.Sign(root)
 	if err != nil {
 		errorf(e, "%v", err)
+		if strings.Contains(err.Error(), "status prefix") {
+			hint(e, "a status prefix is an https URI ending in \"/\" with a plain path, such as --status-prefix https://id.example.cn/s/")
+		}
 		return exitUsage
 	}
 	if err := os.WriteFile(*out, append(jws, '\n'), 0o644); err != nil {
@@ -189,6 +202,11 @@ func runBundleNew(args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stdout, "bundle serial %d with %d issuer(s) and %d key(s), next update %s, signed by root %s, written to %s\n",
 		b.Serial, len(issuers), nkeys, stamp(b.NextUpdate), root.Public().Thumbprint(), *out)
+	for _, iss := range issuers {
+		for _, p := range iss.StatusPrefixes {
+			fmt.Fprintf(e.stdout, "issuer %s: every status list under %s\n", iss.ID, p)
+		}
+	}
 	return exitOK
 }
 
@@ -219,14 +237,24 @@ func runBundleShow(args []string, e *env) int {
 		return exitInvalid
 	}
 	fmt.Fprintf(e.stdout, "signed by root %s (a trust store must pin it)\n%s\n", root.Thumbprint(), doc)
+	for _, iss := range b.Issuers {
+		for _, p := range iss.StatusPrefixes {
+			fmt.Fprintf(e.stdout, "issuer %s: every status list under %s (found by sync in the distribution point's status/aggregation.json)\n", iss.ID, p)
+		}
+	}
 	return exitOK
 }
 
 // statusDirLists returns the status list URIs of an issuer status dir (see
 // bundleLists).
 func statusDirLists(dir string) ([]string, error) {
-	d, err := issuer.OpenStatusDir(dir, issuer.StatusDirOptions{ReadOnly: true})
+	st, err := bolt.Open(dbPath("", dir), bolt.Options{ReadOnly: true})
 	if err != nil {
+		return nil, err
+	}
+	d, err := issuer.Open(st, nil, issuer.Options{})
+	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	defer d.Close()
@@ -236,7 +264,7 @@ func statusDirLists(dir string) ([]string, error) {
 // bundleLists returns the lists of an open status dir plus the next list's
 // URI, so that credentials issued after a list fills still verify before
 // the next bundle names that list.
-func bundleLists(d *issuer.StatusDir) ([]string, error) {
+func bundleLists(d *issuer.Service) ([]string, error) {
 	infos, err := d.Lists()
 	if err != nil {
 		return nil, err

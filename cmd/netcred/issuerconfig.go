@@ -28,10 +28,13 @@ type issuerConfig struct {
 }
 
 type issuerConfigEntry struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
-	StatusLists []string          `json:"status_lists,omitempty"`
-	Keys        []issuerConfigKey `json:"keys"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	StatusLists []string `json:"status_lists,omitempty"`
+	// StatusPrefixes are the issuer's status_prefixes (spec/bundle.md
+	// §3.3.1).
+	StatusPrefixes []string          `json:"status_prefixes,omitempty"`
+	Keys           []issuerConfigKey `json:"keys"`
 }
 
 type issuerConfigKey struct {
@@ -103,7 +106,7 @@ func (k issuerConfigKey) publicKey(e *env, configDir string) (*keys.PublicKey, e
 func (c *issuerConfig) bundleIssuers(e *env, configDir string) ([]bundle.Issuer, error) {
 	var out []bundle.Issuer
 	for _, ic := range c.Issuers {
-		bi := bundle.Issuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists}
+		bi := bundle.Issuer{ID: ic.ID, Name: ic.Name, StatusLists: ic.StatusLists, StatusPrefixes: ic.StatusPrefixes}
 		if bi.StatusLists == nil {
 			bi.StatusLists = []string{}
 		}

@@ -24,7 +24,9 @@ func TestReadIssuerConfigStrict(t *testing.T) {
 		{"duplicate max_level", `{"issuers":[{"id":"a","name":"A","keys":[{"file":"k","max_level":"low","max_level":"high","types":[]}]}]}`, strictjson.ErrDuplicateMember, "$.issuers[0].keys[0].max_level"},
 		{"unknown member", `{"issuers":[{"id":"a","nmae":"A","keys":[` + key + `]}]}`, strictjson.ErrUnknownMember, "$.issuers[0].nmae"},
 		{"wrong case", `{"Issuers":[]}`, strictjson.ErrMemberCase, "$.Issuers"},
-		{"UTF-16 without BOM", "{\x00\"\x00", strictjson.ErrInvalidUTF8, "UTF-16"},
+		// UTF-16 without a byte-order mark is read as text, then checked
+		// as strictly as UTF-8.
+		{"UTF-16 without BOM", utf16LE(`{"issuers":[],"issuers":[]}`), strictjson.ErrDuplicateMember, "$.issuers"},
 		{"lone surrogate", `{"issuers":[{"id":"a","name":"\udc00","keys":[]}]}`, strictjson.ErrLoneSurrogate, "$.issuers[0].name"},
 		{"bad level", `{"issuers":[{"id":"a","name":"A","keys":[{"file":"k","max_level":"hihg","types":[]}]}]}`, strictjson.ErrValue, "$.issuers[0].keys[0].max_level"},
 		{"bad time", `{"issuers":[{"id":"a","name":"A","keys":[{"file":"k","max_level":"high","types":[],"not_before":"2026-13-01"}]}]}`, strictjson.ErrValue, "$.issuers[0].keys[0].not_before"},
@@ -77,4 +79,13 @@ func TestReadIssuerConfigText(t *testing.T) {
 	if _, err := readIssuerConfig("-"); err == nil {
 		t.Errorf("readIssuerConfig(-) = nil error; want one")
 	}
+}
+
+// utf16LE encodes ASCII text s as UTF-16LE without a byte-order mark.
+func utf16LE(s string) string {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return string(b)
 }

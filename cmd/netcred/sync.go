@@ -12,6 +12,8 @@ const syncSynopsis = `sync --from URL --trust DIR [--timeout D]
 Refreshes a trust store over HTTP when online: fetches URL/bundle.jws and
 URL/status/<name>.cwt for each status list the bundle names (any static web
 server can serve them; netcred status publish --out writes that layout).
+When the bundle has status prefixes, the lists under them are found in
+URL/status/aggregation.json; entries outside every prefix are skipped.
 Everything is verified before anything is replaced; verification itself
 never uses the network.`
 

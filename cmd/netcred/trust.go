@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -168,6 +169,8 @@ func syncHint(code trust.SyncCode, from string) string {
 		return "sync follows no redirect to another origin: give --from the URL the files are served from"
 	case trust.SyncHTTPStatus, trust.SyncTooLarge, trust.SyncTooManyLists:
 		return "the distribution point's server answered with something other than netcred's files: ask its operator"
+	case trust.SyncBadIndex:
+		return "status/aggregation.json must be {\"status_lists\": [URI, ...]}, as netcred status publish --out writes it: ask the distribution point's operator"
 	}
 	return fmt.Sprintf("check the network and --from %s", from)
 }
@@ -233,11 +236,11 @@ func runTrustShow(args []string, e *env) int {
 			fmt.Fprintf(w, "    key        kid %s, %s, up to %s, types %v, from %s%s\n",
 				k.Key.KIDString(), k.Key.Algorithm(), k.MaxLevel, k.Types, stamp(k.NotBefore), state)
 		}
-		for _, uri := range iss.StatusLists {
+		showList := func(label, uri string) {
 			tok, ok := t.Lists[uri]
 			if !ok {
-				fmt.Fprintf(w, "    list       %s: none stored (not published yet, or sync)\n", uri)
-				continue
+				fmt.Fprintf(w, "    %s %s: none stored (not published yet, or sync)\n", label, uri)
+				return
 			}
 			age := now.Sub(tok.IssuedAt)
 			state := "fresh"
@@ -245,8 +248,24 @@ func runTrustShow(args []string, e *env) int {
 				state = "STALE (sync)"
 			}
 			counts := tok.List.Count()
-			fmt.Fprintf(w, "    list       %s: %s, issued %s (%s old), %d entries, %d revoked, %d suspended\n",
-				uri, state, stamp(tok.IssuedAt), age.Round(time.Second), tok.List.Len(), counts[1], counts[2])
+			fmt.Fprintf(w, "    %s %s: %s, issued %s (%s old), %d entries, %d revoked, %d suspended\n",
+				label, uri, state, stamp(tok.IssuedAt), age.Round(time.Second), tok.List.Len(), counts[1], counts[2])
+		}
+		for _, uri := range iss.StatusLists {
+			showList("list      ", uri)
+		}
+		for _, p := range iss.StatusPrefixes {
+			var under []string
+			for uri := range t.Lists {
+				if iss.StatusPrefixOf(uri) == p && !slices.Contains(iss.StatusLists, uri) {
+					under = append(under, uri)
+				}
+			}
+			sort.Strings(under)
+			fmt.Fprintf(w, "    prefix     %s: %d list(s) stored under it\n", p, len(under))
+			for _, uri := range under {
+				showList("  list    ", uri)
+			}
 		}
 	}
 	var extra []string

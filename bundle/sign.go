@@ -1,14 +1,10 @@
 package bundle
 
 import (
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 
+	"github.com/netcred/netcred/internal/jws"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -57,29 +53,11 @@ func (b *Bundle) Sign(root *keys.PrivateKey) ([]byte, error) {
 }
 
 // signCompact returns the JWS compact serialization of header and payload
-// signed with key: Ed25519, or ECDSA P-256 over SHA-256 with the signature
-// written as r || s, 32 bytes each.
+// signed with key (internal/jws.Sign).
 func signCompact(header, payload []byte, key *keys.PrivateKey) ([]byte, error) {
-	enc := base64.RawURLEncoding
-	input := enc.AppendEncode(nil, header)
-	input = append(input, '.')
-	input = enc.AppendEncode(input, payload)
-	var sig []byte
-	switch k := key.Signer().(type) {
-	case ed25519.PrivateKey:
-		sig = ed25519.Sign(k, input)
-	case *ecdsa.PrivateKey:
-		digest := sha256.Sum256(input)
-		r, s, err := ecdsa.Sign(rand.Reader, k, digest[:])
-		if err != nil {
-			return nil, fmt.Errorf("bundle: signing bundle: %w", err)
-		}
-		sig = make([]byte, 64)
-		r.FillBytes(sig[:32])
-		s.FillBytes(sig[32:])
-	default:
-		return nil, fmt.Errorf("%w: %T", keys.ErrUnsupportedKeyType, k)
+	out, err := jws.Sign(header, payload, key)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: signing bundle: %w", err)
 	}
-	out := append(input, '.')
-	return enc.AppendEncode(out, sig), nil
+	return out, nil
 }

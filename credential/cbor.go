@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/netcred/netcred/internal/strictcbor"
+	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 )
 
 // Limits on what a decoder accepts. A credential is a few hundred bytes; the
@@ -24,8 +25,8 @@ const (
 // encMode writes RFC 8949 §4.2.1 Core Deterministic Encoding; decMode
 // reads strictly (see package strictcbor, the one home of these rules).
 var (
-	encMode = strictcbor.EncMode
-	decMode = strictcbor.DecMode
+	encMode = cbormode.EncMode
+	decMode = cbormode.DecMode
 )
 
 // checkCanonical reports whether b is exactly one well-formed CBOR data item

@@ -2,6 +2,8 @@ package credential
 
 import (
 	"unicode/utf8"
+
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // decodeClaims reads a claims set that checkCanonical has accepted. It is
@@ -265,8 +267,8 @@ func decodeNetcred(item []byte, nc *wireNetcred) error {
 var netcredItemNames = [4]string{"type", "version", "level", "evidence"}
 
 // attributeValue decodes one attribute the way fxamacker/cbor decodes into
-// an interface: uint64, int64, string, []byte, bool, nil; arrays and maps go
-// through the library itself.
+// an interface: uint64, int64, string, []byte, bool, nil; arrays and maps
+// through strictcbor.Value, which FuzzValue holds to the library.
 func attributeValue(item []byte) (any, error) {
 	major, n, off, _ := head(item, 0)
 	switch major {
@@ -293,8 +295,8 @@ func attributeValue(item []byte) (any, error) {
 			return nil, nil
 		}
 	}
-	var v any
-	if err := decMode.Unmarshal(item, &v); err != nil {
+	v, err := strictcbor.Value(item)
+	if err != nil {
 		return nil, malformed(ReasonClaims, "attribute: %v", err)
 	}
 	return v, nil

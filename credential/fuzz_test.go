@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fxamacker/cbor/v2"
+	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/spec"
 )
 
@@ -156,8 +158,32 @@ func fromWire(w wireClaims) leanClaims {
 	}
 	if w.NC != nil {
 		l.NC, l.HasNC = *w.NC, true
+		for k, v := range l.NC.Attributes {
+			l.NC.Attributes[k] = leanByteStrings(v)
+		}
 	}
 	return l
+}
+
+// leanByteStrings turns the library's ByteString map keys inside an
+// attribute into strictcbor's, as strictcbor.Value returns them.
+func leanByteStrings(v any) any {
+	switch x := v.(type) {
+	case []any:
+		for i := range x {
+			x[i] = leanByteStrings(x[i])
+		}
+	case map[any]any:
+		m := make(map[any]any, len(x))
+		for k, e := range x {
+			if bs, ok := k.(cbor.ByteString); ok {
+				k = strictcbor.ByteString(bs)
+			}
+			m[k] = leanByteStrings(e)
+		}
+		return m
+	}
+	return v
 }
 
 // normalise makes empty and nil byte slices and maps compare equal.

@@ -83,6 +83,21 @@ type Issued struct {
 
 // Issue validates the request and signs the credential.
 func (is *Issuer) Issue(req Request) (*Issued, error) {
+	c, err := is.prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	return is.sign(c)
+}
+
+// KID returns the kid of the signing key.
+func (is *Issuer) KID() []byte { return is.key.KID() }
+
+// Key returns the signing key.
+func (is *Issuer) Key() *keys.PrivateKey { return is.key }
+
+// prepare checks req and returns the claims to sign, without signing.
+func (is *Issuer) prepare(req Request) (*credential.Claims, error) {
 	schema, ok := is.schemas.ByName(req.Type)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q (known: %v)", schemas.ErrUnknownType, req.Type, is.schemas.Names())
@@ -129,6 +144,11 @@ func (is *Issuer) Issue(req Request) (*Issued, error) {
 		Evidence:   evidence,
 		Attributes: attrs,
 	}
+	return c, nil
+}
+
+// sign signs claims c.
+func (is *Issuer) sign(c *credential.Claims) (*Issued, error) {
 	cose, err := sign.Credential(c, is.key.Algorithm(), is.key.KID(), is.key.Signer())
 	if err != nil {
 		return nil, err

@@ -1,10 +1,9 @@
 package issuer
 
-// Publishing: every list of a status dir, signed as a Status List Token and
+// Publishing: every list of the store, signed as a Status List Token and
 // written in the distribution layout of spec/status.md §7.
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,8 +14,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
@@ -77,60 +74,69 @@ type snapshot struct {
 	list *status.List
 }
 
-// Publish signs every list of the dir with key as a Status List Token
-// issued at now, expiring validFor later, with the given ttl (ttl at most
-// validFor), and writes each to outDir/status/<status.FileName(uri)>, then
-// outDir/status/index.json, each file atomically (a temporary file in the
-// same directory, flushed, then renamed). Lists are compressed and signed
-// in parallel, one worker per CPU. It returns the lists in order of
-// number.
+// SignedList is one status list signed as a Status List Token.
+type SignedList struct {
+	PublishedList
+	// Token is the signed token.
+	Token []byte
+}
+
+// SignLists signs every list of the store with key as a Status List Token
+// issued at now (or one second after the last publication, whichever is
+// later), expiring validFor later, with the given ttl (at most validFor).
+// Lists are read in one transaction, so the tokens show one consistent
+// state; they are compressed and signed in parallel, one worker per CPU,
+// outside any write transaction. The publication time is recorded so that
+// the next one is later. It returns the lists in order of number.
 //
-// Publish reads the lists in one transaction, so the tokens show one
-// consistent state of the dir. Any key may sign: after a key rotation the
-// lists are signed by the current key, which verifiers must trust for the
-// issuer (spec/status.md §4).
-func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, validFor, ttl time.Duration) ([]PublishedList, error) {
+// Any key may sign: after a key rotation the lists are signed by the
+// current key, which verifiers must trust for the issuer (spec/status.md
+// §4).
+func (s *Service) SignLists(key *keys.PrivateKey, now time.Time, validFor, ttl time.Duration) ([]SignedList, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: no signing key", ErrRequest)
-	}
-	if d.db.IsReadOnly() {
-		return nil, fmt.Errorf("%w: publishing records the publication time; open the status dir for writing", ErrRequest)
 	}
 	if validFor < time.Second || ttl < 0 || ttl > validFor {
 		return nil, fmt.Errorf("%w: status list validity %s and ttl %s (want validity of 1s or more and 0 <= ttl <= validity)", ErrValidity, validFor, ttl)
 	}
 	var lists []snapshot
-	var lastIat int64
-	err := d.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketConfig).Get(configLastIat); len(v) == 8 {
-			lastIat = int64(binary.BigEndian.Uint64(v))
+	var last time.Time
+	err := s.st.View(func(tx Tx) error {
+		lists = nil
+		c, err := tx.Config()
+		if err != nil {
+			return err
 		}
-		return forEachList(tx, func(n uint32, b *bolt.Bucket) error {
-			list, err := d.loadList(n, b)
+		last = c.LastPublished
+		recs, err := tx.Lists()
+		if err != nil {
+			return err
+		}
+		for _, l := range recs {
+			list, err := status.New(l.Size)
+			if err != nil {
+				return fmt.Errorf("%w: list %d: %v", ErrStoreCorrupt, l.Number, err)
+			}
+			err = tx.NotValid(l.Number, func(idx uint64, st status.Status) error { return list.Set(idx, st) })
 			if err != nil {
 				return err
 			}
-			lists = append(lists, snapshot{uri: d.ListURI(n), list: list})
-			return nil
-		})
+			lists = append(lists, snapshot{uri: s.ListURI(l.Number), list: list})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	dir := filepath.Join(outDir, PublishedDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("issuer: publishing: %w", err)
 	}
 	// Each publication gets a later iat than the last, even within one
 	// second: verifiers keep the stored token on a tie, so a republished
 	// revocation must never share its predecessor's iat.
 	iat := now.UTC().Truncate(time.Second)
-	if last := time.Unix(lastIat, 0).UTC(); !iat.After(last) {
-		iat = last.Add(time.Second)
+	if !last.IsZero() && !iat.After(last) {
+		iat = last.UTC().Add(time.Second)
 	}
 	alg, kid, signer := key.Algorithm(), key.KID(), key.Signer()
-
-	out := make([]PublishedList, len(lists))
+	out := make([]SignedList, len(lists))
 	errs := make([]error, len(lists))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -143,16 +149,11 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 					errs[i] = fmt.Errorf("issuer: signing %s: %w", l.uri, err)
 					continue
 				}
-				path := filepath.Join(dir, status.FileName(l.uri))
-				if err := atomicfile.Write(path, token, 0o644); err != nil {
-					errs[i] = err
-					continue
-				}
 				counts := l.list.Count()
-				out[i] = PublishedList{
-					URI: l.uri, File: path, IssuedAt: iat, Expiry: iat.Add(validFor).Truncate(time.Second), TTL: ttl.Truncate(time.Second),
+				out[i] = SignedList{Token: token, PublishedList: PublishedList{
+					URI: l.uri, IssuedAt: iat, Expiry: iat.Add(validFor).Truncate(time.Second), TTL: ttl.Truncate(time.Second),
 					Bytes: len(token), Size: l.list.Len(), Revoked: counts[status.Revoked], Suspended: counts[status.Suspended],
-				}
+				}}
 			}
 		})
 	}
@@ -164,8 +165,49 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	err = s.st.Update(func(tx Tx) error {
+		c, err := tx.Config()
+		if err != nil {
+			return err
+		}
+		if c.LastPublished.Before(iat) {
+			c.LastPublished = iat
+		}
+		return tx.PutConfig(c)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("issuer: recording the publication: %w", err)
+	}
+	return out, nil
+}
 
-	index := indexFile{Generated: iat.Format(time.RFC3339), KID: key.Public().KIDString(), Lists: map[string]indexEntry{}}
+// Publish signs every list (as SignLists) and writes each token to
+// outDir/status/<status.FileName(uri)>, then outDir/status/index.json,
+// each file atomically (a temporary file in the same directory, flushed,
+// then renamed). It returns the lists in order of number.
+func (s *Service) Publish(key *keys.PrivateKey, outDir string, now time.Time, validFor, ttl time.Duration) ([]PublishedList, error) {
+	signed, err := s.SignLists(key, now, validFor, ttl)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(outDir, PublishedDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("issuer: publishing: %w", err)
+	}
+	out := make([]PublishedList, len(signed))
+	for i, l := range signed {
+		path := filepath.Join(dir, status.FileName(l.URI))
+		if err := atomicfile.Write(path, l.Token, 0o644); err != nil {
+			return nil, err
+		}
+		out[i] = l.PublishedList
+		out[i].File = path
+	}
+	generated := time.Now().UTC()
+	if len(out) > 0 {
+		generated = out[0].IssuedAt
+	}
+	index := indexFile{Generated: generated.Format(time.RFC3339), KID: key.Public().KIDString(), Lists: map[string]indexEntry{}}
 	for _, p := range out {
 		index.Lists[p.URI] = indexEntry{
 			File: filepath.Base(p.File), IssuedAt: p.IssuedAt.Format(time.RFC3339), Expiry: p.Expiry.Format(time.RFC3339),
@@ -183,11 +225,5 @@ func (d *StatusDir) Publish(key *keys.PrivateKey, outDir string, now time.Time, 
 		return nil, err
 	}
 	atomicfile.SyncDir(dir)
-	err = d.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketConfig).Put(configLastIat, binary.BigEndian.AppendUint64(nil, uint64(iat.Unix())))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("issuer: recording the publication: %w", err)
-	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
-	"github.com/netcred/netcred/internal/strictcbor"
+	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 )
 
 // The Status List map keys (draft Section 4.3).
@@ -37,8 +37,8 @@ type wireList struct {
 // strictcbor): Core Deterministic Encoding when writing; no duplicate keys,
 // indefinite lengths, tags or invalid UTF-8 when reading.
 var (
-	encMode = strictcbor.EncMode
-	decMode = strictcbor.DecMode
+	encMode = cbormode.EncMode
+	decMode = cbormode.DecMode
 )
 
 // MarshalCBOR returns the list as the draft's Status List CBOR map,

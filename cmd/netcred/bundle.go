@@ -12,6 +12,7 @@ import (
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/bolt"
 )
 
 const bundleUsage = `Usage:
@@ -247,8 +248,13 @@ func runBundleShow(args []string, e *env) int {
 // statusDirLists returns the status list URIs of an issuer status dir (see
 // bundleLists).
 func statusDirLists(dir string) ([]string, error) {
-	d, err := issuer.OpenStatusDir(dir, issuer.StatusDirOptions{ReadOnly: true})
+	st, err := bolt.Open(dbPath("", dir), bolt.Options{ReadOnly: true})
 	if err != nil {
+		return nil, err
+	}
+	d, err := issuer.Open(st, nil, issuer.Options{})
+	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	defer d.Close()
@@ -258,7 +264,7 @@ func statusDirLists(dir string) ([]string, error) {
 // bundleLists returns the lists of an open status dir plus the next list's
 // URI, so that credentials issued after a list fills still verify before
 // the next bundle names that list.
-func bundleLists(d *issuer.StatusDir) ([]string, error) {
+func bundleLists(d *issuer.Service) ([]string, error) {
 	infos, err := d.Lists()
 	if err != nil {
 		return nil, err

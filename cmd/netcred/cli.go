@@ -50,15 +50,21 @@ func commands() []command {
 	return []command{
 		{"keys", "create keys and print public keys, key sets and thumbprints", runKeys},
 		{"issue", "sign a credential and print its QR text", runIssue},
-		{"revoke", "revoke a credential issued with --status-dir (final)", runRevoke},
+		{"revoke", "revoke a credential issued with --db (final)", runRevoke},
 		{"suspend", "suspend a credential until it is reinstated", runSuspend},
 		{"reinstate", "lift a credential's suspension", runReinstate},
 		{"status", "publish the signed status lists; show lists and records", runStatus},
+		{"clients", "add, list and revoke the HTTP API's enrollment clients", runClients},
+		{"terminals", "register, list and remove secured enrollment terminals", runTerminals},
+		{"audit", "verify the issuer store's hash-chained audit log", runAudit},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},
 		{"trust", "create, import into and show a verifier trust store", runTrust},
 		{"sync", "refresh a trust store over HTTP when online", runSync},
+		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
+		{"clients", "add, list and revoke the service's enrollment clients", runClients},
+		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }
@@ -120,7 +126,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients":
 		return " " + args[0]
 	}
 	return ""

@@ -11,6 +11,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/bolt"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/keys/keyfile"
 	"github.com/netcred/netcred/status"
@@ -108,14 +109,22 @@ func (d *demo) run(drawQR bool) int {
 	fmt.Fprintf(w, "root %s, issuer kid %s, in %s\n", root.Public().Thumbprint(), issuerKey.Public().KIDString(), d.dir)
 
 	d.say("issue an identity credential at level substantial (remote face match), with a status list entry")
-	sd, err := issuer.OpenStatusDir(d.path("status"), issuer.StatusDirOptions{BaseURI: demoStatusURI})
+	is := issuer.New(issuerKey, nil)
+	is.Now = func() time.Time { return now }
+	if err := os.MkdirAll(d.path("status"), 0o700); err != nil {
+		return d.fail(err)
+	}
+	st, err := bolt.Open(dbPath("", d.path("status")), bolt.Options{})
 	if err != nil {
 		return d.fail(err)
 	}
+	sd, err := issuer.Open(st, is, issuer.Options{BaseURI: demoStatusURI, Reserve: 16, Now: func() time.Time { return now }})
+	if err != nil {
+		st.Close()
+		return d.fail(err)
+	}
 	defer sd.Close()
-	is := issuer.New(issuerKey, nil)
-	is.Now = func() time.Time { return now }
-	issued, err := sd.Issue(is, issuer.Request{Type: "identity", Level: credential.LevelSubstantial, Claims: demoClaims})
+	issued, err := sd.Issue(issuer.Request{Type: "identity", Level: credential.LevelSubstantial, Claims: demoClaims}, issuer.IssueInfo{})
 	if err != nil {
 		return d.fail(err)
 	}
@@ -194,7 +203,7 @@ func (d *demo) run(drawQR bool) int {
 	}
 
 	d.say("the holder reports the phone stolen: the issuer revokes and republishes")
-	if _, err := sd.SetStatus(id, status.Revoked, "phone reported stolen"); err != nil {
+	if _, err := sd.SetStatus(id, status.Revoked, "phone reported stolen", nil); err != nil {
 		return d.fail(err)
 	}
 	later := now.Add(2 * time.Hour)

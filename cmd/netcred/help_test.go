@@ -9,10 +9,14 @@ import (
 // output, exit 0, with its flags and an example.
 func TestHelp(t *testing.T) {
 	groups := map[string][]string{
-		"keys":   {"new", "public", "set", "thumbprint", "rotate"},
-		"status": {"publish", "show"},
-		"trust":  {"init", "import", "show"},
-		"bundle": {"new", "show"},
+		"keys":      {"new", "public", "set", "thumbprint", "rotate"},
+		"status":    {"publish", "show"},
+		"trust":     {"init", "import", "show"},
+		"bundle":    {"new", "show"},
+		"clients":   {"add", "list", "revoke"},
+		"terminals": {"add", "list", "remove"},
+		"audit":     {"verify"},
+		"evidence":  {"sign", "digest", "check"},
 	}
 	var all [][]string
 	for _, c := range commands() {

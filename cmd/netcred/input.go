@@ -108,8 +108,11 @@ func readText(e *env, name string, limit int64) ([]byte, error) {
 	return t, nil
 }
 
-// decodeText turns text with a byte-order mark into plain UTF-8; other
-// bytes are returned unchanged.
+// decodeText turns text with a byte-order mark, or UTF-16 without one that
+// starts with two ASCII characters (QR text, JSON), into plain UTF-8; other
+// bytes are returned unchanged. A COSE_Sign1 starts with 0xD2 or 0x84, and
+// hex, base64url and UTF-8 text never hold a zero byte, so nothing netcred
+// reads is taken for UTF-16 by mistake.
 func decodeText(b []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
@@ -118,8 +121,17 @@ func decodeText(b []byte) ([]byte, error) {
 		return fromUTF16(b[2:], false)
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
 		return fromUTF16(b[2:], true)
+	case len(b) >= 4 && b[1] == 0 && b[3] == 0 && asciiText(b[0]) && asciiText(b[2]):
+		return fromUTF16(b, false)
+	case len(b) >= 4 && b[0] == 0 && b[2] == 0 && asciiText(b[1]) && asciiText(b[3]):
+		return fromUTF16(b, true)
 	}
 	return b, nil
+}
+
+// asciiText reports whether c is a printable ASCII character or white space.
+func asciiText(c byte) bool {
+	return c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r'
 }
 
 func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
@@ -230,7 +242,7 @@ func fileHint(e *env, err error) {
 	case errors.Is(err, errNotRegular):
 		hint(e, "give a regular file; to read a stream, pipe it to - (standard input)")
 	case errors.Is(err, errTooLarge):
-		hint(e, "this is not a file netcred reads: check the name")
+		hint(e, "this is larger than anything netcred reads: check that it is the right file or stream")
 	case errors.Is(err, errBadText):
 		hint(e, "save the file as UTF-8 text")
 	case errors.Is(err, os.ErrNotExist):

@@ -42,7 +42,11 @@ func TestDecodeText(t *testing.T) {
 		{"UTF-16 lone high surrogate", []byte{0xff, 0xfe, 0x00, 0xd8}, "", errBadText},
 		{"UTF-16 lone low surrogate", []byte{0xff, 0xfe, 0x00, 0xdc, 0x41, 0x00}, "", errBadText},
 		{"UTF-16 high surrogate then letter", []byte{0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00}, "", errBadText},
+		{"UTF-16LE without BOM", le("NC1:ABC\n")[2:], "NC1:ABC\n", nil},
+		{"UTF-16BE without BOM", be(`{"name":"王"}`)[2:], `{"name":"王"}`, nil},
+		{"UTF-16 without BOM, odd length", le("NC1:")[2:9], "", errBadText},
 		{"binary stays binary", []byte{0xd2, 0x84, 0x43}, "\xd2\x84\x43", nil},
+		{"CBOR with zero bytes stays binary", []byte{0x84, 0x40, 0xa0, 0x00}, "\x84\x40\xa0\x00", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeText(tc.in)

@@ -43,7 +43,8 @@ func runIssue(args []string, e *env) int {
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
-	statusDir := fs.String("status-dir", "", "give the credential a status list entry and record it in this status dir")
+	statusDir := fs.String("status-dir", "", "same as --db DIR/issuer.db")
+	db := fs.String("db", "", "give the credential a status list entry and record it in this issuer store (created with --status-uri)")
 	statusURI := fs.String("status-uri", "", "base URI of the status lists, needed when --status-dir is created (e.g. https://issuer.example/status/)")
 	listSize := fs.Int("list-size", 0, "entries per status list when --status-dir is created (default 1048576)")
 	rest, code, ok := parseFlags(fs, args)
@@ -61,8 +62,9 @@ func runIssue(args []string, e *env) int {
 			return exitUsage
 		}
 	}
-	if *statusDir == "" && (*statusURI != "" || *listSize != 0) {
-		errorf(e, "--status-uri and --list-size need --status-dir")
+	dbFile := dbPath(*db, *statusDir)
+	if dbFile == "" && (*statusURI != "" || *listSize != 0) {
+		errorf(e, "--status-uri and --list-size need --db (or --status-dir)")
 		return exitUsage
 	}
 	level, err := credential.ParseLevel(*levelName)
@@ -105,16 +107,16 @@ func runIssue(args []string, e *env) int {
 	is.Now = e.now
 	req := issuer.Request{Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor}
 	var issued *issuer.Issued
-	if *statusDir != "" {
+	if dbFile != "" {
 		if *statusURI != "" && !strings.HasSuffix(*statusURI, "/") {
 			warnf(e, "--status-uri %s does not end with /: lists will be named %s1, %s2, ...", *statusURI, *statusURI, *statusURI)
 		}
-		d, code := openStatusDir(e, *statusDir, issuer.StatusDirOptions{BaseURI: *statusURI, ListSize: *listSize})
+		d, code := openService(e, dbFile, is, issuer.Options{BaseURI: *statusURI, ListSize: *listSize, Reserve: 1}, false)
 		if d == nil {
 			return code
 		}
 		defer d.Close()
-		issued, err = d.Issue(is, req)
+		issued, err = d.Issue(req, issuer.IssueInfo{})
 	} else {
 		issued, err = is.Issue(req)
 	}

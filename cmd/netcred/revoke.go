@@ -56,32 +56,35 @@ func runReinstate(args []string, e *env) int { return reinstateCommand.run(args,
 
 func (c statusChange) run(args []string, e *env) int {
 	fs := newFlags(e, c.name, c.synopsis)
-	dir := fs.String("status-dir", "", "the issuer's status dir (required)")
+	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
+	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
 	reason := fs.String("reason", "", "why, for the issuer's own record (no personal data; at most 256 bytes)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
+	path := dbPath(*db, *dirFlag)
+	dir := &path
 	if *dir == "" {
-		errorf(e, "%s needs --status-dir DIR", c.name)
-		hint(e, "netcred %s --status-dir issuer-status https://issuer.example/status/1#734512", c.name)
+		errorf(e, "%s needs --db PATH (or --status-dir DIR)", c.name)
+		hint(e, "netcred %s --db issuer.db https://issuer.example/status/1#734512", c.name)
 		return exitUsage
 	}
 	if len(rest) != 1 {
 		errorf(e, "%s needs exactly one credential or credential id", c.name)
-		hint(e, "netcred %s --status-dir %s https://issuer.example/status/1#734512", c.name, *dir)
+		hint(e, "netcred %s --db %s https://issuer.example/status/1#734512", c.name, *dir)
 		return exitUsage
 	}
-	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{})
+	d, code := openService(e, *dir, nil, issuer.Options{}, false)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
-	rec, code := findCredential(e, d, rest[0])
+	rec, code := findCredential(e, d, *dir, rest[0])
 	if rec == nil {
 		return code
 	}
-	previous, err := d.SetStatus(rec.ID, c.to, *reason)
+	previous, err := d.SetStatus(rec.ID, c.to, *reason, nil)
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrRevocationFinal) {
@@ -99,7 +102,7 @@ func (c statusChange) run(args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: %s %s (%s credential at level %s, issued %s)\n",
 		progName, c.done, rec.ID, rec.Type, rec.Level, rfc3339(rec.IssuedAt))
-	hint(e, "verifiers see it once you publish: netcred status publish --status-dir %s --key ISSUER_KEY --out DIR", *dir)
+	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", *dir)
 	return exitOK
 }
 
@@ -107,7 +110,7 @@ func (c statusChange) run(args []string, e *env) int {
 // id (LIST_URI#INDEX) directly, a credential (QR text, a file, standard
 // input or an image) by the status reference inside it, which is read
 // without checking the signature and then matched against the record.
-func findCredential(e *env, d *issuer.StatusDir, arg string) (*issuer.CredentialRecord, int) {
+func findCredential(e *env, d *issuer.Service, path, arg string) (*issuer.CredentialInfo, int) {
 	rec, err := lookUp(e, d, arg)
 	if err == nil {
 		return rec, exitOK
@@ -117,12 +120,12 @@ func findCredential(e *env, d *issuer.StatusDir, arg string) (*issuer.Credential
 	case errors.Is(err, issuer.ErrMalformedID):
 		hint(e, "netcred issue prints each credential's id; or give the credential itself (QR text, a file or an image)")
 	case errors.Is(err, issuer.ErrNotIssued):
-		hint(e, "only the status dir that issued a credential knows it; is %s the right --status-dir?", d.Dir())
+		hint(e, "only the store that issued a credential knows it; is %s the right --db?", path)
 	}
 	return nil, exitUsage
 }
 
-func lookUp(e *env, d *issuer.StatusDir, arg string) (*issuer.CredentialRecord, error) {
+func lookUp(e *env, d *issuer.Service, arg string) (*issuer.CredentialInfo, error) {
 	if isCredentialID(arg) {
 		return d.Credential(arg)
 	}

@@ -1,11 +1,12 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/bolt"
 )
 
 const testStatusURI = "https://id.example/s/"
@@ -33,13 +34,13 @@ func TestRevokeWhileStatusDirInUse(t *testing.T) {
 	w := newWorkspace(t)
 	dir := w.path("status")
 	_, id := w.issueWithStatus(t, dir)
-	held, err := issuer.OpenStatusDir(dir, issuer.StatusDirOptions{})
+	held, err := bolt.Open(filepath.Join(dir, "issuer.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer held.Close()
 	r := runCLI(t, "", "revoke", "--status-dir", dir, id).must(t, exitUsage)
-	for _, want := range []string{"status dir is in use by another process", "hint: another netcred process"} {
+	for _, want := range []string{"store is in use by another process", "hint: another netcred process, such as netcred serve", "go through its HTTP API"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

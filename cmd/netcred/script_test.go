@@ -50,13 +50,14 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"resign":    cmdResign,
-			"serve":     cmdServe,
-			"writebyte": cmdWriteBytes,
-			"encode":    cmdEncode,
-			"grepenv":   cmdGrepEnv,
-			"exitcode":  cmdExitCode,
-			"togif":     cmdToGIF,
+			"resign":      cmdResign,
+			"serve":       cmdServe,
+			"writebyte":   cmdWriteBytes,
+			"encode":      cmdEncode,
+			"grepenv":     cmdGrepEnv,
+			"exitcode":    cmdExitCode,
+			"togif":       cmdToGIF,
+			"audittamper": cmdAuditTamper,
 		},
 	})
 }

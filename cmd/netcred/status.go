@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -55,7 +53,8 @@ func runStatus(args []string, e *env) int {
 
 func runStatusPublish(args []string, e *env) int {
 	fs := newFlags(e, "status publish", "status publish --status-dir DIR --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]")
-	dir := fs.String("status-dir", "", "the issuer's status dir (required)")
+	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
+	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
 	keyFile := fs.String("key", "", "issuer private key file to sign the lists with (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	out := fs.String("out", "", "directory to write status/<name>.cwt and status/index.json into (required)")
@@ -70,7 +69,9 @@ func runStatusPublish(args []string, e *env) int {
 		errorf(e, "status publish takes no arguments, got %q", rest)
 		return exitUsage
 	}
-	for _, f := range []struct{ name, value string }{{"status-dir", *dir}, {"key", *keyFile}, {"out", *out}} {
+	path := dbPath(*db, *dirFlag)
+	dir := &path
+	for _, f := range []struct{ name, value string }{{"db", *dir}, {"key", *keyFile}, {"out", *out}} {
 		if f.value == "" {
 			errorf(e, "status publish needs --%s", f.name)
 			hint(e, "netcred status publish --status-dir issuer-status --key issuer.jwk --out www")
@@ -86,7 +87,7 @@ func runStatusPublish(args []string, e *env) int {
 	if key == nil {
 		return code
 	}
-	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{})
+	d, code := openService(e, *dir, issuer.New(key, nil), issuer.Options{}, false)
 	if d == nil {
 		return code
 	}
@@ -116,7 +117,8 @@ func runStatusPublish(args []string, e *env) int {
 
 func runStatusShow(args []string, e *env) int {
 	fs := newFlags(e, "status show", "status show --status-dir DIR [CREDENTIAL_OR_ID]")
-	dir := fs.String("status-dir", "", "the issuer's status dir (required)")
+	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
+	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -125,17 +127,19 @@ func runStatusShow(args []string, e *env) int {
 		errorf(e, "status show takes at most one credential or id, got %q", rest)
 		return exitUsage
 	}
+	path := dbPath(*db, *dirFlag)
+	dir := &path
 	if *dir == "" {
-		errorf(e, "status show needs --status-dir DIR")
+		errorf(e, "status show needs --db PATH (or --status-dir DIR)")
 		return exitUsage
 	}
-	d, code := openStatusDir(e, *dir, issuer.StatusDirOptions{ReadOnly: true})
+	d, code := openService(e, *dir, nil, issuer.Options{}, true)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
 	if len(rest) == 1 {
-		rec, code := findCredential(e, d, rest[0])
+		rec, code := findCredential(e, d, *dir, rest[0])
 		if rec == nil {
 			return code
 		}
@@ -147,7 +151,7 @@ func runStatusShow(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "status dir %s: lists %sN of %d entries\n\n", d.Dir(), d.BaseURI(), d.ListSize())
+	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", *dir, d.BaseURI(), d.ListSize())
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LIST\tUSED\tREVOKED\tSUSPENDED\tOPENED\t")
 	for _, l := range lists {
@@ -166,7 +170,7 @@ func runStatusShow(args []string, e *env) int {
 	return exitOK
 }
 
-func printRecord(e *env, rec *issuer.CredentialRecord) {
+func printRecord(e *env, rec *issuer.CredentialInfo) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t%s\n", rec.ID)
 	fmt.Fprintf(tw, "status\t%s\n", rec.Status)
@@ -176,7 +180,7 @@ func printRecord(e *env, rec *issuer.CredentialRecord) {
 	fmt.Fprintf(tw, "expires\t%s\n", rfc3339(rec.Expiry))
 	fmt.Fprintf(tw, "kid\t%s\n", base64.RawURLEncoding.EncodeToString(rec.KID))
 	for _, c := range rec.History {
-		line := rfc3339(c.At) + " " + c.Status.String()
+		line := rfc3339(c.At) + " " + c.To.String()
 		if c.Reason != "" {
 			line += ": " + c.Reason
 		}
@@ -186,23 +190,3 @@ func printRecord(e *env, rec *issuer.CredentialRecord) {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// openStatusDir opens an existing status dir (or creates one, when opts
-// has a base URI), printing the error and a hint on failure.
-func openStatusDir(e *env, dir string, opts issuer.StatusDirOptions) (*issuer.StatusDir, int) {
-	opts.Now = e.now
-	d, err := issuer.OpenStatusDir(dir, opts)
-	if err == nil {
-		return d, exitOK
-	}
-	errorf(e, "%v", err)
-	switch {
-	case errors.Is(err, issuer.ErrNoStatusDir) && opts.BaseURI == "":
-		hint(e, "check the --status-dir path, or create the status dir with its first credential: netcred issue ... --status-dir %s --status-uri https://issuer.example/status/", dir)
-	case errors.Is(err, issuer.ErrStatusDirInUse):
-		hint(e, "another netcred process (issue, revoke, serve) is using %s; try again when it has finished", dir)
-	case errors.Is(err, issuer.ErrStatusDirConfig) && strings.Contains(err.Error(), "cannot change"):
-		hint(e, "leave out --status-uri and --list-size: the status dir remembers them")
-	}
-	return nil, exitUsage
-}

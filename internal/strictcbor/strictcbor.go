@@ -1,8 +1,11 @@
 // Package strictcbor is netcred's one strict CBOR reading mode, shared by
 // credentials, status list tokens and (later) presentations: a canonical
 // check that allocates nothing (Check), the low-level readers the lean
-// decoders build on (Head, ItemEnd), and the fxamacker/cbor modes for the
-// few places that decode reflectively (EncMode, DecMode).
+// decoders build on (Head, LooseHead, ItemEnd), and Value, which decodes an
+// item the way fxamacker/cbor decodes into an interface. It does not import
+// fxamacker/cbor (a browser verifier must not link it): the library's modes
+// for encoding live in the subpackage cbormode, and the fuzz tests hold
+// these readers to it.
 //
 // The rules are those of spec/credential.md §2: Core Deterministic Encoding
 // (RFC 8949 §4.2.1), no duplicate keys, no tags, no floats, only the simple
@@ -18,8 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
-
-	"github.com/fxamacker/cbor/v2"
 )
 
 const (
@@ -176,26 +177,14 @@ func compareKeys(a, b []byte) int {
 // refusing indefinite lengths, reserved values and non-shortest arguments.
 // For a string it does not check that the content fits in b.
 func Head(b []byte, off int) (major byte, arg uint64, next int, err error) {
-	if off >= len(b) {
-		return 0, 0, 0, fail(ReasonTruncated, off, "truncated")
+	major, arg, next, err = LooseHead(b, off)
+	if err != nil {
+		return 0, 0, 0, err
 	}
-	ib := b[off]
-	major, info := ib>>5, ib&0x1f
-	next = off + 1
-	switch {
-	case info < 24:
-		return major, uint64(info), next, nil
-	case info > 27:
-		return 0, 0, 0, fail(ReasonIndefinite, off, "indefinite length or reserved value 0x%02x", ib)
+	info := b[off] & 0x1f
+	if info < 24 {
+		return major, arg, next, nil
 	}
-	size := 1 << (info - 24)
-	if size > len(b)-next {
-		return 0, 0, 0, fail(ReasonTruncated, off, "truncated")
-	}
-	for _, c := range b[next : next+size] {
-		arg = arg<<8 | uint64(c)
-	}
-	next += size
 	if major == 7 {
 		// Floats (info 25-27) are refused by the caller; simple values
 		// in two bytes must be >= 32.
@@ -260,40 +249,4 @@ func itemEnd(b []byte, off, depth int) (int, error) {
 		return 0, fail(ReasonTag, off, "tag %d not allowed", arg)
 	}
 	return next, nil
-}
-
-// EncMode writes Core Deterministic Encoding (RFC 8949 §4.2.1) with
-// definite lengths only.
-var EncMode = mustEncMode()
-
-// DecMode decodes reflectively with the same limits as Check (duplicate
-// keys, indefinite lengths, tags, invalid UTF-8, deep or long structures
-// refused). It does not check canonical form: run Check first.
-var DecMode = mustDecMode()
-
-func mustEncMode() cbor.EncMode {
-	opts := cbor.CoreDetEncOptions()
-	opts.IndefLength = cbor.IndefLengthForbidden
-	em, err := opts.EncMode()
-	if err != nil {
-		panic(err)
-	}
-	return em
-}
-
-func mustDecMode() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsForbidden,
-		MaxNestedLevels:   MaxDepth,
-		MaxArrayElements:  MaxItems,
-		MaxMapPairs:       MaxItems,
-		UTF8:              cbor.UTF8RejectInvalid,
-		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return dm
 }

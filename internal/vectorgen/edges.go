@@ -10,6 +10,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/internal/strictcbor"
+	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 	"github.com/netcred/netcred/spec"
 )
 
@@ -118,7 +119,7 @@ func refClaimsMap() map[any]any {
 }
 
 func encodeClaims(m map[any]any) []byte {
-	b, err := strictcbor.EncMode.Marshal(m)
+	b, err := cbormode.EncMode.Marshal(m)
 	if err != nil {
 		panic(err)
 	}

@@ -58,6 +58,10 @@ func main() {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "vectorgen: wrote %d vectors to %s\n", len(vectors), *out)
+	if err := writeEvidenceVectors(filepath.Join(*out, "evidence")); err != nil {
+		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 // Marshal formats a vector file.

@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/hex"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/credential/sign"
-	"github.com/netcred/netcred/internal/strictcbor"
+	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/spec"
 	"github.com/netcred/netcred/status"
@@ -37,7 +38,7 @@ func statusTrust(g *gen) (*trustGen, error) {
 // tokenClaims signs a Status List Token from a claims map, to build
 // tokens SignToken would not write.
 func (t *trustGen) tokenClaims(claims map[any]any) string {
-	p, err := strictcbor.EncMode.Marshal(claims)
+	p, err := cbormode.EncMode.Marshal(claims)
 	if err != nil {
 		panic(err)
 	}
@@ -50,6 +51,22 @@ func (t *trustGen) tokenPayload(p []byte) string {
 		panic(err)
 	}
 	return hex.EncodeToString(tok)
+}
+
+// zlibZeros is the zlib stream (RFC 1950) of n zero bytes.
+func zlibZeros(n int) []byte {
+	var buf bytes.Buffer
+	w, err := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := w.Write(make([]byte, n)); err != nil {
+		panic(err)
+	}
+	if err := w.Close(); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
 
 func statusVectors(g *gen) ([]spec.Vector, error) {
@@ -122,21 +139,48 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 		return m
 	}
 	good := claims(func(map[any]any) {})
-	p, err := strictcbor.EncMode.Marshal(good)
+	p, err := cbormode.EncMode.Marshal(good)
 	if err != nil {
 		return nil, err
 	}
 	i := bytes.Index(p, []byte{0x04, 0x1a}) // exp, after sub
 	longExp := append(append(append([]byte{}, p[:i]...), 0x04, 0x1b, 0, 0, 0, 0), p[i+2:]...)
+	// The store's clock (status.md §8): an hour after the tokens' iat.
 	upd := func(name, comment, token, code string) spec.Vector {
 		return spec.Vector{Name: name, Comment: comment, Kind: spec.KindTrustUpdate, Trust: trustWith(),
+			Policy: at(listAt.Add(time.Hour), false),
 			Update: &spec.VectorTrust{StatusLists: []string{token}}, Expect: spec.VectorExpect{Code: code, Valid: code == "ok"}}
 	}
+	// withList returns the claims with the Status List map changed by mod.
+	withList := func(mod func(m map[string]any)) map[any]any {
+		var m map[string]any
+		if err := cbor.Unmarshal(lst, &m); err != nil {
+			panic(err)
+		}
+		mod(m)
+		b, err := cbormode.EncMode.Marshal(m)
+		if err != nil {
+			panic(err)
+		}
+		return claims(func(c map[any]any) { c[int64(65533)] = cbor.RawMessage(b) })
+	}
+	zlibOf := func(m map[string]any) []byte { return m["lst"].([]byte) }
 	vs = append(vs,
 		upd("update_ok_list_without_ttl", "a token without ttl (optional in the draft; netcred always writes one)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(65534)) })), "ok"),
 		upd("status_list_invalid_ttl_zero", "a token with ttl 0 (the draft wants a positive number)", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = uint64(0) })), "status_list_invalid"),
 		upd("status_list_invalid_not_canonical", "a token whose exp is a non-shortest integer: token claims are held to credential.md §2", t.tokenPayload(longExp), "status_list_invalid"),
 		upd("status_list_invalid_no_exp", "a token without exp (required in netcred)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(4)) })), "status_list_invalid"),
+		upd("status_list_invalid_no_sub", "a token without sub (the list's uri)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(2)) })), "status_list_invalid"),
+		upd("status_list_invalid_no_iat", "a token without iat", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(6)) })), "status_list_invalid"),
+		upd("status_list_invalid_no_status_list", "a token without the status_list claim (65533)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(65533)) })), "status_list_invalid"),
+		upd("status_list_invalid_ttl_text", "a token whose ttl is the text \"3600\", not an unsigned integer", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = "3600" })), "status_list_invalid"),
+		upd("status_list_invalid_bits_1", "a Status List with bits 1: netcred's profile is 2 bits per entry (status.md §3)", t.tokenClaims(withList(func(m map[string]any) { m["bits"] = uint64(1) })), "status_list_invalid"),
+		upd("status_list_invalid_list_unknown_key", "a Status List with a member other than bits, lst and aggregation_uri", t.tokenClaims(withList(func(m map[string]any) { m["extra"] = uint64(1) })), "status_list_invalid"),
+		upd("update_ok_list_aggregation_uri", "a Status List with the draft's optional aggregation_uri: accepted", t.tokenClaims(withList(func(m map[string]any) { m["aggregation_uri"] = "https://id.gov.cn/s/all" })), "ok"),
+		upd("status_list_invalid_lst_not_zlib", "a Status List whose lst is not a zlib stream", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = []byte{1, 2, 3, 4} })), "status_list_invalid"),
+		upd("status_list_invalid_lst_trailing_byte", "a Status List whose lst has a byte after the zlib stream's checksum", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = append(append([]byte{}, zlibOf(m)...), 0) })), "status_list_invalid"),
+		upd("status_list_invalid_lst_over_4_mib", "a Status List whose lst inflates to 4 MiB and one byte, a few kilobytes compressed (a zip bomb)", t.tokenClaims(withList(func(m map[string]any) { m["lst"] = zlibZeros(4<<20 + 1) })), "status_list_invalid"),
+		upd("status_list_invalid_lst_truncated", "a Status List whose lst ends before the zlib stream's checksum", t.tokenClaims(withList(func(m map[string]any) { z := zlibOf(m); m["lst"] = z[:len(z)-2] })), "status_list_invalid"),
 	)
 	return vs, nil
 }

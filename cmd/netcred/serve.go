@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/netcred/netcred/bundle"
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/evidence"
+	"github.com/netcred/netcred/issuer/httpapi"
+	"github.com/netcred/netcred/keys"
+)
+
+const serveSynopsis = `serve --db PATH --key KEY --listen ADDR [--status-uri BASE_URI] [--policy FILE]
+      [--bundle FILE] [--tls-cert FILE --tls-key FILE] [--rate N] [--burst N]
+
+Runs the issuer service (spec/service.md): the /v1 HTTP API for enrollment
+clients, the JWKS at /v1/keys, the distribution point verifiers sync from
+(/bundle.jws with --bundle, /status/<name>.cwt and each list at its uri's
+path), /healthz and /metrics. Clients authenticate with the bearer tokens
+of netcred clients add. A new store needs --status-uri.
+
+Status lists are republished within a second of a status change and
+before they go stale. SIGTERM or SIGINT stops accepting requests and
+drains those in flight. SIGHUP reloads --bundle and --key: after netcred
+keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
+until its credentials expire (retired keys are read from KEY.<kid>.retired
+on start).
+
+Example:
+  netcred serve --db issuer.db --key issuer.jwk --listen 127.0.0.1:8080 \
+      --status-uri https://issuer.example/status/ --bundle bundle.jws`
+
+func runServe(args []string, e *env) int {
+	fs := newFlags(e, "serve", serveSynopsis)
+	dbFile := fs.String("db", "", "the issuer store (bbolt file; required)")
+	keyFile := fs.String("key", "", "the issuer's private key file (required)")
+	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
+	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080 (required)")
+	statusURI := fs.String("status-uri", "", "base URI of the status lists, needed when --db is created")
+	listSize := fs.Int("list-size", 0, "entries per status list when --db is created (default 1048576)")
+	policyFile := fs.String("policy", "", "evidence policy file (default: the built-in policy)")
+	bundleFile := fs.String("bundle", "", "trust bundle to serve at /bundle.jws")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate file (PEM), with --tls-key")
+	tlsKey := fs.String("tls-key", "", "TLS private key file (PEM), with --tls-cert")
+	rate := fs.Float64("rate", httpapi.DefaultRate, "requests per second each client may send (negative: no limit)")
+	burst := fs.Int("burst", 0, "requests a client may send at once (default: twice --rate, at least 4000)")
+	maxBody := fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes")
+	listValidity := issuer.DefaultStatusValidity
+	fs.Var(durationFlag{d: &listValidity}, "list-validity", "validity of published status list tokens (default 48h)")
+	listTTL := issuer.DefaultStatusTTL
+	fs.Var(durationFlag{d: &listTTL}, "list-ttl", "ttl of published status list tokens (default 1h)")
+	drain := 30 * time.Second
+	fs.Var(durationFlag{d: &drain}, "drain", "how long SIGTERM waits for requests in flight (default 30s)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		errorf(e, "serve takes no arguments, got %q", rest)
+		return exitUsage
+	}
+	for name, v := range map[string]string{"db": *dbFile, "key": *keyFile, "listen": *listen} {
+		if v == "" {
+			errorf(e, "serve needs --%s", name)
+			hint(e, "netcred serve --db issuer.db --key issuer.jwk --listen 127.0.0.1:8080 --status-uri https://issuer.example/status/")
+			return exitUsage
+		}
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		errorf(e, "--tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	if listTTL > listValidity {
+		errorf(e, "--list-ttl %s is longer than --list-validity %s", listTTL, listValidity)
+		return exitUsage
+	}
+	key, code := loadPrivate(e, *keyFile, *passFile)
+	if key == nil {
+		return code
+	}
+	policy := evidence.DefaultPolicy()
+	if *policyFile != "" {
+		data, err := readText(e, *policyFile, maxSmallFile)
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		if policy, err = evidence.ParsePolicy(data); err != nil {
+			errorf(e, "%s: %v", *policyFile, err)
+			return exitUsage
+		}
+	}
+	var bundleData []byte
+	if *bundleFile != "" {
+		var code int
+		if bundleData, code = readBundleFile(e, *bundleFile); bundleData == nil {
+			return code
+		}
+	}
+	openOpts := issuer.Options{BaseURI: *statusURI, ListSize: *listSize, Reserve: 1 << 14}
+	svc, code := openService(e, *dbFile, issuer.New(key, nil), openOpts, false)
+	if svc == nil {
+		return code
+	}
+	openOpts.Now = e.now
+	openOpts.BaseURI, openOpts.ListSize = "", 0
+	ring := httpapi.NewKeyRing(key)
+	retired := loadRetired(e, *keyFile, *passFile, ring)
+	backend := httpapi.NewServiceBackend(svc, ring, httpapi.ServiceOptions{Open: openOpts, ListValidity: listValidity, ListTTL: listTTL})
+	defer func() {
+		if err := backend.Close(); err != nil {
+			errorf(e, "closing %s: %v", *dbFile, err)
+		}
+	}()
+	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	srv, err := httpapi.New(httpapi.Options{
+		Backend:   backend,
+		Evaluator: httpapi.EvidenceEvaluator{Evaluator: &evidence.Evaluator{Policy: policy, Terminals: svc, Replay: svc}, Now: e.now},
+		Keys:      ring, Bundle: bundleData, Logger: logger, Now: e.now,
+		MaxBody: *maxBody, Rate: *rate, Burst: *burst,
+	})
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	published := make(chan struct{})
+	go func() { srv.Run(ctx); close(published) }()
+	defer func() { cancel(); <-published }()
+
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	served := make(chan error, 1)
+	go func() {
+		if *tlsCert != "" {
+			served <- hs.ServeTLS(ln, *tlsCert, *tlsKey)
+		} else {
+			served <- hs.Serve(ln)
+		}
+	}()
+	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, *dbFile, scheme, ln.Addr(), key.Public().KIDString(), retired)
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	for {
+		select {
+		case err := <-served:
+			errorf(e, "serving: %v", err)
+			return exitUsage
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				reload(e, logger, backend, srv, *keyFile, *passFile, *bundleFile)
+				continue
+			}
+			fmt.Fprintf(e.stderr, "%s: %s: draining requests in flight (at most %s)\n", progName, sig, drain)
+			sctx, scancel := context.WithTimeout(context.Background(), drain)
+			err := hs.Shutdown(sctx)
+			scancel()
+			if err != nil {
+				errorf(e, "draining: %v", err)
+				hs.Close()
+			}
+			fmt.Fprintf(e.stderr, "%s: stopped\n", progName)
+			return exitOK
+		}
+	}
+}
+
+// readBundleFile reads a bundle file and checks that it is a JWS compact
+// serialization within bundle.MaxSize: what sync will fetch.
+func readBundleFile(e *env, name string) ([]byte, int) {
+	data, err := readFile(e, name, bundle.MaxSize)
+	if err != nil {
+		errorf(e, "%v", err)
+		return nil, exitUsage
+	}
+	if s := strings.TrimSpace(string(data)); strings.Count(s, ".") != 2 {
+		errorf(e, "%s is not a signed bundle (a JWS compact serialization)", name)
+		hint(e, "netcred bundle new ... --out %s", name)
+		return nil, exitUsage
+	}
+	return data, exitOK
+}
+
+// reload handles SIGHUP: the bundle is read again, and a key file holding
+// a new key (after netcred keys rotate) makes that key the signing key.
+func reload(e *env, log *slog.Logger, b *httpapi.ServiceBackend, srv *httpapi.Server, keyFile, passFile, bundleFile string) {
+	if bundleFile != "" {
+		if data, _ := readBundleFile(e, bundleFile); data != nil {
+			srv.SetBundle(data)
+			log.Info("reloaded the bundle", "file", bundleFile)
+		}
+	}
+	key, _ := loadPrivate(e, keyFile, passFile)
+	if key == nil {
+		return
+	}
+	old := b.Service().Issuer().KID()
+	if string(old) == string(key.KID()) {
+		return
+	}
+	if err := b.Rotate(key); err != nil {
+		errorf(e, "rotating to the key in %s: %v", keyFile, err)
+		return
+	}
+	log.Info("rotated the signing key", "kid", key.Public().KIDString())
+	if err := srv.Republish(context.Background()); err != nil {
+		log.Error("republishing after the rotation", "err", err)
+	}
+}
+
+// loadRetired puts the keys netcred keys rotate retired (KEY.<kid>.retired)
+// into ring, published until what they may have signed has expired: the
+// store keeps no latest expiry per key, so the longest validity the issuer
+// grants is assumed from the file's last change. It returns a note for the
+// start line.
+func loadRetired(e *env, keyFile, passFile string, ring *httpapi.KeyRing) string {
+	files, _ := filepath.Glob(keyFile + ".*.retired")
+	n := 0
+	for _, f := range files {
+		k, _ := loadPrivateQuiet(e, f, passFile)
+		if k == nil {
+			continue
+		}
+		fi, err := os.Stat(f)
+		if err != nil {
+			continue
+		}
+		until := changeTime(fi).Add(issuer.MaxValidity)
+		if until.After(e.now()) {
+			ring.Retire(k.Public(), until)
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d retired key(s) still published", n)
+}
+
+// loadPrivateQuiet is loadPrivate without messages.
+func loadPrivateQuiet(e *env, name, passFile string) (*keys.PrivateKey, error) {
+	quiet := *e
+	quiet.stderr = discard{}
+	k, _ := loadPrivate(&quiet, name, passFile)
+	if k == nil {
+		return nil, errors.New("unreadable")
+	}
+	return k, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,439 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/bolt"
+	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/keys/keyfile"
+	"github.com/netcred/netcred/status"
+)
+
+// buildNetcred builds the netcred binary once per test run.
+var buildNetcred = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "netcred-bin")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "netcred")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// serveFixture is a store with a client, and the issuer key.
+type serveFixture struct {
+	dir, db, keyFile, token string
+	key                     *keys.PrivateKey
+}
+
+const serveBase = "https://issuer.example/status/"
+
+func newServeFixture(t testing.TB) *serveFixture {
+	t.Helper()
+	dir := t.TempDir()
+	f := &serveFixture{dir: dir, db: filepath.Join(dir, "issuer.db"), keyFile: filepath.Join(dir, "issuer.jwk")}
+	var err error
+	if f.key, err = keys.Generate(credential.EdDSA); err != nil {
+		t.Fatal(err)
+	}
+	if err := keyfile.Write(f.keyFile, f.key, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(f.db, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := issuer.Open(st, issuer.New(f.key, nil), issuer.Options{BaseURI: serveBase, ListSize: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.token, _, err = svc.AddClient("load", credential.LevelHigh, []string{"identity"}, issuer.ScopeAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// server is a running netcred serve.
+type server struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *bytes.Buffer
+	mu     *sync.Mutex
+	done   chan error
+}
+
+var servingLine = regexp.MustCompile(`serving .* on (http://[0-9.:]+) `)
+
+func startServe(t testing.TB, f *serveFixture, extra ...string) *server {
+	t.Helper()
+	bin, err := buildNetcred()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"serve", "--db", f.db, "--key", f.keyFile, "--listen", "127.0.0.1:0", "--rate", "-1"}, extra...)
+	cmd := exec.Command(bin, args...)
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, stderr: &bytes.Buffer{}, mu: &sync.Mutex{}, done: make(chan error, 1)}
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.stderr.WriteString(line + "\n")
+			s.mu.Unlock()
+			if m := servingLine.FindStringSubmatch(line); m != nil {
+				urlc <- m[1]
+			}
+		}
+	}()
+	go func() { s.done <- cmd.Wait(); pw.Close() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case s.url = <-urlc:
+	case err := <-s.done:
+		t.Fatalf("serve exited before serving: %v\n%s", err, s.log())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not start:\n%s", s.log())
+	}
+	return s
+}
+
+func (s *server) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stderr.String()
+}
+
+func post(c *http.Client, url, token, body string, hdr ...string) (int, []byte, error) {
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+const loadBody = `{"type":"identity","level":"substantial","claims":{"name":"张三","id_number":"11010519491231002X","birth_date":"1949-12-31"},"evidence":[{"method":"face_match","score":0.97,"liveness":true}]}`
+
+type ackedCredential struct {
+	ID     string `json:"id"`
+	Status struct {
+		URI string `json:"uri"`
+		Idx uint64 `json:"idx"`
+	} `json:"status"`
+}
+
+// TestServeCrash SIGKILLs the service in the middle of a concurrent load
+// and restarts it: every acknowledged credential is in the store, no
+// status index is used twice, and every acknowledged revocation is in the
+// next published list.
+func TestServeCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs netcred serve")
+	}
+	f := newServeFixture(t)
+	s := startServe(t, f)
+	c := &http.Client{Timeout: 10 * time.Second}
+
+	var mu sync.Mutex
+	var acked []ackedCredential
+	revoked := map[string]ackedCredential{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody, "Idempotency-Key", fmt.Sprintf("w%d-%d", w, i))
+				if err != nil || code != 201 {
+					continue // the crash
+				}
+				var a ackedCredential
+				if err := json.Unmarshal(body, &a); err != nil {
+					t.Errorf("201 body %q: %v", body, err)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, a)
+				mu.Unlock()
+				if i%4 == 0 {
+					code, _, err := post(c, s.url+"/v1/credentials/"+a.ID+"/revoke", f.token, `{"reason":"test"}`)
+					if err == nil && code == 200 {
+						mu.Lock()
+						revoked[a.ID] = a
+						mu.Unlock()
+					}
+				}
+			}
+		})
+	}
+	// Kill once a good number of credentials went through.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 2000 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-s.done
+	close(stop)
+	wg.Wait()
+	if len(acked) == 0 || len(revoked) == 0 {
+		t.Fatalf("%d credentials and %d revocations acknowledged before the kill; want some of each\n%s", len(acked), len(revoked), s.log())
+	}
+	t.Logf("killed after %d acknowledged credentials, %d acknowledged revocations", len(acked), len(revoked))
+
+	s = startServe(t, f)
+	// New credentials after the restart never take an index used before.
+	for i := range 200 {
+		code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody)
+		if err != nil || code != 201 {
+			t.Fatalf("issuing after the restart: %d %s %v", code, body, err)
+		}
+		var a ackedCredential
+		json.Unmarshal(body, &a)
+		acked = append(acked, a)
+		_ = i
+	}
+	seen := map[string]string{}
+	for _, a := range acked {
+		key := fmt.Sprintf("%s#%d", a.Status.URI, a.Status.Idx)
+		if prev, dup := seen[key]; dup {
+			t.Errorf("status entry %s given to %s and %s", key, prev, a.ID)
+		}
+		seen[key] = a.ID
+	}
+	for _, a := range acked {
+		req, _ := http.NewRequest("GET", s.url+"/v1/credentials/"+a.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+f.token)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Status struct {
+				Value string `json:"value"`
+			} `json:"status"`
+		}
+		json.NewDecoder(resp.Body).Decode(&rec)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("acknowledged credential %s: GET status %d; want 200", a.ID, resp.StatusCode)
+			continue
+		}
+		if _, ok := revoked[a.ID]; ok && rec.Status.Value != "revoked" {
+			t.Errorf("acknowledged revocation of %s: record says %q", a.ID, rec.Status.Value)
+		}
+	}
+	// The published lists hold every acknowledged revocation.
+	lists := map[string]*status.Token{}
+	for _, a := range revoked {
+		tok := lists[a.Status.URI]
+		if tok == nil {
+			tok = fetchList(t, c, s.url, a.Status.URI, f.key)
+			lists[a.Status.URI] = tok
+		}
+		if got, _ := tok.List.Get(a.Status.Idx); got != status.Revoked {
+			t.Errorf("published list %s: entry %d is %v; want revoked (%s)", a.Status.URI, a.Status.Idx, got, a.ID)
+		}
+	}
+
+	// A second serve on the same store fails fast with a clear message.
+	bin, _ := buildNetcred()
+	start := time.Now()
+	out, err := exec.Command(bin, "serve", "--db", f.db, "--key", f.keyFile, "--listen", "127.0.0.1:0").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitUsage {
+		t.Errorf("second serve: %v; want exit code %d\n%s", err, exitUsage, out)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("second serve took %s to fail", d)
+	}
+	if !strings.Contains(string(out), "in use by another process") || !strings.Contains(string(out), "HTTP API") {
+		t.Errorf("second serve said %q; want the store is in use, and a hint to go through the HTTP API", out)
+	}
+
+	// SIGTERM drains and exits 0.
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v\n%s", err, s.log())
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("serve did not stop after SIGTERM")
+	}
+	if !strings.Contains(s.log(), "stopped") {
+		t.Errorf("serve's log lacks the stop:\n%s", s.log())
+	}
+	if strings.Contains(s.log(), "张三") || strings.Contains(s.log(), f.token) {
+		t.Error("serve's log holds personal data or a token")
+	}
+}
+
+// fetchList fetches and verifies the published token of uri, waiting for
+// the first publication after a start.
+func fetchList(t testing.TB, c *http.Client, base, uri string, key *keys.PrivateKey) *status.Token {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := c.Get(base + "/status/" + status.FileName(uri))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			if ct := resp.Header.Get("Content-Type"); ct != "application/statuslist+cwt" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			tok, err := status.ParseToken(data, func(kid []byte) (credential.Algorithm, crypto.PublicKey, bool) {
+				return key.Algorithm(), key.Public().Key(), bytes.Equal(kid, key.KID())
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("list %s not published: %d", uri, resp.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func getJWKS(t testing.TB, c *http.Client, base string) *keys.Set {
+	t.Helper()
+	resp, err := c.Get(base + "/v1/keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	set, err := keys.ParseSet(data)
+	if err != nil {
+		t.Fatalf("/v1/keys: %v (%s)", err, data)
+	}
+	return set
+}
+
+// TestServeRotate rotates the key of a running service: netcred keys
+// rotate, then SIGHUP. The new key signs; /v1/keys serves both, also after
+// a restart.
+func TestServeRotate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs netcred serve")
+	}
+	f := newServeFixture(t)
+	s := startServe(t, f)
+	c := &http.Client{Timeout: 10 * time.Second}
+	if code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody); err != nil || code != 201 {
+		t.Fatalf("issue: %d %s %v", code, body, err)
+	}
+	bin, _ := buildNetcred()
+	out, err := exec.Command(bin, "keys", "rotate", "--key", f.keyFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("keys rotate: %v\n%s", err, out)
+	}
+	next, _, err := keyfile.Read(f.keyFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	deadline := time.Now().Add(20 * time.Second)
+	for getJWKS(t, c, s.url).Lookup(next.KID()) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the new key never reached /v1/keys\n%s", s.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if getJWKS(t, c, s.url).Lookup(f.key.KID()) == nil {
+		t.Error("the old key left /v1/keys at the rotation")
+	}
+	code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody)
+	if err != nil || code != 201 {
+		t.Fatalf("issue after rotation: %d %s %v", code, body, err)
+	}
+	var a struct{ QR string }
+	json.Unmarshal(body, &a)
+	cose, _ := credential.DecodeQR(a.QR)
+	signed, err := credential.Parse(cose)
+	if err != nil || !bytes.Equal(signed.KID(), next.KID()) {
+		t.Errorf("credential after rotation: kid %x (%v); want the new key's", signed.KID(), err)
+	}
+	// The lists are republished with the new key.
+	for {
+		resp, err := c.Get(s.url + "/status/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, err = status.ParseToken(data, func(kid []byte) (credential.Algorithm, crypto.PublicKey, bool) {
+			return next.Algorithm(), next.Public().Key(), bytes.Equal(kid, next.KID())
+		})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lists are not republished with the new key: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	s = startServe(t, f)
+	set := getJWKS(t, c, s.url)
+	if set.Lookup(next.KID()) == nil || set.Lookup(f.key.KID()) == nil {
+		t.Errorf("after a restart /v1/keys lacks the new or the retired key")
+	}
+}

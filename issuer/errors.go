@@ -1,0 +1,21 @@
+package issuer
+
+import "errors"
+
+// Errors of the store contract. A Store wraps them with detail.
+var (
+	// ErrNotFound: no record of that key.
+	ErrNotFound = errors.New("issuer: not found")
+	// ErrExists: a record written once already exists.
+	ErrExists = errors.New("issuer: already exists")
+	// ErrConflict: a write that contradicts the store's state (an audit
+	// entry out of sequence).
+	ErrConflict = errors.New("issuer: conflicting write")
+	// ErrReadOnly: a write in a View transaction or a read-only store.
+	ErrReadOnly = errors.New("issuer: read-only transaction")
+	// ErrStoreLocked: another process holds the store (for example a
+	// running netcred serve).
+	ErrStoreLocked = errors.New("issuer: store is in use by another process")
+	// ErrStoreCorrupt: the store does not hold what this package wrote.
+	ErrStoreCorrupt = errors.New("issuer: store is corrupt")
+)

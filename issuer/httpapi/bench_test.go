@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/evidence"
+	"github.com/netcred/netcred/issuer/store/bolt"
+	"github.com/netcred/netcred/keys"
+)
+
+// newBoltService is a Server over a real bbolt store (fsync on) and the
+// real evaluator, with one client; it returns the server and the token.
+func newBoltService(tb testing.TB) (*Server, string) {
+	tb.Helper()
+	key, err := keys.Generate(credential.EdDSA)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := bolt.Open(filepath.Join(tb.TempDir(), "issuer.db"), bolt.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := issuer.Open(st, issuer.New(key, nil), issuer.Options{BaseURI: "https://issuer.example/status/", Reserve: 1 << 14})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { svc.Close() })
+	token, _, err := svc.AddClient("bench", credential.LevelHigh, []string{"identity"}, issuer.ScopeIssue)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ring := NewKeyRing(key)
+	srv, err := New(Options{Backend: NewServiceBackend(svc, ring, ServiceOptions{}), Keys: ring, Rate: -1,
+		Evaluator: EvidenceEvaluator{Evaluator: &evidence.Evaluator{Terminals: svc, Replay: svc}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv, token
+}
+
+// BenchmarkIssue measures durable issuance through the HTTP handler (no
+// network) over the bbolt store, beside ed25519.Sign on one goroutine:
+// the figure to compare is the ratio of issue/s to sign/s.
+func BenchmarkIssue(b *testing.B) {
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	msg := make([]byte, 200)
+	b.Run("ed25519.Sign", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ed25519.Sign(priv, msg)
+		}
+	})
+	b.Run("http", func(b *testing.B) {
+		srv, token := newBoltService(b)
+		h := srv.Handler()
+		body := issueBodyJSON("substantial", faceMatch)
+		b.ReportAllocs()
+		b.SetParallelism(32)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				req := httptest.NewRequest("POST", "/v1/credentials", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 201 {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	})
+}

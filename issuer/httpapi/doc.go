@@ -1,0 +1,22 @@
+// Package httpapi is the issuer's HTTP service (spec/service.md): the /v1
+// JSON API that enrollment clients use to ask for credentials and change
+// their status, the JWKS of the issuer's keys, the distribution point
+// that verifiers sync from (bundle.jws and the status list tokens), a
+// health check and Prometheus metrics.
+//
+// The package holds the HTTP layer only. It consumes two small interfaces
+// it defines: a [Backend] (the issuer and its store: issuance, records,
+// status changes, clients, idempotency records, status list publication)
+// and an [Evaluator] (which level the evidence of a request earns). The
+// issuance rules stay in package issuer; this package checks what the
+// HTTP contract says (authentication, the client's scope, the body) and
+// maps the backend's answers to status codes and stable error codes.
+//
+// # Security
+//
+// Bearer tokens are passed to the backend, which stores only their hash.
+// Logs carry a request id, the route, the client's name, the status and
+// the error code, never claims, evidence or tokens. Bodies are capped
+// (413), decoded strictly (400 naming the field), and every client has a
+// rate limit (429 with Retry-After).
+package httpapi

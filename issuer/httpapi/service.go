@@ -1,0 +1,290 @@
+package httpapi
+
+// ServiceBackend and EvidenceEvaluator adapt package issuer's Service and
+// package evidence's Evaluator to the interfaces this package consumes,
+// mapping their errors to the API's codes.
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/evidence"
+	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/schemas"
+	"github.com/netcred/netcred/status"
+)
+
+// ServiceBackend is the Backend over an issuer.Service and its store. API
+// ids are "N.IDX" (list number, index): the store's id LIST_URI#IDX in a
+// form that fits a path segment.
+type ServiceBackend struct {
+	svc  atomic.Pointer[issuer.Service]
+	ring *KeyRing
+	opts ServiceOptions
+}
+
+// ServiceOptions configure a ServiceBackend.
+type ServiceOptions struct {
+	// Open are the options the Service was opened with; Rotate opens the
+	// Service anew with them.
+	Open issuer.Options
+	// Registry is the schema registry of the Service's Issuer (nil: the
+	// built-in schemas); IssuerID its iss.
+	Registry *schemas.Registry
+	IssuerID string
+	// ListValidity and ListTTL are the published tokens' validity and
+	// ttl (zero: issuer.DefaultStatusValidity, issuer.DefaultStatusTTL).
+	ListValidity, ListTTL time.Duration
+}
+
+// NewServiceBackend returns the Backend over svc, whose Issuer signs with
+// ring's current key.
+func NewServiceBackend(svc *issuer.Service, ring *KeyRing, opts ServiceOptions) *ServiceBackend {
+	if opts.ListValidity <= 0 {
+		opts.ListValidity = issuer.DefaultStatusValidity
+	}
+	if opts.ListTTL <= 0 {
+		opts.ListTTL = issuer.DefaultStatusTTL
+	}
+	b := &ServiceBackend{ring: ring, opts: opts}
+	b.svc.Store(svc)
+	return b
+}
+
+// Service returns the current issuer.Service.
+func (b *ServiceBackend) Service() *issuer.Service { return b.svc.Load() }
+
+// Rotate makes next the signing key of new credentials and lists: the
+// Service is opened anew over the same store with an Issuer of next (its
+// key entry joins the audit log), and the ring keeps the old key in the
+// JWKS until what it signed expires.
+func (b *ServiceBackend) Rotate(next *keys.PrivateKey) error {
+	old := b.svc.Load()
+	is := issuer.New(next, b.opts.Registry)
+	is.ID = b.opts.IssuerID
+	svc, err := issuer.Open(old.Store(), is, b.opts.Open)
+	if err != nil {
+		return err
+	}
+	// The old service's audit entries get their checkpoint by the old key.
+	cpErr := old.Checkpoint()
+	b.svc.Store(svc)
+	b.ring.Rotate(next)
+	return cpErr
+}
+
+// Close signs a last audit checkpoint and closes the store.
+func (b *ServiceBackend) Close() error { return b.svc.Load().Close() }
+
+// Authenticate implements Backend.
+func (b *ServiceBackend) Authenticate(_ context.Context, token string) (*Client, error) {
+	c, err := b.svc.Load().Authenticate(token)
+	if errors.Is(err, issuer.ErrUnauthorized) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Client{Name: c.Name, MaxLevel: c.MaxLevel, Types: c.Types, Admin: c.Scope == issuer.ScopeAdmin}, nil
+}
+
+// Issue implements Backend.
+func (b *ServiceBackend) Issue(_ context.Context, req *IssueRequest) (*Issued, error) {
+	if req.HolderKey != nil {
+		return nil, Refuse(ErrInvalid, CodeHolderKeyUnsupported, "holder_key", "this issuer does not bind credentials to holder keys yet; leave holder_key out")
+	}
+	svc := b.svc.Load()
+	ev := req.Evidence
+	if ev == nil {
+		ev = &Decision{}
+	}
+	out, err := svc.Issue(issuer.Request{Type: req.Type, Level: req.Level, Evidence: ev.Evidence, Claims: req.Claims, ValidFor: req.ValidFor},
+		issuer.IssueInfo{Client: req.Client.Name, Evidence: issuer.EvidenceSummary{Method: ev.Method, At: ev.At, Terminal: ev.Terminal}})
+	if err != nil {
+		return nil, issueError(err)
+	}
+	b.ring.Signed(svc.Issuer().KID(), out.Claims.Expiry)
+	ref := out.Claims.Status
+	return &Issued{ID: b.apiID(ref), QR: out.QR, StatusURI: ref.URI, StatusIndex: ref.Index, Expires: out.Claims.Expiry}, nil
+}
+
+// issueError maps the issuer's refusals to the API's.
+func issueError(err error) error {
+	var ce *schemas.ClaimError
+	switch {
+	case errors.Is(err, schemas.ErrUnknownType):
+		return Refuse(ErrInvalid, CodeUnknownType, "type", "%v", err)
+	case errors.As(err, &ce):
+		field := "claims"
+		if ce.Claim != "" {
+			field += "." + ce.Claim
+		}
+		return Refuse(ErrInvalid, CodeInvalidClaims, field, "%v", err)
+	case errors.Is(err, issuer.ErrLevel):
+		return Refuse(ErrInvalid, CodeLevelBelowMinimum, "level", "%v", err)
+	case errors.Is(err, issuer.ErrEvidence):
+		return Refuse(ErrForbidden, CodeEvidence, "evidence", "%v", err)
+	case errors.Is(err, issuer.ErrValidity):
+		return Refuse(ErrInvalid, CodeInvalidField, "valid_for", "%v", err)
+	case errors.Is(err, schemas.ErrMalformed), errors.Is(err, schemas.ErrTooLarge),
+		errors.Is(err, schemas.ErrInvalidClaim), errors.Is(err, schemas.ErrMissingClaim), errors.Is(err, schemas.ErrUnknownClaim):
+		return Refuse(ErrInvalid, CodeInvalidClaims, "claims", "%v", err)
+	}
+	return err
+}
+
+// apiID is the API id of a status reference: "N.IDX".
+func (b *ServiceBackend) apiID(ref *credential.StatusRef) string {
+	n := strings.TrimPrefix(ref.URI, b.svc.Load().BaseURI())
+	return n + "." + strconv.FormatUint(ref.Index, 10)
+}
+
+// storeID turns an API id into the store's LIST_URI#IDX.
+func (b *ServiceBackend) storeID(id string) (string, error) {
+	n, idx, ok := strings.Cut(id, ".")
+	if !ok || n == "" || idx == "" || strings.Trim(n, "0123456789") != "" || strings.Trim(idx, "0123456789") != "" {
+		return "", Refuse(ErrNotFound, CodeNotFound, "", "no credential %q (ids are LIST.INDEX, such as 1.48213)", id)
+	}
+	return b.svc.Load().BaseURI() + n + "#" + idx, nil
+}
+
+func (b *ServiceBackend) record(info *issuer.CredentialInfo) *Record {
+	r := &Record{ID: b.apiID(&info.Ref), Type: info.Type, Level: info.Level, StatusURI: info.Ref.URI, StatusIndex: info.Ref.Index,
+		IssuedAt: info.IssuedAt, Expires: info.Expiry, Status: info.Status, StatusAt: info.StatusAt, Client: info.Client,
+		EvidenceMethod: info.Evidence.Method, EvidenceAt: info.Evidence.At, EvidenceTerminal: info.Evidence.Terminal}
+	return r
+}
+
+// Credential implements Backend.
+func (b *ServiceBackend) Credential(_ context.Context, id string) (*Record, error) {
+	sid, err := b.storeID(id)
+	if err != nil {
+		return nil, err
+	}
+	info, err := b.svc.Load().Credential(sid)
+	if err != nil {
+		return nil, recordError(id, err)
+	}
+	return b.record(info), nil
+}
+
+func recordError(id string, err error) error {
+	switch {
+	case errors.Is(err, issuer.ErrNotIssued), errors.Is(err, issuer.ErrMalformedID):
+		return Refuse(ErrNotFound, CodeNotFound, "", "no credential %s", id)
+	case errors.Is(err, issuer.ErrForbidden):
+		return Refuse(ErrForbidden, CodeNotYours, "", "%v", err)
+	case errors.Is(err, issuer.ErrRevocationFinal):
+		return Refuse(ErrConflict, CodeStatusConflict, "", "%v", err)
+	case errors.Is(err, issuer.ErrRequest):
+		return Refuse(ErrInvalid, CodeInvalidField, "reason", "%v", err)
+	}
+	return err
+}
+
+// SetStatus implements Backend.
+func (b *ServiceBackend) SetStatus(ctx context.Context, id string, to status.Status, reason, client string) (*Record, error) {
+	sid, err := b.storeID(id)
+	if err != nil {
+		return nil, err
+	}
+	svc := b.svc.Load()
+	var c *issuer.Client
+	if client != "" {
+		c, err = b.client(client)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if _, err := svc.SetStatus(sid, to, reason, c); err != nil {
+		return nil, recordError(id, err)
+	}
+	return b.Credential(ctx, id)
+}
+
+func (b *ServiceBackend) client(name string) (*issuer.Client, error) {
+	var c *issuer.Client
+	err := b.svc.Load().Store().View(func(tx issuer.Tx) error {
+		var err error
+		c, err = tx.Client(name)
+		return err
+	})
+	return c, err
+}
+
+// Idempotency implements Backend.
+func (b *ServiceBackend) Idempotency(_ context.Context, client, key string) (*Saved, error) {
+	var r *issuer.IdempotencyRecord
+	err := b.svc.Load().Store().View(func(tx issuer.Tx) error {
+		var err error
+		r, err = tx.Idempotency(client, key)
+		return err
+	})
+	if errors.Is(err, issuer.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Saved{RequestHash: r.RequestHash, Status: 201, Body: r.Response}, nil
+}
+
+// SaveIdempotency implements Backend. Only 201 answers are saved.
+func (b *ServiceBackend) SaveIdempotency(_ context.Context, client, key string, s *Saved) error {
+	rec := &issuer.IdempotencyRecord{Client: client, Key: key, RequestHash: s.RequestHash, Response: s.Body, Created: time.Now().UTC()}
+	return b.svc.Load().Store().Update(func(tx issuer.Tx) error { return tx.PutIdempotency(rec) })
+}
+
+// Publish implements Backend: every list signed by the ring's current key.
+func (b *ServiceBackend) Publish(_ context.Context, now time.Time) ([]Token, error) {
+	lists, err := b.svc.Load().SignLists(b.ring.Current(), now, b.opts.ListValidity, b.opts.ListTTL)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Token, len(lists))
+	for i, l := range lists {
+		out[i] = Token{URI: l.URI, Data: l.Token, IssuedAt: l.IssuedAt, Expiry: l.Expiry, TTL: l.TTL}
+	}
+	return out, nil
+}
+
+// EvidenceEvaluator is the Evaluator over an evidence.Evaluator.
+type EvidenceEvaluator struct {
+	Evaluator *evidence.Evaluator
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Evaluate implements Evaluator.
+func (e EvidenceEvaluator) Evaluate(ctx context.Context, req *EvidenceRequest) (*Decision, error) {
+	now := time.Now
+	if e.Now != nil {
+		now = e.Now
+	}
+	digest, err := evidence.ClaimsDigest(req.ClaimsJSON)
+	if err != nil {
+		return nil, Refuse(ErrInvalid, CodeInvalidClaims, "claims", "%v", err)
+	}
+	d, err := e.Evaluator.Evaluate(ctx, req.Evidence, digest, now())
+	var ee *evidence.Error
+	if errors.As(err, &ee) {
+		return nil, Refuse(ErrInvalid, CodeInvalidField, "evidence", "%v", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &Decision{Level: d.Level, Evidence: d.Evidence, Method: string(d.Method), At: d.Time, Terminal: d.Terminal}
+	for _, r := range d.Refused {
+		out.Refused = append(out.Refused, Refusal{Index: r.Index, Code: string(r.Code), Message: r.Error()})
+	}
+	if perr := d.Permits(req.Level); perr != nil && errors.As(perr, &ee) {
+		out.Denied = &Refusal{Index: ee.Index, Code: string(ee.Code), Message: ee.Error()}
+	}
+	return out, nil
+}

@@ -1,0 +1,548 @@
+// Package bolt is the issuer's embedded store: one bbolt file
+// (go.etcd.io/bbolt) holding the records of [issuer.Store].
+//
+// # Basics
+//
+// Open takes bbolt's file lock (exclusive, or shared for a read-only
+// open) for the lifetime of the Store, so one process at a time writes; a
+// second Open waits at most Options.Timeout and then fails with
+// issuer.ErrStoreLocked. Update goes through bbolt's Batch: concurrent
+// Updates are committed together (one fsync for many), and each returns
+// only once its commit is on disk.
+//
+// Records are JSON values in buckets named for their kind; spec/issuer.md
+// §2 lists the layout, so that an export can be audited without this code.
+package bolt
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/status"
+)
+
+// DefaultTimeout is how long Open waits for another process to release
+// the file.
+const DefaultTimeout = 2 * time.Second
+
+// Bucket names (spec/issuer.md §2).
+var (
+	bConfig      = []byte("config")
+	bLists       = []byte("lists")
+	bCredentials = []byte("credentials")
+	bNotValid    = []byte("not_valid")
+	bChanges     = []byte("status_changes")
+	bChangesBy   = []byte("status_changes_by_credential")
+	bClients     = []byte("clients")
+	bTokens      = []byte("client_tokens")
+	bTerminals   = []byte("terminals")
+	bOnce        = []byte("used_once")
+	bIdempotency = []byte("idempotency")
+	bAudit       = []byte("audit")
+	bCheckpoints = []byte("audit_checkpoints")
+
+	allBuckets = [][]byte{bConfig, bLists, bCredentials, bNotValid, bChanges, bChangesBy, bClients, bTokens,
+		bTerminals, bOnce, bIdempotency, bAudit, bCheckpoints}
+
+	keyConfig = []byte("config")
+)
+
+// Options configure Open.
+type Options struct {
+	// Timeout bounds the wait for another process's lock; zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// ReadOnly opens the file with a shared lock; Update then fails with
+	// issuer.ErrReadOnly. The file must exist.
+	ReadOnly bool
+	// NoSync skips fsync: for tests only, it voids durability.
+	NoSync bool
+}
+
+// Store is an issuer.Store in one bbolt file.
+type Store struct {
+	db *bolt.DB
+}
+
+var _ issuer.Store = (*Store)(nil)
+
+// Open opens (creating, mode 0600, unless read-only) the store at path.
+func Open(path string, opts Options) (*Store, error) {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", issuer.ErrNotFound, path, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync,
+		// The freelist is rebuilt on open rather than written at every
+		// commit, and a large initial map spares remapping (which blocks
+		// every reader) as the file grows.
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: 1 << 30,
+	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s (waited %s for its lock)", issuer.ErrStoreLocked, path, timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("issuer/store/bolt: opening %s: %w", path, err)
+	}
+	db.MaxBatchDelay = 2 * time.Millisecond
+	db.MaxBatchSize = 2000
+	if !opts.ReadOnly {
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("issuer/store/bolt: initializing %s: %w", path, err)
+		}
+	}
+	return &Store{db: db}, nil
+}
+
+// Update implements issuer.Store through bbolt's Batch (group commit).
+func (s *Store) Update(fn func(issuer.Tx) error) error {
+	if s.db.IsReadOnly() {
+		return fmt.Errorf("%w: the store was opened read-only", issuer.ErrReadOnly)
+	}
+	return s.db.Batch(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, writable: true}) })
+}
+
+// View implements issuer.Store.
+func (s *Store) View(fn func(issuer.Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&tx{tx: btx}) })
+}
+
+// Close implements issuer.Store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+type tx struct {
+	tx       *bolt.Tx
+	writable bool
+}
+
+func (t *tx) bucket(name []byte) (*bolt.Bucket, error) {
+	b := t.tx.Bucket(name)
+	if b == nil {
+		return nil, fmt.Errorf("%w: missing bucket %s (not an issuer store?)", issuer.ErrStoreCorrupt, name)
+	}
+	return b, nil
+}
+
+func (t *tx) get(bucket, key []byte, v any, what string) error {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return err
+	}
+	data := b.Get(key)
+	if data == nil {
+		return fmt.Errorf("%w: %s", issuer.ErrNotFound, what)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%w: %s: %v", issuer.ErrStoreCorrupt, what, err)
+	}
+	return nil
+}
+
+func (t *tx) put(bucket, key []byte, v any) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func (t *tx) exists(bucket, key []byte) bool {
+	b := t.tx.Bucket(bucket)
+	return b != nil && b.Get(key) != nil
+}
+
+func u32(n uint32) []byte { return binary.BigEndian.AppendUint32(nil, n) }
+func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+func credKey(list uint32, idx uint64) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(make([]byte, 0, 12), list), idx)
+}
+
+func (t *tx) Config() (*issuer.Config, error) {
+	var c issuer.Config
+	return &c, t.get(bConfig, keyConfig, &c, "config")
+}
+
+func (t *tx) PutConfig(c *issuer.Config) error { return t.put(bConfig, keyConfig, c) }
+
+func (t *tx) List(n uint32) (*issuer.ListRecord, error) {
+	var l issuer.ListRecord
+	return &l, t.get(bLists, u32(n), &l, fmt.Sprintf("list %d", n))
+}
+
+func (t *tx) PutList(l *issuer.ListRecord) error { return t.put(bLists, u32(l.Number), l) }
+
+func (t *tx) Lists() ([]*issuer.ListRecord, error) {
+	b, err := t.bucket(bLists)
+	if err != nil {
+		return nil, err
+	}
+	var out []*issuer.ListRecord
+	err = b.ForEach(func(k, v []byte) error {
+		var l issuer.ListRecord
+		if err := json.Unmarshal(v, &l); err != nil || len(k) != 4 || binary.BigEndian.Uint32(k) != l.Number {
+			return fmt.Errorf("%w: list record %x", issuer.ErrStoreCorrupt, k)
+		}
+		out = append(out, &l)
+		return nil
+	})
+	return out, err
+}
+
+func (t *tx) Credential(list uint32, index uint64) (*issuer.CredentialRecord, error) {
+	var c issuer.CredentialRecord
+	return &c, t.get(bCredentials, credKey(list, index), &c, fmt.Sprintf("credential %d#%d", list, index))
+}
+
+func (t *tx) InsertCredential(c *issuer.CredentialRecord) error {
+	k := credKey(c.List, c.Index)
+	if t.exists(bCredentials, k) {
+		return fmt.Errorf("%w: credential %d#%d", issuer.ErrExists, c.List, c.Index)
+	}
+	if err := t.put(bCredentials, k, c); err != nil {
+		return err
+	}
+	return t.indexStatus(k, c.Status)
+}
+
+func (t *tx) UpdateCredential(c *issuer.CredentialRecord) error {
+	k := credKey(c.List, c.Index)
+	if !t.exists(bCredentials, k) {
+		return fmt.Errorf("%w: credential %d#%d", issuer.ErrNotFound, c.List, c.Index)
+	}
+	if err := t.put(bCredentials, k, c); err != nil {
+		return err
+	}
+	return t.indexStatus(k, c.Status)
+}
+
+// indexStatus keeps the not_valid bucket: one key per credential whose
+// status is not valid, holding the status byte.
+func (t *tx) indexStatus(k []byte, s status.Status) error {
+	b, err := t.bucket(bNotValid)
+	if err != nil {
+		return err
+	}
+	if s == status.Valid {
+		return b.Delete(k)
+	}
+	return b.Put(k, []byte{byte(s)})
+}
+
+func (t *tx) NotValid(list uint32, fn func(uint64, status.Status) error) error {
+	b, err := t.bucket(bNotValid)
+	if err != nil {
+		return err
+	}
+	prefix := u32(list)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != 12 || len(v) != 1 {
+			return fmt.Errorf("%w: not_valid entry %x", issuer.ErrStoreCorrupt, k)
+		}
+		if err := fn(binary.BigEndian.Uint64(k[4:]), status.Status(v[0])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) CountCredentials(list uint32) (int, error) {
+	b, err := t.bucket(bCredentials)
+	if err != nil {
+		return 0, err
+	}
+	prefix := u32(list)
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n, nil
+}
+
+func (t *tx) AppendStatusChange(c *issuer.StatusChange) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	b, err := t.bucket(bChanges)
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	c.Seq = seq
+	if err := t.put(bChanges, u64(seq), c); err != nil {
+		return err
+	}
+	by, err := t.bucket(bChangesBy)
+	if err != nil {
+		return err
+	}
+	return by.Put(append(credKey(c.List, c.Index), u64(seq)...), []byte{})
+}
+
+func (t *tx) StatusChanges(list uint32, index uint64) ([]*issuer.StatusChange, error) {
+	by, err := t.bucket(bChangesBy)
+	if err != nil {
+		return nil, err
+	}
+	prefix := credKey(list, index)
+	var out []*issuer.StatusChange
+	c := by.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != 20 {
+			return nil, fmt.Errorf("%w: status change index %x", issuer.ErrStoreCorrupt, k)
+		}
+		var sc issuer.StatusChange
+		if err := t.get(bChanges, k[12:], &sc, fmt.Sprintf("status change %x", k[12:])); err != nil {
+			return nil, err
+		}
+		out = append(out, &sc)
+	}
+	return out, nil
+}
+
+func (t *tx) Client(name string) (*issuer.Client, error) {
+	var c issuer.Client
+	return &c, t.get(bClients, []byte(name), &c, fmt.Sprintf("client %q", name))
+}
+
+func (t *tx) ClientByTokenHash(h issuer.Hash) (*issuer.Client, error) {
+	b, err := t.bucket(bTokens)
+	if err != nil {
+		return nil, err
+	}
+	name := b.Get(h[:])
+	if name == nil {
+		return nil, fmt.Errorf("%w: no client with that token", issuer.ErrNotFound)
+	}
+	return t.Client(string(name))
+}
+
+func (t *tx) InsertClient(c *issuer.Client) error {
+	if t.exists(bClients, []byte(c.Name)) {
+		return fmt.Errorf("%w: client %q", issuer.ErrExists, c.Name)
+	}
+	if t.exists(bTokens, c.TokenHash[:]) {
+		return fmt.Errorf("%w: a client with that token hash", issuer.ErrExists)
+	}
+	if err := t.put(bClients, []byte(c.Name), c); err != nil {
+		return err
+	}
+	b, err := t.bucket(bTokens)
+	if err != nil {
+		return err
+	}
+	return b.Put(c.TokenHash[:], []byte(c.Name))
+}
+
+func (t *tx) UpdateClient(c *issuer.Client) error {
+	old, err := t.Client(c.Name)
+	if err != nil {
+		return err
+	}
+	if old.TokenHash != c.TokenHash {
+		return fmt.Errorf("%w: client %q: the token hash cannot change", issuer.ErrConflict, c.Name)
+	}
+	return t.put(bClients, []byte(c.Name), c)
+}
+
+func (t *tx) Clients() ([]*issuer.Client, error) {
+	b, err := t.bucket(bClients)
+	if err != nil {
+		return nil, err
+	}
+	var out []*issuer.Client
+	err = b.ForEach(func(k, v []byte) error {
+		var c issuer.Client
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("%w: client %q: %v", issuer.ErrStoreCorrupt, k, err)
+		}
+		out = append(out, &c)
+		return nil
+	})
+	return out, err
+}
+
+func (t *tx) Terminal(name string) (*issuer.Terminal, error) {
+	var term issuer.Terminal
+	return &term, t.get(bTerminals, []byte(name), &term, fmt.Sprintf("terminal %q", name))
+}
+
+func (t *tx) InsertTerminal(term *issuer.Terminal) error {
+	if t.exists(bTerminals, []byte(term.Name)) {
+		return fmt.Errorf("%w: terminal %q", issuer.ErrExists, term.Name)
+	}
+	return t.put(bTerminals, []byte(term.Name), term)
+}
+
+func (t *tx) DeleteTerminal(name string) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	if !t.exists(bTerminals, []byte(name)) {
+		return fmt.Errorf("%w: terminal %q", issuer.ErrNotFound, name)
+	}
+	b, err := t.bucket(bTerminals)
+	if err != nil {
+		return err
+	}
+	return b.Delete([]byte(name))
+}
+
+func (t *tx) Terminals() ([]*issuer.Terminal, error) {
+	b, err := t.bucket(bTerminals)
+	if err != nil {
+		return nil, err
+	}
+	var out []*issuer.Terminal
+	err = b.ForEach(func(k, v []byte) error {
+		var term issuer.Terminal
+		if err := json.Unmarshal(v, &term); err != nil {
+			return fmt.Errorf("%w: terminal %q: %v", issuer.ErrStoreCorrupt, k, err)
+		}
+		out = append(out, &term)
+		return nil
+	})
+	return out, err
+}
+
+func (t *tx) UseOnce(kind, id string, expires, now time.Time) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	b, err := t.bucket(bOnce)
+	if err != nil {
+		return err
+	}
+	k := append(append([]byte(kind), 0), id...)
+	if v := b.Get(k); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= now.Unix() {
+		return fmt.Errorf("%w: %s %q was used before", issuer.ErrExists, kind, id)
+	}
+	return b.Put(k, u64(uint64(expires.Unix())))
+}
+
+func idemKey(client, key string) []byte { return append(append([]byte(client), 0), key...) }
+
+func (t *tx) Idempotency(client, key string) (*issuer.IdempotencyRecord, error) {
+	var r issuer.IdempotencyRecord
+	return &r, t.get(bIdempotency, idemKey(client, key), &r, fmt.Sprintf("idempotency key %q of %q", key, client))
+}
+
+func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
+	k := idemKey(r.Client, r.Key)
+	if t.exists(bIdempotency, k) {
+		return fmt.Errorf("%w: idempotency key %q of %q", issuer.ErrExists, r.Key, r.Client)
+	}
+	return t.put(bIdempotency, k, r)
+}
+
+func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
+	b, err := t.bucket(bAudit)
+	if err != nil {
+		return nil, err
+	}
+	k, v := b.Cursor().Last()
+	if k == nil {
+		return nil, fmt.Errorf("%w: the audit log is empty", issuer.ErrNotFound)
+	}
+	var e issuer.AuditEntry
+	if err := json.Unmarshal(v, &e); err != nil {
+		return nil, fmt.Errorf("%w: audit entry %x: %v", issuer.ErrStoreCorrupt, k, err)
+	}
+	return &e, nil
+}
+
+func (t *tx) AppendAudit(e *issuer.AuditEntry) error {
+	b, err := t.bucket(bAudit)
+	if err != nil {
+		return err
+	}
+	var last uint64
+	if k, _ := b.Cursor().Last(); k != nil {
+		if len(k) != 8 {
+			return fmt.Errorf("%w: audit key %x", issuer.ErrStoreCorrupt, k)
+		}
+		last = binary.BigEndian.Uint64(k)
+	}
+	if e.Seq != last+1 {
+		return fmt.Errorf("%w: audit entry %d after entry %d", issuer.ErrConflict, e.Seq, last)
+	}
+	return t.put(bAudit, u64(e.Seq), e)
+}
+
+func (t *tx) Audit(from uint64, fn func(*issuer.AuditEntry) error) error {
+	b, err := t.bucket(bAudit)
+	if err != nil {
+		return err
+	}
+	c := b.Cursor()
+	for k, v := c.Seek(u64(from)); k != nil; k, v = c.Next() {
+		var e issuer.AuditEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("%w: audit entry %x: %v", issuer.ErrStoreCorrupt, k, err)
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) PutCheckpoint(c *issuer.Checkpoint) error {
+	if t.exists(bCheckpoints, u64(c.Seq)) {
+		return fmt.Errorf("%w: checkpoint at entry %d", issuer.ErrExists, c.Seq)
+	}
+	return t.put(bCheckpoints, u64(c.Seq), c)
+}
+
+func (t *tx) Checkpoints(fn func(*issuer.Checkpoint) error) error {
+	b, err := t.bucket(bCheckpoints)
+	if err != nil {
+		return err
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var c issuer.Checkpoint
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("%w: checkpoint %x: %v", issuer.ErrStoreCorrupt, k, err)
+		}
+		return fn(&c)
+	})
+}

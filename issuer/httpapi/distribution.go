@@ -108,7 +108,8 @@ func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleDistribution serves everything else: BASE/bundle.jws,
-// BASE/status/<name>.cwt, each list at its own uri's path, CORS
+// BASE/status/<name>.cwt, BASE/status/aggregation.json (as /v1/status),
+// each list at its own uri's path, CORS
 // preflights, and JSON 404 and 405 answers.
 func (s *Server) handleDistribution(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
@@ -149,6 +150,10 @@ func (s *Server) handleDistribution(w http.ResponseWriter, r *http.Request) {
 	}
 	if t := set.byName["path:"+p]; t != nil {
 		s.serveToken(w, r, t)
+		return
+	}
+	if p == "/status/"+status.AggregationFile { // what sync reads for status prefixes
+		s.handleStatusIndex(w, r)
 		return
 	}
 	if p == "/bundle.jws" {

@@ -169,6 +169,8 @@ func statusVectors(g *gen) ([]spec.Vector, error) {
 		upd("update_ok_list_without_ttl", "a token without ttl (optional in the draft; netcred always writes one)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(65534)) })), "ok"),
 		upd("status_list_invalid_ttl_zero", "a token with ttl 0 (the draft wants a positive number)", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = uint64(0) })), "status_list_invalid"),
 		upd("status_list_invalid_not_canonical", "a token whose exp is a non-shortest integer: token claims are held to credential.md §2", t.tokenPayload(longExp), "status_list_invalid"),
+		upd("status_list_invalid_ttl_null", "a token with a null ttl: not an unsigned integer, and not an absent ttl either", t.tokenClaims(claims(func(m map[any]any) { m[int64(65534)] = nil })), "status_list_invalid"),
+		upd("status_list_invalid_sub_text_key", "a token whose sub is under the text key \"2\": claims are named by integer keys, so the token has no sub", t.tokenClaims(claims(func(m map[any]any) { m["2"] = m[int64(2)]; delete(m, int64(2)) })), "status_list_invalid"),
 		upd("status_list_invalid_no_exp", "a token without exp (required in netcred)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(4)) })), "status_list_invalid"),
 		upd("status_list_invalid_no_sub", "a token without sub (the list's uri)", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(2)) })), "status_list_invalid"),
 		upd("status_list_invalid_no_iat", "a token without iat", t.tokenClaims(claims(func(m map[any]any) { delete(m, int64(6)) })), "status_list_invalid"),

@@ -49,36 +49,18 @@ func EncodeQR(cose []byte) (string, error) {
 		return "", malformed(ReasonCOSEStructure, "not a tagged COSE_Sign1")
 	}
 	body := cose
-	d := deflaters.Get().(*deflater)
-	defer deflaters.Put(d)
-	d.buf.Reset()
-	d.w.Reset(&d.buf)
-	if _, err := d.w.Write(cose); err != nil {
-		return "", err
-	}
-	if err := d.w.Close(); err != nil {
-		return "", err
-	}
-	if z := d.buf.Bytes(); len(z) < len(cose) && z[0] != cose[0] {
+	zp := qrOutBufs.Get().(*[]byte)
+	defer qrOutBufs.Put(zp)
+	z := deflateQR((*zp)[:0], cose)
+	*zp = z[:0]
+	if len(z) < len(cose) && z[0] != cose[0] {
 		body = z
 	}
 	return QRPrefix + base45.Encode(body), nil
 }
 
-// deflater is a pooled DEFLATE writer with qrDictionary and its output: a
-// flate.Writer holds about 800 KB, far more than signing a credential costs
-// to allocate each time.
-type deflater struct {
-	w   *flate.Writer
-	buf bytes.Buffer
-}
-
-var deflaters = sync.Pool{New: func() any {
-	d := new(deflater)
-	// NewWriterDict fails only for an invalid level.
-	d.w, _ = flate.NewWriterDict(&d.buf, flate.BestCompression, qrDictionary)
-	return d
-}}
+// qrOutBufs holds EncodeQR's compressed bytes between calls.
+var qrOutBufs = sync.Pool{New: func() any { b := make([]byte, 0, MaxSize+64); return &b }}
 
 // qrWhitespace is what DecodeQR trims around the text.
 const qrWhitespace = " \t\r\n"

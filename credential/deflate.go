@@ -1,0 +1,501 @@
+package credential
+
+import (
+	"math/bits"
+	"sort"
+	"sync"
+)
+
+// This file is a raw DEFLATE (RFC 1951) encoder for the QR form: inputs of
+// at most MaxSize bytes after the preset dictionary qrDictionary, one final
+// block. compress/flate clears 640 KB of hash tables on every Reset, which
+// cost more than signing a 200-byte credential; here the hash heads are
+// tagged with a generation instead of cleared. The parse is optimal for the
+// block's code: a shortest path over "literal" and "match of length L at
+// the nearest distance that reaches L". It is computed with the fixed code's
+// costs and again with the costs of a dynamic code fitted to that parse; the
+// smaller block is written. The first byte of the stream has BFINAL set, so
+// it is odd and never 0xD2. FuzzDeflate holds the output to compress/flate's
+// inflater and to inflateFast.
+
+const (
+	dictLen     = 83 // len(qrDictionary), checked by init
+	maxWin      = dictLen + MaxSize
+	hashBits    = 12
+	maxChain    = 256
+	maxMatch    = 258
+	minMatch    = 3
+	numLitLen   = 286
+	numDist     = 30
+	endOfBlock  = 256
+	maxCodeBits = 15
+)
+
+// Tables shared by every encoder.
+var (
+	lengthCodeOf [maxMatch + 1]uint8 // length → index into lengthBase
+	distCodeOf   [maxWin + 1]uint8   // distance → index into distBase
+	fixedLitLen  [288]uint8 // 286 and 287 take part in the code, never in a block
+	fixedDistLen [numDist]uint8
+)
+
+func init() {
+	if len(qrDictionary) != dictLen {
+		panic("credential: dictLen is not len(qrDictionary)")
+	}
+	for l, c := minMatch, 0; l <= maxMatch; l++ {
+		for c+1 < len(lengthBase) && int(lengthBase[c+1]) <= l {
+			c++
+		}
+		lengthCodeOf[l] = uint8(c)
+	}
+	for d, c := 1, 0; d <= maxWin; d++ {
+		for c+1 < len(distBase) && int(distBase[c+1]) <= d {
+			c++
+		}
+		distCodeOf[d] = uint8(c)
+	}
+	for s := range fixedLitLen {
+		switch {
+		case s < 144:
+			fixedLitLen[s] = 8
+		case s < 256:
+			fixedLitLen[s] = 9
+		case s < 280:
+			fixedLitLen[s] = 7
+		default:
+			fixedLitLen[s] = 8
+		}
+	}
+	for s := range fixedDistLen {
+		fixedDistLen[s] = 5
+	}
+}
+
+// matchCand is a match at distance dist reaching up to length bytes; a
+// position's candidates have increasing lengths and distances.
+type matchCand struct {
+	length, dist uint16
+}
+
+// qrDeflater holds one encoder's state; qrDeflaters pools them.
+type qrDeflater struct {
+	head    [1 << hashBits]uint32 // gen+position, stale when below gen
+	gen     uint32
+	prev    [maxWin]int16
+	cands   []matchCand
+	candOff [MaxSize + 1]int32
+	cost    [MaxSize + 1]uint32
+	choice  [MaxSize]matchCand // length 0: a literal
+	tokens  []matchCand        // length 0: literal dist
+	out     []byte
+}
+
+var qrDeflaters = sync.Pool{New: func() any { return new(qrDeflater) }}
+
+// deflateQR returns the raw DEFLATE of src (len(src) <= MaxSize) with
+// qrDictionary, appended to dst.
+func deflateQR(dst, src []byte) []byte {
+	e := qrDeflaters.Get().(*qrDeflater)
+	defer qrDeflaters.Put(e)
+	return e.deflate(dst, src)
+}
+
+func hash3(b []byte) uint32 {
+	return (uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])) * 0x9E3779B1 >> (32 - hashBits)
+}
+
+// findMatches records, for every input position, its candidate matches.
+func (e *qrDeflater) findMatches(win []byte) {
+	if e.gen > 1<<31 {
+		e.head = [1 << hashBits]uint32{}
+		e.gen = 0
+	}
+	e.gen += maxWin + 1
+	gen := e.gen
+	e.cands = e.cands[:0]
+	n := len(win) - dictLen
+	for p := 0; p+minMatch <= len(win); p++ {
+		h := hash3(win[p:])
+		if p >= dictLen {
+			e.candOff[p-dictLen] = int32(len(e.cands))
+			best := minMatch - 1
+			limit := min(maxMatch, len(win)-p)
+			for q, chain := e.head[h], 0; q >= gen && chain < maxChain; chain++ {
+				j := int(q - gen)
+				if win[j+best] == win[p+best] {
+					l := 0
+					for l < limit && win[j+l] == win[p+l] {
+						l++
+					}
+					if l > best {
+						best = l
+						e.cands = append(e.cands, matchCand{uint16(l), uint16(p - j)})
+						if l == limit {
+							break
+						}
+					}
+				}
+				if e.prev[j] < 0 {
+					break
+				}
+				q = uint32(e.prev[j]) + gen
+			}
+		}
+		if e.head[h] >= gen {
+			e.prev[p] = int16(e.head[h] - gen)
+		} else {
+			e.prev[p] = -1
+		}
+		e.head[h] = gen + uint32(p)
+	}
+	for i := max(0, len(win)-minMatch+1-dictLen); i <= n; i++ {
+		e.candOff[i] = int32(len(e.cands))
+	}
+}
+
+// parse fills e.tokens with the cheapest parse under the code lengths
+// lit and dist (a zero length costs as much as the longest code).
+func (e *qrDeflater) parse(win []byte, lit, dist []uint8) {
+	var litCost [numLitLen]uint32
+	var distCost [numDist]uint32
+	for s, l := range lit {
+		if l == 0 {
+			l = maxCodeBits
+		}
+		litCost[s] = uint32(l)
+		if s > endOfBlock {
+			litCost[s] += uint32(lengthExtra[s-257])
+		}
+	}
+	for s, l := range dist {
+		if l == 0 {
+			l = maxCodeBits
+		}
+		distCost[s] = uint32(l) + uint32(distExtra[s])
+	}
+	src := win[dictLen:]
+	n := len(src)
+	e.cost[n] = 0
+	for i := n - 1; i >= 0; i-- {
+		best := litCost[src[i]] + e.cost[i+1]
+		choice := matchCand{}
+		prevLen := minMatch - 1
+		for _, c := range e.cands[e.candOff[i]:e.candOff[i+1]] {
+			dc := distCost[distCodeOf[c.dist]]
+			for l := prevLen + 1; l <= int(c.length); l++ {
+				if x := dc + litCost[257+int(lengthCodeOf[l])] + e.cost[i+l]; x < best {
+					best, choice = x, matchCand{uint16(l), c.dist}
+				}
+			}
+			prevLen = int(c.length)
+		}
+		e.cost[i], e.choice[i] = best, choice
+	}
+	e.tokens = e.tokens[:0]
+	for i := 0; i < n; {
+		c := e.choice[i]
+		if c.length == 0 {
+			e.tokens = append(e.tokens, matchCand{0, uint16(src[i])})
+			i++
+			continue
+		}
+		e.tokens = append(e.tokens, c)
+		i += int(c.length)
+	}
+}
+
+// freqs counts the symbols of e.tokens, end of block included.
+func (e *qrDeflater) freqs(lit *[numLitLen]uint32, dist *[numDist]uint32) {
+	*lit, *dist = [numLitLen]uint32{}, [numDist]uint32{}
+	for _, t := range e.tokens {
+		if t.length == 0 {
+			lit[t.dist]++
+			continue
+		}
+		lit[257+int(lengthCodeOf[t.length])]++
+		dist[distCodeOf[t.dist]]++
+	}
+	lit[endOfBlock]++
+}
+
+// bodyBits is the size of e.tokens' symbols under the given code lengths.
+func bodyBits(lit *[numLitLen]uint32, dist *[numDist]uint32, litLen, distLen []uint8) int {
+	n := 0
+	for s, f := range lit {
+		if f != 0 {
+			n += int(f) * int(litLen[s])
+			if s > endOfBlock {
+				n += int(f) * int(lengthExtra[s-257])
+			}
+		}
+	}
+	for s, f := range dist {
+		n += int(f) * (int(distLen[s]) + int(distExtra[s]))
+	}
+	return n
+}
+
+func (e *qrDeflater) deflate(dst, src []byte) []byte {
+	var win [maxWin]byte
+	copy(win[:], qrDictionary)
+	w := win[:dictLen+copy(win[dictLen:], src)]
+	e.findMatches(w)
+
+	var litF [numLitLen]uint32
+	var distF [numDist]uint32
+	e.parse(w, fixedLitLen[:numLitLen], fixedDistLen[:])
+	e.freqs(&litF, &distF)
+	fixedBits := 3 + bodyBits(&litF, &distF, fixedLitLen[:numLitLen], fixedDistLen[:])
+
+	// A dynamic code fitted to the fixed parse, then the parse redone with
+	// that code's costs and the code refitted to it.
+	var dyn dynCode
+	dyn.build(&litF, &distF)
+	e.parse(w, dyn.lit[:], dyn.dist[:])
+	e.freqs(&litF, &distF)
+	dyn.build(&litF, &distF)
+	dynBits := 3 + dyn.headerBits() + bodyBits(&litF, &distF, dyn.lit[:], dyn.dist[:])
+
+	bw := bitWriter{out: dst}
+	if dynBits < fixedBits {
+		bw.put(1|2<<1, 3)
+		dyn.writeHeader(&bw)
+		e.writeTokens(&bw, dyn.lit[:], dyn.dist[:])
+	} else {
+		e.parse(w, fixedLitLen[:numLitLen], fixedDistLen[:])
+		bw.put(1|1<<1, 3)
+		e.writeTokens(&bw, fixedLitLen[:], fixedDistLen[:])
+	}
+	return bw.flush()
+}
+
+func (e *qrDeflater) writeTokens(bw *bitWriter, litLen, distLen []uint8) {
+	var litCode [288]uint16
+	var distCode [numDist]uint16
+	canonical(litLen, litCode[:])
+	canonical(distLen, distCode[:])
+	for _, t := range e.tokens {
+		if t.length == 0 {
+			bw.put(uint32(litCode[t.dist]), uint(litLen[t.dist]))
+			continue
+		}
+		lc := int(lengthCodeOf[t.length])
+		bw.put(uint32(litCode[257+lc]), uint(litLen[257+lc]))
+		bw.put(uint32(t.length-lengthBase[lc]), uint(lengthExtra[lc]))
+		dc := int(distCodeOf[t.dist])
+		bw.put(uint32(distCode[dc]), uint(distLen[dc]))
+		bw.put(uint32(t.dist-distBase[dc]), uint(distExtra[dc]))
+	}
+	bw.put(uint32(litCode[endOfBlock]), uint(litLen[endOfBlock]))
+}
+
+// bitWriter writes bits least significant first.
+type bitWriter struct {
+	out   []byte
+	acc   uint64
+	nbits uint
+}
+
+func (w *bitWriter) put(v uint32, n uint) {
+	w.acc |= uint64(v) << w.nbits
+	w.nbits += n
+	for w.nbits >= 8 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.nbits -= 8
+	}
+}
+
+func (w *bitWriter) flush() []byte {
+	if w.nbits > 0 {
+		w.out = append(w.out, byte(w.acc))
+	}
+	return w.out
+}
+
+// canonical assigns the RFC 1951 §3.2.2 codes for lengths, bit-reversed for
+// a least-significant-first writer.
+func canonical(lengths []uint8, codes []uint16) {
+	var count [maxCodeBits + 1]uint16
+	for _, l := range lengths {
+		count[l]++
+	}
+	count[0] = 0
+	var next [maxCodeBits + 1]uint16
+	code := uint16(0)
+	for b := 1; b <= maxCodeBits; b++ {
+		code = (code + count[b-1]) << 1
+		next[b] = code
+	}
+	for s, l := range lengths {
+		if l != 0 {
+			codes[s] = bits.Reverse16(next[l]) >> (16 - l)
+			next[l]++
+		}
+	}
+}
+
+// huffLengths sets lengths to a Huffman code for freq limited to maxBits
+// bits; every code has at least two symbols, so any inflater takes it.
+func huffLengths(freq []uint32, lengths []uint8, maxBits int) {
+	type node struct {
+		f      uint64
+		parent int
+	}
+	f := make([]uint64, len(freq))
+	used := 0
+	for i, x := range freq {
+		f[i] = uint64(x)
+		if x != 0 {
+			used++
+		}
+	}
+	for i := 0; used < 2; i++ {
+		if f[i] == 0 {
+			f[i] = 1
+			used++
+		}
+	}
+	for {
+		var leaves []int
+		for i := range f {
+			if f[i] != 0 {
+				leaves = append(leaves, i)
+			}
+		}
+		sort.SliceStable(leaves, func(a, b int) bool { return f[leaves[a]] < f[leaves[b]] })
+		nodes := make([]node, 0, 2*len(leaves))
+		for _, s := range leaves {
+			nodes = append(nodes, node{f[s], -1})
+		}
+		// Two queues: sorted leaves, and internal nodes in creation order.
+		li, ii := 0, len(leaves)
+		pick := func() int {
+			if li < len(leaves) && (ii >= len(nodes) || nodes[li].f <= nodes[ii].f) {
+				li++
+				return li - 1
+			}
+			ii++
+			return ii - 1
+		}
+		for k := 0; k < len(leaves)-1; k++ {
+			a, b := pick(), pick()
+			nodes = append(nodes, node{nodes[a].f + nodes[b].f, -1})
+			nodes[a].parent, nodes[b].parent = len(nodes)-1, len(nodes)-1
+		}
+		depth := make([]int, len(nodes))
+		for k := len(nodes) - 2; k >= 0; k-- {
+			depth[k] = depth[nodes[k].parent] + 1
+		}
+		deepest := 0
+		for k := range leaves {
+			deepest = max(deepest, depth[k])
+		}
+		if deepest <= maxBits {
+			clear(lengths)
+			for k, s := range leaves {
+				lengths[s] = uint8(depth[k])
+			}
+			return
+		}
+		for i := range f {
+			if f[i] != 0 {
+				f[i] = f[i]>>1 | 1
+			}
+		}
+	}
+}
+
+// codeLenOrder is the order of the code length code's lengths (§3.2.7).
+var codeLenOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+
+// dynCode is a dynamic block's codes and its header's run-length form.
+type dynCode struct {
+	lit         [numLitLen]uint8
+	dist        [numDist]uint8
+	nlit, ndist int
+	clen        [19]uint8
+	nclen       int
+	rle         []uint16 // symbol | extra bits << 8
+}
+
+func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32) {
+	huffLengths(litF[:], d.lit[:], maxCodeBits)
+	huffLengths(distF[:], d.dist[:], maxCodeBits)
+	d.nlit, d.ndist = numLitLen, numDist
+	for d.nlit > 257 && d.lit[d.nlit-1] == 0 {
+		d.nlit--
+	}
+	for d.ndist > 1 && d.dist[d.ndist-1] == 0 {
+		d.ndist--
+	}
+	all := make([]uint8, 0, d.nlit+d.ndist)
+	all = append(append(all, d.lit[:d.nlit]...), d.dist[:d.ndist]...)
+	d.rle = d.rle[:0]
+	for i := 0; i < len(all); {
+		l := all[i]
+		run := 1
+		for i+run < len(all) && all[i+run] == l {
+			run++
+		}
+		i += run
+		if l == 0 {
+			for run >= 11 {
+				k := min(run, 138)
+				d.rle = append(d.rle, 18|uint16(k-11)<<8)
+				run -= k
+			}
+			if run >= 3 {
+				d.rle = append(d.rle, 17|uint16(run-3)<<8)
+				run = 0
+			}
+		} else {
+			d.rle = append(d.rle, uint16(l))
+			run--
+			for run >= 3 {
+				k := min(run, 6)
+				d.rle = append(d.rle, 16|uint16(k-3)<<8)
+				run -= k
+			}
+		}
+		for ; run > 0; run-- {
+			d.rle = append(d.rle, uint16(l))
+		}
+	}
+	var cf [19]uint32
+	for _, r := range d.rle {
+		cf[r&0xff]++
+	}
+	huffLengths(cf[:], d.clen[:], 7)
+	d.nclen = 19
+	for d.nclen > 4 && d.clen[codeLenOrder[d.nclen-1]] == 0 {
+		d.nclen--
+	}
+}
+
+var rleExtra = [19]uint8{16: 2, 17: 3, 18: 7}
+
+func (d *dynCode) headerBits() int {
+	n := 5 + 5 + 4 + 3*d.nclen
+	for _, r := range d.rle {
+		n += int(d.clen[r&0xff]) + int(rleExtra[r&0xff])
+	}
+	return n
+}
+
+func (d *dynCode) writeHeader(bw *bitWriter) {
+	bw.put(uint32(d.nlit-257), 5)
+	bw.put(uint32(d.ndist-1), 5)
+	bw.put(uint32(d.nclen-4), 4)
+	for _, s := range codeLenOrder[:d.nclen] {
+		bw.put(uint32(d.clen[s]), 3)
+	}
+	var codes [19]uint16
+	canonical(d.clen[:], codes[:])
+	for _, r := range d.rle {
+		s := r & 0xff
+		bw.put(uint32(codes[s]), uint(d.clen[s]))
+		bw.put(uint32(r>>8), uint(rleExtra[s]))
+	}
+}

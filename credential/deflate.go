@@ -35,7 +35,7 @@ const (
 var (
 	lengthCodeOf [maxMatch + 1]uint8 // length → index into lengthBase
 	distCodeOf   [maxWin + 1]uint8   // distance → index into distBase
-	fixedLitLen  [288]uint8 // 286 and 287 take part in the code, never in a block
+	fixedLitLen  [288]uint8          // 286 and 287 take part in the code, never in a block
 	fixedDistLen [numDist]uint8
 )
 

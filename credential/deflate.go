@@ -2,7 +2,7 @@ package credential
 
 import (
 	"math/bits"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -33,10 +33,12 @@ const (
 
 // Tables shared by every encoder.
 var (
-	lengthCodeOf [maxMatch + 1]uint8 // length → index into lengthBase
-	distCodeOf   [maxWin + 1]uint8   // distance → index into distBase
-	fixedLitLen  [288]uint8          // 286 and 287 take part in the code, never in a block
-	fixedDistLen [numDist]uint8
+	lengthCodeOf  [maxMatch + 1]uint8 // length → index into lengthBase
+	distCodeOf    [maxWin + 1]uint8   // distance → index into distBase
+	fixedLitLen   [288]uint8          // 286 and 287 take part in the code, never in a block
+	fixedDistLen  [numDist]uint8
+	fixedLitCode  [288]uint16
+	fixedDistCode [numDist]uint16
 )
 
 func init() {
@@ -70,6 +72,8 @@ func init() {
 	for s := range fixedDistLen {
 		fixedDistLen[s] = 5
 	}
+	canonical(fixedLitLen[:], fixedLitCode[:])
+	canonical(fixedDistLen[:], fixedDistCode[:])
 }
 
 // matchCand is a match at distance dist reaching up to length bytes; a
@@ -80,15 +84,17 @@ type matchCand struct {
 
 // qrDeflater holds one encoder's state; qrDeflaters pools them.
 type qrDeflater struct {
-	head    [1 << hashBits]uint32 // gen+position, stale when below gen
-	gen     uint32
-	prev    [maxWin]int16
-	cands   []matchCand
-	candOff [MaxSize + 1]int32
-	cost    [MaxSize + 1]uint32
-	choice  [MaxSize]matchCand // length 0: a literal
-	tokens  []matchCand        // length 0: literal dist
-	out     []byte
+	head        [1 << hashBits]uint32 // gen+position, stale when below gen
+	gen         uint32
+	prev        [maxWin]int16
+	cands       []matchCand
+	candOff     [MaxSize + 1]int32
+	cost        [MaxSize + 1]uint32
+	choice      [MaxSize]matchCand // length 0: a literal
+	tokens      []matchCand        // length 0: literal dist
+	fixedTokens []matchCand
+	dyn         dynCode
+	out         []byte
 }
 
 var qrDeflaters = sync.Pool{New: func() any { return new(qrDeflater) }}
@@ -248,33 +254,45 @@ func (e *qrDeflater) deflate(dst, src []byte) []byte {
 	e.freqs(&litF, &distF)
 	fixedBits := 3 + bodyBits(&litF, &distF, fixedLitLen[:numLitLen], fixedDistLen[:])
 
-	// A dynamic code fitted to the fixed parse, then the parse redone with
-	// that code's costs and the code refitted to it.
-	var dyn dynCode
-	dyn.build(&litF, &distF)
-	e.parse(w, dyn.lit[:], dyn.dist[:])
-	e.freqs(&litF, &distF)
+	// A dynamic code fitted to the fixed parse; when it comes within
+	// dynSlack bits of the fixed block, the parse is redone with its costs
+	// and the code refitted to that parse.
+	dyn := &e.dyn
 	dyn.build(&litF, &distF)
 	dynBits := 3 + dyn.headerBits() + bodyBits(&litF, &distF, dyn.lit[:], dyn.dist[:])
+	if dynBits < fixedBits+dynSlack {
+		e.fixedTokens = append(e.fixedTokens[:0], e.tokens...)
+		e.parse(w, dyn.lit[:], dyn.dist[:])
+		e.freqs(&litF, &distF)
+		dyn.build(&litF, &distF)
+		dynBits = 3 + dyn.headerBits() + bodyBits(&litF, &distF, dyn.lit[:], dyn.dist[:])
+		if dynBits >= fixedBits {
+			e.tokens = append(e.tokens[:0], e.fixedTokens...)
+		}
+	}
 
 	bw := bitWriter{out: dst}
 	if dynBits < fixedBits {
 		bw.put(1|2<<1, 3)
 		dyn.writeHeader(&bw)
-		e.writeTokens(&bw, dyn.lit[:], dyn.dist[:])
+		var litCode [numLitLen]uint16
+		var distCode [numDist]uint16
+		canonical(dyn.lit[:], litCode[:])
+		canonical(dyn.dist[:], distCode[:])
+		e.writeTokens(&bw, dyn.lit[:], litCode[:], dyn.dist[:], distCode[:])
 	} else {
-		e.parse(w, fixedLitLen[:numLitLen], fixedDistLen[:])
 		bw.put(1|1<<1, 3)
-		e.writeTokens(&bw, fixedLitLen[:], fixedDistLen[:])
+		e.writeTokens(&bw, fixedLitLen[:], fixedLitCode[:], fixedDistLen[:], fixedDistCode[:])
 	}
 	return bw.flush()
 }
 
-func (e *qrDeflater) writeTokens(bw *bitWriter, litLen, distLen []uint8) {
-	var litCode [288]uint16
-	var distCode [numDist]uint16
-	canonical(litLen, litCode[:])
-	canonical(distLen, distCode[:])
+// dynSlack is how far (in bits) a dynamic code fitted to the fixed parse
+// may lose and still be tried with a parse of its own.
+const dynSlack = 64
+
+// writeTokens writes e.tokens and the end of block with the given codes.
+func (e *qrDeflater) writeTokens(bw *bitWriter, litLen []uint8, litCode []uint16, distLen []uint8, distCode []uint16) {
 	for _, t := range e.tokens {
 		if t.length == 0 {
 			bw.put(uint32(litCode[t.dist]), uint(litLen[t.dist]))
@@ -336,17 +354,15 @@ func canonical(lengths []uint8, codes []uint16) {
 	}
 }
 
-// huffLengths sets lengths to a Huffman code for freq limited to maxBits
-// bits; every code has at least two symbols, so any inflater takes it.
+// huffLengths sets lengths to a Huffman code for freq (at most 286
+// symbols) limited to maxBits bits; every code has at least two symbols, so
+// any inflater takes it. When the code would be too deep, the frequencies
+// are halved (keeping every used symbol) and the code rebuilt.
 func huffLengths(freq []uint32, lengths []uint8, maxBits int) {
-	type node struct {
-		f      uint64
-		parent int
-	}
-	f := make([]uint64, len(freq))
+	var f [numLitLen]uint32
+	copy(f[:], freq)
 	used := 0
-	for i, x := range freq {
-		f[i] = uint64(x)
+	for _, x := range f[:len(freq)] {
 		if x != 0 {
 			used++
 		}
@@ -357,45 +373,50 @@ func huffLengths(freq []uint32, lengths []uint8, maxBits int) {
 			used++
 		}
 	}
+	var keys [numLitLen]uint64 // frequency << 16 | symbol
+	var nf [2 * numLitLen]uint64
+	var parent [2 * numLitLen]int16
+	var depth [2 * numLitLen]uint8
 	for {
-		var leaves []int
-		for i := range f {
-			if f[i] != 0 {
-				leaves = append(leaves, i)
+		leaves := keys[:0]
+		for i, x := range f[:len(freq)] {
+			if x != 0 {
+				leaves = append(leaves, uint64(x)<<16|uint64(i))
 			}
 		}
-		sort.SliceStable(leaves, func(a, b int) bool { return f[leaves[a]] < f[leaves[b]] })
-		nodes := make([]node, 0, 2*len(leaves))
-		for _, s := range leaves {
-			nodes = append(nodes, node{f[s], -1})
+		slices.Sort(leaves)
+		n := len(leaves)
+		for k, key := range leaves {
+			nf[k] = key >> 16
 		}
-		// Two queues: sorted leaves, and internal nodes in creation order.
-		li, ii := 0, len(leaves)
+		// Two queues: the sorted leaves, and internal nodes in the order
+		// they are made (which is also sorted).
+		li, ii, next := 0, n, n
 		pick := func() int {
-			if li < len(leaves) && (ii >= len(nodes) || nodes[li].f <= nodes[ii].f) {
+			if li < n && (ii >= next || nf[li] <= nf[ii]) {
 				li++
 				return li - 1
 			}
 			ii++
 			return ii - 1
 		}
-		for k := 0; k < len(leaves)-1; k++ {
+		for ; next < 2*n-1; next++ {
 			a, b := pick(), pick()
-			nodes = append(nodes, node{nodes[a].f + nodes[b].f, -1})
-			nodes[a].parent, nodes[b].parent = len(nodes)-1, len(nodes)-1
+			nf[next] = nf[a] + nf[b]
+			parent[a], parent[b] = int16(next), int16(next)
 		}
-		depth := make([]int, len(nodes))
-		for k := len(nodes) - 2; k >= 0; k-- {
-			depth[k] = depth[nodes[k].parent] + 1
-		}
+		depth[2*n-2] = 0
 		deepest := 0
-		for k := range leaves {
-			deepest = max(deepest, depth[k])
+		for k := 2*n - 3; k >= 0; k-- {
+			depth[k] = depth[parent[k]] + 1
+			if k < n {
+				deepest = max(deepest, int(depth[k]))
+			}
 		}
 		if deepest <= maxBits {
 			clear(lengths)
-			for k, s := range leaves {
-				lengths[s] = uint8(depth[k])
+			for k, key := range leaves {
+				lengths[key&0xffff] = depth[k]
 			}
 			return
 		}
@@ -417,7 +438,8 @@ type dynCode struct {
 	nlit, ndist int
 	clen        [19]uint8
 	nclen       int
-	rle         []uint16 // symbol | extra bits << 8
+	rle         []uint16 // symbol | extra bits << 8, in rleBuf
+	rleBuf      [numLitLen + numDist]uint16
 }
 
 func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32) {
@@ -430,9 +452,9 @@ func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32) {
 	for d.ndist > 1 && d.dist[d.ndist-1] == 0 {
 		d.ndist--
 	}
-	all := make([]uint8, 0, d.nlit+d.ndist)
-	all = append(append(all, d.lit[:d.nlit]...), d.dist[:d.ndist]...)
-	d.rle = d.rle[:0]
+	var buf [numLitLen + numDist]uint8
+	all := append(append(buf[:0], d.lit[:d.nlit]...), d.dist[:d.ndist]...)
+	d.rle = d.rleBuf[:0]
 	for i := 0; i < len(all); {
 		l := all[i]
 		run := 1

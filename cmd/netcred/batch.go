@@ -230,9 +230,14 @@ func runBatch(e *env, cfg *batchConfig) int {
 		return exitInvalid
 	case readErr != nil:
 		errorf(e, "%s: %v", cfg.in, readErr)
-		return exitInvalid
+		hint(e, "fix the file and run the same command again: the lines already issued are skipped")
+		return exitUsage
 	case counts.failed > 0:
-		errorf(e, "%d lines failed, listed in %s", counts.failed, cfg.errs)
+		lines := "lines"
+		if counts.failed == 1 {
+			lines = "line"
+		}
+		errorf(e, "%d %s failed, listed in %s", counts.failed, lines, cfg.errs)
 		hint(e, "fix those lines and run the same command again: the lines already issued are skipped")
 		return exitInvalid
 	}
@@ -604,6 +609,7 @@ func (cfg *batchConfig) csvJob(j *batchJob, header, rec []string) error {
 			cells[h] = rec[i]
 		}
 	}
+	j.ref = settings["ref"]
 	typeName := cfg.typeName
 	if v, ok := settings["type"]; ok {
 		typeName = v

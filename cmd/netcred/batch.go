@@ -78,7 +78,7 @@ const (
 // batchInFlight is how many lines are in flight per CPU: signing runs on
 // GOMAXPROCS CPUs, and the many lines waiting for their commit let one
 // group commit carry many credentials.
-const batchInFlight = 128
+const batchInFlight = 1024
 
 // batchReserved are the JSONL members and CSV columns that are a line's
 // settings, not claims.

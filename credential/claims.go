@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/netcred/netcred/internal/strictcbor"
 )
 
 // CWT claim keys (RFC 8392 §4, RFC 8747, draft-ietf-oauth-status-list) and
@@ -136,6 +137,8 @@ func (c *Claims) MarshalCBOR() ([]byte, error) {
 	}
 	if w.NC.Attributes == nil {
 		w.NC.Attributes = map[int64]any{}
+	} else {
+		w.NC.Attributes = wireAttributes(w.NC.Attributes)
 	}
 	b, err := encMode.Marshal(&w)
 	if err != nil {
@@ -236,4 +239,48 @@ func (c *Claims) Equal(o *Claims) bool {
 	a, err1 := c.MarshalCBOR()
 	b, err2 := o.MarshalCBOR()
 	return err1 == nil && err2 == nil && bytes.Equal(a, b)
+}
+
+// wireAttributes returns attrs with the byte-string map keys that decoding
+// returns (strictcbor.ByteString, inside array or map attributes) turned
+// into fxamacker/cbor's ByteString, which encodes as a byte string again
+// rather than as text. attrs is not modified, and returned as it is when it
+// holds no array or map (the issuer's case: no copy on its hot path).
+func wireAttributes(attrs map[int64]any) map[int64]any {
+	nested := false
+	for _, v := range attrs {
+		switch v.(type) {
+		case []any, map[any]any:
+			nested = true
+		}
+	}
+	if !nested {
+		return attrs
+	}
+	out := make(map[int64]any, len(attrs))
+	for k, v := range attrs {
+		out[k] = wireValue(v)
+	}
+	return out
+}
+
+func wireValue(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = wireValue(e)
+		}
+		return out
+	case map[any]any:
+		out := make(map[any]any, len(x))
+		for k, e := range x {
+			if bs, ok := k.(strictcbor.ByteString); ok {
+				k = cbor.ByteString(bs)
+			}
+			out[k] = wireValue(e)
+		}
+		return out
+	}
+	return v
 }

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/internal/cosesign"
+	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/veraison/go-cose"
 )
 
@@ -313,5 +315,35 @@ func TestEncodeQRCompressesOnlyWhenItPays(t *testing.T) {
 	plain := QRPrefix + b45(cose)
 	if len(text) >= len(plain) {
 		t.Fatalf("reference credential: compressed text %d chars, plain %d: compression should pay", len(text), len(plain))
+	}
+}
+
+// TestNestedByteStringKeyRoundTrip: an attribute holding a map with a byte
+// string key decodes (strictcbor.Value) and re-encodes to the same bytes,
+// the key a byte string again.
+func TestNestedByteStringKeyRoundTrip(t *testing.T) {
+	c := referenceClaims()
+	c.Attributes = map[int64]any{1: "x", 9: map[any]any{cbor.ByteString("\x01"): "v", "t": []any{uint64(1)}}}
+	b, err := c.MarshalCBOR()
+	if err != nil {
+		t.Fatalf("MarshalCBOR: %v", err)
+	}
+	var back Claims
+	if err := back.UnmarshalCBOR(b); err != nil {
+		t.Fatalf("UnmarshalCBOR: %v", err)
+	}
+	m, ok := back.Attributes[9].(map[any]any)
+	if !ok {
+		t.Fatalf("attribute 9 is %T; want map[any]any", back.Attributes[9])
+	}
+	if got := m[strictcbor.ByteString("\x01")]; got != "v" {
+		t.Errorf("byte-string key reads %v; want %q", got, "v")
+	}
+	again, err := back.MarshalCBOR()
+	if err != nil {
+		t.Fatalf("MarshalCBOR after decoding: %v", err)
+	}
+	if !bytes.Equal(again, b) {
+		t.Errorf("re-encoded %x; want %x", again, b)
 	}
 }

@@ -118,17 +118,27 @@ func (s *Service) audit(tx Tx, body AuditBody) error {
 	return tx.AppendAudit(&AuditEntry{Seq: seq, Prev: prev, Body: data, Hash: AuditHash(seq, prev, data)})
 }
 
+// CheckpointInterval: a Service with a key signs a checkpoint in the
+// background when an entry is added this long after its last one, so that
+// a quiet service leaves little unsigned.
+const CheckpointInterval = time.Minute
+
 // noteAudit counts new entries and starts a checkpoint in the background
-// when enough have passed.
+// when enough have passed, or enough time.
 func (s *Service) noteAudit(n int) {
 	if s.is == nil {
 		return
 	}
 	s.cpMu.Lock()
 	s.sinceCP += n
-	start := s.sinceCP >= s.cpEvery && !s.cpRunning
+	now := s.now()
+	if s.lastCP.IsZero() {
+		s.lastCP = now
+	}
+	due := s.sinceCP >= s.cpEvery || now.Sub(s.lastCP) >= CheckpointInterval
+	start := due && !s.cpRunning
 	if start {
-		s.cpRunning, s.sinceCP = true, 0
+		s.cpRunning, s.sinceCP, s.lastCP = true, 0, now
 	}
 	s.cpMu.Unlock()
 	if start {

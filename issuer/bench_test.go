@@ -35,7 +35,7 @@ func BenchmarkIssueDurable(b *testing.B) {
 	defer s.Close()
 	req := issuer.Request{Type: "identity", Level: credential.LevelSubstantial, Claims: claims()}
 	baseline := signRate(b)
-	b.SetParallelism(64) // many requests in flight, as an HTTP service has
+	b.SetParallelism(128) // many requests in flight, as an HTTP service has
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

@@ -1,13 +1,22 @@
-// Package issuer signs credentials and keeps the issuer's status lists.
+// Package issuer signs credentials and applies the issuance rules over a
+// store of records (spec/issuer.md).
 //
 // Issuer is the signing core: it turns a request (type, level, evidence,
 // claims) into a signed credential after checking it against the schema
-// and the level rules (a level is issued only with the evidence it needs).
-// StatusDir is the issuer's store (one bbolt file): it gives each
-// credential a random, never reused status list index in the same
-// transaction that records it, changes statuses (revoke, suspend,
-// reinstate) and publishes the signed status list tokens for verifiers. No
-// personal data is stored. A later HTTP service builds on both.
+// and the level rules. Service applies the rules, once, over any Store:
+// it gives each credential a never reused status list index (a per-list
+// counter through a keyed permutation, ranges reserved in memory), signs
+// outside the store's write transactions and returns a credential only
+// once its record is durable; it changes statuses (revocation is final),
+// rolls lists over, publishes the signed status list tokens, manages the
+// HTTP API's clients and the registered terminals, and chains every change
+// into the audit log with signed checkpoints. The embedded store is
+// issuer/store/bolt; every store passes issuer/store/storetest.
+//
+// # Security
+//
+// Records hold no claims and no biometrics: only what revocation and audit
+// need. Client tokens are stored as SHA-256 hashes.
 package issuer
 
 import (

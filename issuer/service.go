@@ -97,6 +97,7 @@ type Service struct {
 
 	cpMu      sync.Mutex
 	sinceCP   int
+	lastCP    time.Time
 	cpRunning bool
 }
 

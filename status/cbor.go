@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"unicode/utf8"
 
-	"github.com/fxamacker/cbor/v2"
+	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/internal/strictcbor/cbormode"
 )
 
@@ -90,25 +90,15 @@ func Parse(data []byte) (*List, error) {
 	if len(data) > maxEncoded {
 		return nil, fmt.Errorf("%w: %d bytes of CBOR", ErrTooLarge, len(data))
 	}
-	var m map[string]cbor.RawMessage
-	if err := decMode.Unmarshal(data, &m); err != nil {
-		var extra *cbor.ExtraneousDataError
-		if errors.As(err, &extra) {
-			return nil, fmt.Errorf("%w: bytes after the CBOR map", ErrMalformed)
-		}
+	m, err := readListMap(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	for k := range m {
-		if k != keyBits && k != keyLst && k != keyAggregationURI {
-			return nil, fmt.Errorf("%w: unknown key %q", ErrMalformed, k)
-		}
-	}
-	rawBits, ok := m[keyBits]
-	if !ok {
+	if m.bits == nil {
 		return nil, fmt.Errorf("%w: no %q", ErrMalformed, keyBits)
 	}
-	var bits uint64
-	if err := decodeAs(rawBits, 0, &bits); err != nil {
+	bits, err := uintValue(m.bits)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, keyBits, err)
 	}
 	switch bits {
@@ -118,19 +108,20 @@ func Parse(data []byte) (*List, error) {
 	default:
 		return nil, fmt.Errorf("%w: bits is %d (allowed: 1, 2, 4, 8)", ErrMalformed, bits)
 	}
-	rawLst, ok := m[keyLst]
-	if !ok {
+	if m.lst == nil {
 		return nil, fmt.Errorf("%w: no %q", ErrMalformed, keyLst)
 	}
-	var lst []byte
-	if err := decodeAs(rawLst, 2, &lst); err != nil {
+	lst, err := stringValue(m.lst, 2)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, keyLst, err)
 	}
 	l := &List{}
-	if raw, ok := m[keyAggregationURI]; ok {
-		if err := decodeAs(raw, 3, &l.aggregationURI); err != nil {
+	if m.agg != nil {
+		uri, err := stringValue(m.agg, 3)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, keyAggregationURI, err)
 		}
+		l.aggregationURI = string(uri)
 		if l.aggregationURI == "" {
 			return nil, fmt.Errorf("%w: empty %q", ErrMalformed, keyAggregationURI)
 		}
@@ -149,14 +140,125 @@ func Parse(data []byte) (*List, error) {
 	return l, nil
 }
 
-// decodeAs decodes raw into v after checking that it is of the CBOR major
-// type want (0 unsigned integer, 2 byte string, 3 text string), so that no
-// conversion between types is ever applied.
-func decodeAs(raw cbor.RawMessage, want byte, v any) error {
-	if len(raw) == 0 || raw[0]>>5 != want {
-		return fmt.Errorf("not of CBOR major type %d", want)
+// listMap holds the raw items of a Status List map's members, nil when
+// absent.
+type listMap struct{ bits, lst, agg []byte }
+
+// readListMap reads data as fxamacker/cbor's strict DecMode reads it into a
+// map[string]cbor.RawMessage (which Parse used; FuzzParseReference holds it
+// to that): exactly one well-formed item (strictcbor.LooseHead: no
+// indefinite lengths, no tags; any argument width), a map whose keys are
+// text strings, without duplicates, each one of the three keys of the draft,
+// with values well-formed within the nesting and size limits. The values'
+// types are checked by Parse, after.
+func readListMap(data []byte) (listMap, error) {
+	var m listMap
+	end, err := looseItemEnd(data, 0, 1)
+	if err != nil {
+		return m, err
 	}
-	return decMode.Unmarshal(raw, v)
+	if end != len(data) {
+		return m, errors.New("bytes after the CBOR map")
+	}
+	major, pairs, off, _ := strictcbor.LooseHead(data, 0)
+	if major != 5 {
+		return m, errors.New("not a CBOR map")
+	}
+	for i := uint64(0); i < pairs; i++ {
+		kmaj, n, koff, _ := strictcbor.LooseHead(data, off)
+		kend, _ := looseItemEnd(data, off, 2)
+		vend, _ := looseItemEnd(data, kend, 2)
+		off = vend
+		if kmaj != 3 {
+			return m, errors.New("a map key is not a text string")
+		}
+		var slot *[]byte
+		switch string(data[koff : koff+int(n)]) {
+		case keyBits:
+			slot = &m.bits
+		case keyLst:
+			slot = &m.lst
+		case keyAggregationURI:
+			slot = &m.agg
+		default:
+			return m, fmt.Errorf("unknown key %q", data[koff:koff+int(n)])
+		}
+		if *slot != nil {
+			return m, fmt.Errorf("duplicate key %q", data[koff:koff+int(n)])
+		}
+		*slot = data[kend:vend]
+	}
+	return m, nil
+}
+
+// looseItemEnd returns the end of the well-formed item at b[off:], at
+// nesting depth depth, by the rules fxamacker/cbor's strict DecMode checks
+// before it decodes anything: definite lengths, no tags, nesting at most
+// strictcbor.MaxDepth, at most strictcbor.MaxItems entries, no two-byte
+// simple value below 32. Unlike strictcbor.Check it accepts non-shortest
+// forms, floats and any key order, and leaves UTF-8 to the string that is
+// read (stringValue).
+func looseItemEnd(b []byte, off, depth int) (int, error) {
+	major, arg, next, err := strictcbor.LooseHead(b, off)
+	if err != nil {
+		return 0, err
+	}
+	switch major {
+	case 2, 3:
+		if arg > uint64(len(b)-next) {
+			return 0, errors.New("string runs past the end")
+		}
+		return next + int(arg), nil
+	case 4, 5:
+		if depth > strictcbor.MaxDepth {
+			return 0, fmt.Errorf("nesting deeper than %d", strictcbor.MaxDepth)
+		}
+		if arg > strictcbor.MaxItems {
+			return 0, fmt.Errorf("%d entries (max %d)", arg, strictcbor.MaxItems)
+		}
+		n := arg
+		if major == 5 {
+			n *= 2
+		}
+		for i := uint64(0); i < n; i++ {
+			if next, err = looseItemEnd(b, next, depth+1); err != nil {
+				return 0, err
+			}
+		}
+		return next, nil
+	case 6:
+		return 0, errors.New("tags are not allowed")
+	case 7:
+		if b[off]&0x1f == 24 && arg < 32 {
+			return 0, errors.New("invalid simple value")
+		}
+	}
+	return next, nil
+}
+
+// uintValue returns the unsigned integer that the well-formed item raw
+// holds, in any argument width; any other type is refused, so that no
+// conversion between types is ever applied.
+func uintValue(raw []byte) (uint64, error) {
+	major, arg, _, _ := strictcbor.LooseHead(raw, 0)
+	if major != 0 {
+		return 0, fmt.Errorf("not of CBOR major type %d", 0)
+	}
+	return arg, nil
+}
+
+// stringValue returns the content of the well-formed item raw, a byte
+// string (major 2) or a valid UTF-8 text string (major 3).
+func stringValue(raw []byte, major byte) ([]byte, error) {
+	m, n, off, _ := strictcbor.LooseHead(raw, 0)
+	if m != major {
+		return nil, fmt.Errorf("not of CBOR major type %d", major)
+	}
+	s := raw[off : off+int(n)]
+	if major == 3 && !utf8.Valid(s) {
+		return nil, errors.New("text string is not valid UTF-8")
+	}
+	return s, nil
 }
 
 func checkAggregationURI(uri string) error {

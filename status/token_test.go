@@ -108,6 +108,7 @@ func TestTokenPayloadRefuses(t *testing.T) {
 		{"no validity", tokenURI, 0, time.Hour},
 		{"negative ttl", tokenURI, time.Hour, -time.Second},
 		{"zero ttl (ttl is always written, and positive)", tokenURI, time.Hour, 0},
+		{"ttl past MaxTTL", tokenURI, time.Hour, (MaxTTL + 1) * time.Second},
 	} {
 		if _, err := TokenPayload(l, tc.uri, tokenAt, tc.validFor, tc.ttl); err == nil {
 			t.Errorf("%s: TokenPayload accepted it", tc.name)

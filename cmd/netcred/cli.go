@@ -63,7 +63,6 @@ func commands() []command {
 		{"trust", "create, import into and show a verifier trust store", runTrust},
 		{"sync", "refresh a trust store over HTTP when online", runSync},
 		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
-		{"clients", "add, list and revoke the service's enrollment clients", runClients},
 		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}

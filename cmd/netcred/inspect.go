@@ -224,7 +224,8 @@ func inspectCOSE(data []byte, registry *schemas.Registry) (*inspectReport, error
 		switch name {
 		case "exp", "nbf", "iat":
 			if n, ok := v.(int64); ok {
-				r.Claims[name] = time.Unix(n, 0).UTC().Format(time.RFC3339)
+				t := time.Unix(n, 0)
+				r.Claims[name] = *jsonTime(&t) // as verify writes it, "+" past 9999
 				continue
 			}
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [--valid-for DURATION] [--png FILE]
-      [--status-dir DIR [--status-uri BASE_URI] [--list-size N]]
+      [--db PATH [--status-uri BASE_URI] [--list-size N]]
    or: issue --key FILE --db PATH --batch SUBJECTS.jsonl|.csv --out FILE [--type T] [--level L]
       [--errors FILE] [--batch-id ID] [--valid-for DURATION] [--status-uri BASE_URI]
 
@@ -21,11 +21,13 @@ Signs a credential with the issuer key and prints its QR text on standard
 output. The claims file is a JSON object of the type's claims, checked
 against the schema before anything is signed.
 
-With --status-dir, the credential gets a random index in one of the
-issuer's status lists and is recorded in DIR, so that it can be revoked,
-suspended and reinstated later; its id (LIST_URI#INDEX) is printed on
-standard error. The first use creates DIR and needs --status-uri, the
-prefix of the lists' URIs (list N is BASE_URI followed by N).
+With --db, the credential gets a random, never reused index in one of the
+issuer's status lists and is recorded (no claims) in the issuer store PATH,
+so that it can be revoked, suspended and reinstated later; its id
+(LIST_URI#INDEX) is printed on standard error. The first use creates the
+store and needs --status-uri, the prefix of the lists' URIs (list N is
+BASE_URI followed by N). --status-dir DIR is the same as --db DIR/issuer.db.
+While netcred serve holds the store, issue through its HTTP API instead.
 
 With --batch, one credential per subject of a JSON Lines file (one claims
 object per line; the members "ref", "type", "level" and "valid_for" are
@@ -42,7 +44,7 @@ credential with it). A progress bar shows on a terminal.
 Example:
   netcred issue --key issuer.jwk --type identity --level substantial \
       --claims alice.json --png alice.png \
-      --status-dir issuer-status --status-uri https://issuer.example/status/ > alice.txt`
+      --db issuer.db --status-uri https://issuer.example/status/ > alice.txt`
 
 func runIssue(args []string, e *env) int {
 	fs := newFlags(e, "issue", issueSynopsis)

@@ -19,20 +19,20 @@ type statusChange struct {
 }
 
 var (
-	revokeCommand = statusChange{"revoke", status.Revoked, "revoked", `revoke --status-dir DIR [--reason TEXT] CREDENTIAL_OR_ID
+	revokeCommand = statusChange{"revoke", status.Revoked, "revoked", `revoke --db PATH [--reason TEXT] CREDENTIAL_OR_ID
 
-Revokes a credential issued with --status-dir DIR. Revocation is final: a
+Revokes a credential issued with --db PATH. Revocation is final: a
 revoked credential can never be suspended or reinstated (use suspend for
 what may be undone). Revoking twice changes nothing.
 ` + credentialOrIDHelp}
-	suspendCommand = statusChange{"suspend", status.Suspended, "suspended", `suspend --status-dir DIR [--reason TEXT] CREDENTIAL_OR_ID
+	suspendCommand = statusChange{"suspend", status.Suspended, "suspended", `suspend --db PATH [--reason TEXT] CREDENTIAL_OR_ID
 
-Suspends a credential issued with --status-dir DIR until netcred reinstate
+Suspends a credential issued with --db PATH until netcred reinstate
 lifts the suspension. Verifiers refuse it meanwhile (reason "suspended").
 ` + credentialOrIDHelp}
-	reinstateCommand = statusChange{"reinstate", status.Valid, "reinstated", `reinstate --status-dir DIR [--reason TEXT] CREDENTIAL_OR_ID
+	reinstateCommand = statusChange{"reinstate", status.Valid, "reinstated", `reinstate --db PATH [--reason TEXT] CREDENTIAL_OR_ID
 
-Lifts the suspension of a credential issued with --status-dir DIR. Only
+Lifts the suspension of a credential issued with --db PATH. Only
 suspended credentials can be reinstated: revocation is final.
 ` + credentialOrIDHelp}
 )
@@ -41,14 +41,14 @@ const credentialOrIDHelp = `
 CREDENTIAL_OR_ID is the credential id that netcred issue printed
 (LIST_URI#INDEX, e.g. https://issuer.example/status/1#734512) or the
 credential itself: QR text, a file holding it, - for standard input, or a
-PNG, JPEG, GIF or WebP image of the QR code. The status dir must have
-issued it.
+PNG, JPEG, GIF or WebP image of the QR code. The store must have issued
+it. --status-dir DIR is the same as --db DIR/issuer.db.
 
 The change reaches verifiers when the lists are published again:
-  netcred status publish --status-dir DIR --key issuer.jwk --out www
+  netcred status publish --db PATH --key issuer.jwk --out www
 
 Example:
-  netcred revoke --status-dir issuer-status --reason "reported stolen" alice.png`
+  netcred revoke --db issuer.db --reason "reported stolen" alice.png`
 
 func runRevoke(args []string, e *env) int    { return revokeCommand.run(args, e) }
 func runSuspend(args []string, e *env) int   { return suspendCommand.run(args, e) }

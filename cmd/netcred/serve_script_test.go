@@ -35,6 +35,7 @@ func TestServeScript(t *testing.T) {
 			"issued":    cmdIssued,
 			"trustinit": cmdTrustInit,
 			"sleep":     cmdSleep,
+			"mkrequest": cmdMkRequest,
 		},
 	})
 }
@@ -160,4 +161,20 @@ func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
 	d, err := time.ParseDuration(args[0])
 	ts.Check(err)
 	time.Sleep(d)
+}
+
+// cmdMkRequest writes a POST /v1/credentials body: mkrequest OUT TYPE
+// LEVEL CLAIMS_FILE [EVIDENCE_FILE...], each evidence file one object.
+func cmdMkRequest(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: mkrequest OUT TYPE LEVEL CLAIMS_FILE [EVIDENCE_FILE...]")
+	}
+	ev := []json.RawMessage{}
+	for _, f := range args[4:] {
+		ev = append(ev, json.RawMessage(strings.TrimSpace(ts.ReadFile(f))))
+	}
+	body, err := json.Marshal(map[string]any{"type": args[1], "level": args[2],
+		"claims": json.RawMessage(strings.TrimSpace(ts.ReadFile(args[3]))), "evidence": ev})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), body, 0o644))
 }

@@ -4,9 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -85,7 +94,7 @@ type server struct {
 	done   chan error
 }
 
-var servingLine = regexp.MustCompile(`serving .* on (http://[0-9.:]+) `)
+var servingLine = regexp.MustCompile(`serving .* on (https?://[0-9.:]+) `)
 
 func startServe(t testing.TB, f *serveFixture, extra ...string) *server {
 	t.Helper()
@@ -436,4 +445,40 @@ func TestServeRotate(t *testing.T) {
 	if set.Lookup(next.KID()) == nil || set.Lookup(f.key.KID()) == nil {
 		t.Errorf("after a restart /v1/keys lacks the new or the retired key")
 	}
+}
+
+// TestServeTLS serves HTTPS with --tls-cert and --tls-key.
+func TestServeTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs netcred serve")
+	}
+	f := newServeFixture(t)
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalPKCS8PrivateKey(priv)
+	certFile, keyFile := filepath.Join(f.dir, "tls.crt"), filepath.Join(f.dir, "tls.key")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+	s := startServe(t, f, "--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(s.url, "https://") {
+		t.Fatalf("serving on %s; want https", s.url)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	if code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody); err != nil || code != 201 {
+		t.Fatalf("issue over TLS: %d %s %v", code, body, err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
 }

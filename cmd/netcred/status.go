@@ -11,24 +11,25 @@ import (
 )
 
 const statusUsage = `Usage:
-  netcred status publish --status-dir DIR --key ISSUER_KEY --out DIR
+  netcred status publish --db PATH --key ISSUER_KEY --out DIR
         [--passphrase-file F] [--valid-for D] [--ttl D]
-      sign every status list of the status dir with the issuer key and write
+      sign every status list of the issuer store with the issuer key and write
       OUT/status/<name>.cwt for each (<name>: the first 32 hex digits of the
       SHA-256 of the list URI) and OUT/status/index.json; serve OUT from any
       web server, and verifiers fetch it with netcred sync --from URL
-  netcred status show --status-dir DIR [CREDENTIAL_OR_ID]
+  netcred status show --db PATH [CREDENTIAL_OR_ID]
       print the lists and how many entries are used, revoked and suspended;
-      with a credential or its id, print what the dir recorded about it
+      with a credential or its id, print what the store recorded about it
 
-A status dir is created by the first netcred issue --status-dir DIR
---status-uri BASE_URI; revoke, suspend and reinstate change it. Verifiers see
+An issuer store is created by the first netcred issue --db PATH
+--status-uri BASE_URI (--status-dir DIR is the same as --db DIR/issuer.db);
+revoke, suspend and reinstate change it. Verifiers see
 changes once the lists are published again: publish after every change and
 at least every --valid-for (default 48h), e.g. from cron every hour.
 Run netcred status COMMAND -h for a command's flags.
 
 Example:
-  netcred status publish --status-dir issuer-status --key issuer.jwk --out www
+  netcred status publish --db issuer.db --key issuer.jwk --out www
 `
 
 func runStatus(args []string, e *env) int {
@@ -52,7 +53,7 @@ func runStatus(args []string, e *env) int {
 }
 
 func runStatusPublish(args []string, e *env) int {
-	fs := newFlags(e, "status publish", "status publish --status-dir DIR --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]")
+	fs := newFlags(e, "status publish", "status publish --db PATH --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]")
 	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
 	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
 	keyFile := fs.String("key", "", "issuer private key file to sign the lists with (required)")
@@ -74,7 +75,7 @@ func runStatusPublish(args []string, e *env) int {
 	for _, f := range []struct{ name, value string }{{"db", *dir}, {"key", *keyFile}, {"out", *out}} {
 		if f.value == "" {
 			errorf(e, "status publish needs --%s", f.name)
-			hint(e, "netcred status publish --status-dir issuer-status --key issuer.jwk --out www")
+			hint(e, "netcred status publish --db issuer.db --key issuer.jwk --out www")
 			return exitUsage
 		}
 	}
@@ -116,7 +117,7 @@ func runStatusPublish(args []string, e *env) int {
 }
 
 func runStatusShow(args []string, e *env) int {
-	fs := newFlags(e, "status show", "status show --status-dir DIR [CREDENTIAL_OR_ID]")
+	fs := newFlags(e, "status show", "status show --db PATH [CREDENTIAL_OR_ID]")
 	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
 	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
 	rest, code, ok := parseFlags(fs, args)

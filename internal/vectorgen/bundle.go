@@ -15,8 +15,9 @@ import (
 )
 
 // bundleVectors are the trust_update vectors of spec/bundle.md's edge
-// cases: the JWS profile (§2.1, §2.2), the built-in schema ids (§3.5) and
-// the authorization of status list tokens (§4.2). The keys are fixed, so
+// cases: the JWS profile (§2.1, §2.2, §2.4), the payload's JSON rules and
+// validation (§3.1 to §3.6), the built-in schema ids (§3.5) and the
+// authorization of status list tokens (§4.2). The keys are fixed, so
 // an error is a bug in the generator: it panics.
 func bundleVectors(g *gen) []spec.Vector {
 	vs, err := bundleVectorsErr(g)
@@ -131,7 +132,54 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 			Policy: spec.VectorPolicy{At: verifyAt}, Expect: spec.VectorExpect{Code: code, Valid: code == "ok", Stored: after}}
 	}
 	bundleUpdate := func(jws string) *spec.VectorTrust { return &spec.VectorTrust{Bundle: jws} }
-	return []spec.Vector{
+	// replaced signs the payload with its first old replaced by new.
+	replaced := func(old, new string) *spec.VectorTrust {
+		if !strings.Contains(string(payload), old) {
+			panic("vectorgen: bundle payload has no " + old)
+		}
+		return bundleUpdate(jws(header, []byte(strings.Replace(string(payload), old, new, 1))))
+	}
+	without := func(h map[string]any, k string) map[string]any {
+		out := edit(h, k, nil)
+		delete(out, k)
+		return out
+	}
+	var rootJWK map[string]any
+	if err := json.Unmarshal(header["jwk"].(json.RawMessage), &rootJWK); err != nil {
+		return nil, err
+	}
+	privateRoot := edit(rootJWK, "d", base64.RawURLEncoding.EncodeToString(t.root.Signer().(ed25519.PrivateKey).Seed()))
+	otherSig := strings.Split(t.signBundle(t.bundle(7, high), t.root), ".")[2]
+	// The stored bundle's first key object, listed twice under its issuer.
+	firstKey := string(payload)[strings.Index(string(payload), `{"jwk":`):]
+	firstKey = firstKey[:strings.Index(firstKey, `Z"}`)+len(`Z"}`)]
+	vs := []spec.Vector{
+		upd("bundle_malformed_header_crit", "the protected header has a crit member: only alg, jwk, kid and typ are allowed (§2.2)", stored, bundleUpdate(jws(edit(header, "crit", []string{"b64"}), payload)), "bundle_malformed"),
+		upd("bundle_malformed_typ_media_type", `typ "application/netcred-bundle+json": the equivalent spelling is refused, typ is compared byte for byte`, stored, bundleUpdate(jws(edit(header, "typ", "application/netcred-bundle+json"), payload)), "bundle_malformed"),
+		upd("bundle_malformed_typ_missing", "a protected header without typ", stored, bundleUpdate(jws(without(header, "typ"), payload)), "bundle_malformed"),
+		upd("bundle_malformed_kid_missing", "a protected header without kid", stored, bundleUpdate(jws(without(header, "kid"), payload)), "bundle_malformed"),
+		upd("bundle_untrusted_kid_other", "the header's kid is not the kid of its jwk", stored, bundleUpdate(jws(edit(header, "kid", "AAAAAAAAAAA"), payload)), "bundle_untrusted"),
+		upd("bundle_untrusted_alg_not_the_keys", "alg ES256 over the root's Ed25519 jwk: alg must equal the jwk's alg", stored, bundleUpdate(jws(edit(header, "alg", "ES256"), payload)), "bundle_untrusted"),
+		upd("bundle_untrusted_alg_hs256", "alg HS256", stored, bundleUpdate(jws(edit(header, "alg", "HS256"), payload)), "bundle_untrusted"),
+		upd("bundle_untrusted_jwk_missing", "a protected header without jwk", stored, bundleUpdate(jws(without(header, "jwk"), payload)), "bundle_untrusted"),
+		upd("bundle_untrusted_jwk_private", "the header's jwk carries the root's private key d", stored, bundleUpdate(jws(edit(header, "jwk", privateRoot), payload)), "bundle_untrusted"),
+		upd("bundle_untrusted_signature_of_another_payload", "serial 6 with the signature of another bundle by the pinned root", stored, bundleUpdate(strings.Join(append(strings.Split(nextJWS, ".")[:2], otherSig), ".")), "bundle_untrusted"),
+		upd("bundle_malformed_unknown_member", `a payload member "Serial" beside "serial": names are case-sensitive, unknown ones refused`, stored, replaced(`{"serial":6,`, `{"Serial":6,"serial":6,`), "bundle_malformed"),
+		upd("bundle_malformed_duplicate_member", "the payload names serial twice", stored, replaced(`{"serial":6,`, `{"serial":6,"serial":6,`), "bundle_malformed"),
+		upd("bundle_malformed_null", "a key with not_after null: an optional member is absent, never null", stored, replaced(`"not_before":`, `"not_after":null,"not_before":`), "bundle_malformed"),
+		upd("bundle_malformed_serial_zero", "serial 0 (serials start at 1)", stored, replaced(`{"serial":6,`, `{"serial":0,`), "bundle_malformed"),
+		upd("bundle_malformed_serial_fraction", "serial 6.0: integers have no fraction", stored, replaced(`{"serial":6,`, `{"serial":6.0,`), "bundle_malformed"),
+		upd("bundle_malformed_serial_above_2_53", "serial 2^53", stored, replaced(`{"serial":6,`, `{"serial":9007199254740992,`), "bundle_malformed"),
+		upd("bundle_malformed_time_lower_case_z", "issued_at with a lower-case z", stored, replaced(`Z","next_update"`, `z","next_update"`), "bundle_malformed"),
+		upd("bundle_malformed_time_leap_second", "a key's not_before at second 60", stored, replaced(`:00Z"}`, `:60Z"}`), "bundle_malformed"),
+		upd("bundle_malformed_status_uri_fragment", "a status list URI with a fragment", stored, replaced(`"https://id.gov.cn/s/3"`, `"https://id.gov.cn/s/3#x"`), "bundle_malformed"),
+		upd("bundle_malformed_status_uri_twice", "one status list URI listed twice", stored, replaced(`"https://id.gov.cn/s/4"`, `"https://id.gov.cn/s/3"`), "bundle_malformed"),
+		upd("bundle_malformed_duplicate_kid", "one issuer key listed twice: no kid twice in a bundle", stored, replaced(firstKey, firstKey+","+firstKey), "bundle_malformed"),
+		upd("bundle_malformed_key_without_types", "a key object without types: a key has no default authorization", stored, replaced(`"types":["identity","ticket"],`, ``), "bundle_malformed"),
+		upd("bundle_malformed_jwk_over_64_kib", "an issuer jwk of more than 65 536 bytes (an ignored member padded): refused before its members are judged (§2.3)", stored, replaced(`{"jwk":{`, `{"jwk":{"note":"`+strings.Repeat("a", 65536)+`",`), "bundle_malformed"),
+		upd("bundle_malformed_issuer_id_upper_case", "an issuer id with an upper-case letter", stored, replaced(`"id":"cn.gov.id"`, `"id":"CN.gov.id"`), "bundle_malformed"),
+	}
+	return append(vs, []spec.Vector{
 		upd("bundle_malformed_byte_order_mark", "serial 6 preceded by a UTF-8 byte-order mark", stored, bundleUpdate("\ufeff"+nextJWS), "bundle_malformed"),
 		upd("bundle_malformed_byte_order_mark_payload", "the signed payload starts with a UTF-8 byte-order mark", stored, bundleUpdate(jws(header, append([]byte("\ufeff"), payload...))), "bundle_malformed"),
 		upd("bundle_malformed_byte_order_mark_header", "the signed protected header starts with a UTF-8 byte-order mark", stored, bundleUpdate(rawJWS(append([]byte("\ufeff"), headerJSON...), payload, t.root)), "bundle_malformed"),
@@ -150,7 +198,7 @@ func bundleVectorsErr(g *gen) ([]spec.Vector, error) {
 		upd("status_list_invalid_signer_not_yet_in_service", "a list signed a second before its key's not_before", storedWith(notYet), list(govList, t.ed), "status_list_invalid"),
 		upd("status_list_invalid_unlisted", "a list of a URI that no issuer of the bundle lists, signed by a bundle key", stored, list("https://id.gov.cn/s/99", t.ed), "status_list_invalid"),
 		upd("status_list_invalid_uri_case", "the list's URI differs from the listed one only in case: URIs compare octet for octet", stored, list(strings.ToUpper(govList[:12])+govList[12:], t.ed), "status_list_invalid"),
-	}, nil
+	}...), nil
 }
 
 // rootHeader is the protected header bundle.Bundle.Sign writes for t.root.

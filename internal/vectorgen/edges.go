@@ -293,7 +293,33 @@ func qrTextVectors(g *gen) ([]spec.Vector, error) {
 		g.plain("malformed_text_prefix_only", "the prefix and nothing after it", credential.QRPrefix, bad(credential.ReasonBase45)),
 		g.plain("malformed_deflate_trailing_byte", "a byte after the end of the DEFLATE stream", plainQR(append(credentialDeflate(g.sign(identity(), g.ed)), 0x00)), bad(credential.ReasonDeflate)),
 		g.plain("malformed_text_inner_newline", "a line break inside the text", ref[:20]+"\n"+ref[20:], bad(credential.ReasonBase45)),
+		g.plain("malformed_base45_length_1_mod_3", "the base45 text is one character longer than a whole number of groups (a length of 1 mod 3)", oneModThree(ref), bad(credential.ReasonBase45)),
+		g.plain("malformed_base45_overflow", `the group "GGW" is 65536, past the 65535 a group may hold`, credential.QRPrefix+"GGW", bad(credential.ReasonBase45)),
+		g.plain("malformed_deflate_not_cose", "a DEFLATE stream that inflates to a CBOR array, not a tagged COSE_Sign1 (first byte 0x84, not 0xD2)", plainQR(notCOSEDeflate()), bad(credential.ReasonDeflate)),
+		g.plain("too_large_cose_4097_bytes", "an uncompressed body of 4097 bytes starting 0xD2: past 4096 before any decoding, though the text is within 6212", plainQR(append([]byte{0xd2}, make([]byte, 4096)...)), code("too_large")),
 	}, nil
+}
+
+// oneModThree appends characters to QR text so that its base45 part has a
+// length of 1 mod 3.
+func oneModThree(text string) string {
+	body := strings.TrimPrefix(text, credential.QRPrefix)
+	switch len(body) % 3 {
+	case 0:
+		return text + "0"
+	case 2:
+		return text + "00"
+	}
+	return text
+}
+
+// notCOSEDeflate is a raw DEFLATE stream of an untagged COSE_Sign1 shape.
+func notCOSEDeflate() []byte {
+	d := credentialDeflate([]byte{0x84, 0x40, 0xa0, 0x40, 0x40})
+	if d[0] == 0xd2 {
+		panic("vectorgen: the DEFLATE stream starts with 0xD2")
+	}
+	return d
 }
 
 // invalidUTF8Sub adds sub = the text string "\xff" (invalid UTF-8) to the

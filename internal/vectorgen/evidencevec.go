@@ -276,6 +276,16 @@ func GenerateEvidence() ([]EvidenceVector, error) {
 		signRaw(police1, header, payload(`,"level":"high"`)), evidence.CodeAttestationInvalid)
 	refusedDoc("document_check_no_jti", "no jti: it could not be used once",
 		signRaw(police1, header, strings.Replace(payload(""), `"jti":"vector-raw",`, "", 1)), evidence.CodeAttestationInvalid)
+	refusedDoc("document_check_kid_mismatch", "a kid that is not the terminal key's kid",
+		signRaw(police1, `{"alg":"EdDSA","typ":"netcred-attestation+jwt","kid":"`+stranger.Public().KIDString()+`"}`, payload("")), evidence.CodeAttestationInvalid)
+	refusedDoc("document_check_alg_es256_on_ed25519_key", "alg ES256 in the header, the terminal's key is Ed25519",
+		signRaw(police1, `{"alg":"ES256","typ":"netcred-attestation+jwt"}`, payload("")), evidence.CodeAttestationInvalid)
+	refusedDoc("document_check_exp_not_after_iat", "exp equal to iat",
+		signRaw(police1, header, payload(fmt.Sprintf(`,"exp":%d`, evidenceAt.Add(-time.Minute).Unix()))), evidence.CodeAttestationInvalid)
+	refusedDoc("document_check_iat_fraction", "a fractional iat",
+		signRaw(police1, header, strings.Replace(payload(""), fmt.Sprintf(`"iat":%d`, evidenceAt.Add(-time.Minute).Unix()), fmt.Sprintf(`"iat":%d.5`, evidenceAt.Add(-time.Minute).Unix()), 1)), evidence.CodeAttestationInvalid)
+	refusedDoc("document_check_padded_base64url", "a signature segment with base64 padding",
+		valid+"==", evidence.CodeAttestationInvalid)
 	eval("document_check_raw_valid", "the smallest valid attestation: header alg and typ only, claims iss, iat, jti and claims_digest",
 		[]json.RawMessage{item("police-01", signRaw(police1, header, payload("")))}, docHigh("police-01", evidenceAt.Add(-time.Minute)))
 

@@ -96,6 +96,7 @@ func prefixVectors(g *gen) ([]spec.Vector, error) {
 		{"query", govPrefix + "7?v=1", "a query after the prefix"},
 		{"percent", govPrefix + "%37", "percent-encoding after the prefix (%37 is 7): no decoding"},
 		{"no_slash", "https://id.gov.cn/p7", "the prefix without its final slash"},
+		{"too_long", govPrefix + strings.Repeat("a", bundle.MaxStatusListURILength-len(govPrefix)+1), "a list URI of 2049 bytes under the prefix"},
 	}
 	for _, o := range outside {
 		vs = append(vs, upd("status_list_invalid_prefix_"+o.name, o.comment+", signed by the issuer's key: not one of its lists",

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/status"
 )
 
 // TokenMediaType is the Content-Type of a served Status List Token.
@@ -72,14 +73,20 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	s.serveToken(w, r, t)
 }
 
-// handleStatusIndex serves GET /v1/status: the uris of the published
-// lists, as draft-ietf-oauth-status-list §9's aggregation
+// handleStatusIndex serves GET /v1/status and the distribution point's
+// BASE/status/aggregation.json (spec/status.md §7): the uris of the
+// published lists, as draft-ietf-oauth-status-list §9's aggregation
 // {"status_lists": [...]}.
 func (s *Server) handleStatusIndex(w http.ResponseWriter, r *http.Request) {
 	cors(w)
 	set := s.pub.current.Load()
-	uris := append([]string{}, set.uris...)
-	writeJSON(w, http.StatusOK, map[string][]string{"status_lists": uris})
+	data, err := (&status.Aggregation{StatusLists: set.uris}).MarshalJSON()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	writeRaw(w, http.StatusOK, append(data, '\n'))
 }
 
 // handleKeys serves the JWKS: the signing key and every retired key whose
@@ -101,7 +108,8 @@ func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleDistribution serves everything else: BASE/bundle.jws,
-// BASE/status/<name>.cwt, each list at its own uri's path, CORS
+// BASE/status/<name>.cwt, BASE/status/aggregation.json (as /v1/status),
+// each list at its own uri's path, CORS
 // preflights, and JSON 404 and 405 answers.
 func (s *Server) handleDistribution(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
@@ -136,8 +144,16 @@ func (s *Server) handleDistribution(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if p == "/status/"+status.AggregationFile {
+		s.handleStatusIndex(w, r)
+		return
+	}
 	if t := set.byName["path:"+p]; t != nil {
 		s.serveToken(w, r, t)
+		return
+	}
+	if p == "/status/"+status.AggregationFile { // what sync reads for status prefixes
+		s.handleStatusIndex(w, r)
 		return
 	}
 	if p == "/bundle.jws" {

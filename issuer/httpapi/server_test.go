@@ -376,6 +376,10 @@ func TestDistributionPoint(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `{"status_lists":["`+uri+`"]}`) {
 		t.Errorf("GET /v1/status: %d %s", w.Code, w.Body)
 	}
+	w = ts.do(t, "GET", "/status/aggregation.json", "", "")
+	if agg, err := status.ParseAggregation(w.Body.Bytes()); w.Code != 200 || err != nil || len(agg.StatusLists) != 1 || agg.StatusLists[0] != uri {
+		t.Errorf("GET /status/aggregation.json: %d %s (%v)", w.Code, w.Body, err)
+	}
 	if w := ts.do(t, "GET", "/healthz", "", ""); w.Code != 200 {
 		t.Errorf("healthz: %d", w.Code)
 	}

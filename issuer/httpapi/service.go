@@ -5,10 +5,14 @@ package httpapi
 // mapping their errors to the API's codes.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +31,21 @@ type ServiceBackend struct {
 	svc  atomic.Pointer[issuer.Service]
 	ring *KeyRing
 	opts ServiceOptions
+
+	// authCache keeps recent authentications for AuthCacheTTL, so that a
+	// busy client costs one store read a second, not one per request.
+	authMu    sync.Mutex
+	authCache map[issuer.Hash]cachedClient
+}
+
+// AuthCacheTTL is how long an authentication is reused: a client revoked
+// with netcred clients revoke (a separate process only when the service
+// is stopped) or through the store is refused within this time.
+const AuthCacheTTL = time.Second
+
+type cachedClient struct {
+	c       *Client
+	expires time.Time
 }
 
 // ServiceOptions configure a ServiceBackend.
@@ -82,8 +101,17 @@ func (b *ServiceBackend) Rotate(next *keys.PrivateKey) error {
 // Close signs a last audit checkpoint and closes the store.
 func (b *ServiceBackend) Close() error { return b.svc.Load().Close() }
 
-// Authenticate implements Backend.
+// Authenticate implements Backend. Successful authentications are
+// reused for AuthCacheTTL; unknown tokens are looked up every time.
 func (b *ServiceBackend) Authenticate(_ context.Context, token string) (*Client, error) {
+	h := issuer.TokenHash(token)
+	now := time.Now()
+	b.authMu.Lock()
+	hit, ok := b.authCache[h]
+	b.authMu.Unlock()
+	if ok && now.Before(hit.expires) {
+		return hit.c, nil
+	}
 	c, err := b.svc.Load().Authenticate(token)
 	if errors.Is(err, issuer.ErrUnauthorized) {
 		return nil, ErrUnauthenticated
@@ -91,7 +119,14 @@ func (b *ServiceBackend) Authenticate(_ context.Context, token string) (*Client,
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Name: c.Name, MaxLevel: c.MaxLevel, Types: c.Types, Admin: c.Scope == issuer.ScopeAdmin}, nil
+	client := &Client{Name: c.Name, MaxLevel: c.MaxLevel, Types: c.Types, Admin: c.Scope == issuer.ScopeAdmin}
+	b.authMu.Lock()
+	if b.authCache == nil || len(b.authCache) > 4096 {
+		b.authCache = map[issuer.Hash]cachedClient{}
+	}
+	b.authCache[h] = cachedClient{c: client, expires: now.Add(AuthCacheTTL)}
+	b.authMu.Unlock()
+	return client, nil
 }
 
 // Issue implements Backend.
@@ -267,9 +302,16 @@ func (e EvidenceEvaluator) Evaluate(ctx context.Context, req *EvidenceRequest) (
 	if e.Now != nil {
 		now = e.Now
 	}
-	digest, err := evidence.ClaimsDigest(req.ClaimsJSON)
-	if err != nil {
-		return nil, Refuse(ErrInvalid, CodeInvalidClaims, "claims", "%v", err)
+	// Only a document check needs the claims' digest (RFC 8785, a parse of
+	// its own): a request whose items do not name that method skips it. An
+	// item that spells the method with escapes then meets a zero digest
+	// and is refused (claims_digest_mismatch): never accepted unchecked.
+	var digest evidence.Digest
+	if slices.ContainsFunc(req.Evidence, func(it json.RawMessage) bool { return bytes.Contains(it, []byte("document_check")) }) {
+		var err error
+		if digest, err = evidence.ClaimsDigest(req.ClaimsJSON); err != nil {
+			return nil, Refuse(ErrInvalid, CodeInvalidClaims, "claims", "%v", err)
+		}
 	}
 	d, err := e.Evaluator.Evaluate(ctx, req.Evidence, digest, now())
 	var ee *evidence.Error

@@ -118,6 +118,7 @@ func TestServiceBackendPaths(t *testing.T) {
 		{"replayed attestation", "police", issueBodyJSON("high", replayed), 403, "attestation_replayed", "evidence[0]"},
 		{"stale attestation", "police", issueBodyJSON("high", ss.attest(t, identityClaims, now.Add(-time.Hour))), 403, "attestation_stale", "evidence[0]"},
 		{"attestation of other claims", "police", issueBodyJSON("high", ss.attest(t, other, now)), 403, "claims_digest_mismatch", "evidence[0]"},
+		{"escaped method meets no digest", "police", issueBodyJSON("high", strings.Replace(ss.attest(t, identityClaims, now), "document_check", `document\u005fcheck`, 1)), 403, "claims_digest_mismatch", "evidence[0]"},
 		{"no evidence for substantial", "app", issueBodyJSON("substantial"), 403, CodeEvidence, "evidence"},
 		{"low face match score", "app", issueBodyJSON("substantial", `{"method":"face_match","score":0.5,"liveness":true}`), 403, "", "evidence[0]"},
 		{"below the type's minimum", "app", issueBodyJSON("low"), 400, CodeLevelBelowMinimum, "level"},

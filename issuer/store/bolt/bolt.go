@@ -12,6 +12,15 @@
 //
 // Records are JSON values in buckets named for their kind; spec/issuer.md
 // §2 lists the layout, so that an export can be audited without this code.
+//
+// # Caveats
+//
+// One process at a time: while netcred serve holds the file, CLI commands
+// that write are refused after the lock timeout and must go through the
+// service. Records whose keys are random (credentials by status index) make
+// each commit touch pages across the tree; group commit amortizes the
+// fsync, not that. The freelist is not persisted (NoFreelistSync), so
+// opening a large file scans it.
 package bolt
 
 import (

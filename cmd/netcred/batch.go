@@ -567,18 +567,17 @@ func readBatchCSV(cfg *batchConfig, in io.Reader, done map[int]string, send func
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		j := &batchJob{line: line}
+		j := &batchJob{}
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe) && pe.Err == csv.ErrFieldCount:
 			j.line = pe.StartLine
 			j.err = fmt.Errorf("%d fields, the header has %d", len(rec), len(header))
-		case errors.As(err, &pe):
-			return err // the rest of the file cannot be read reliably
 		case err != nil:
-			return err
+			return err // the rest of the file cannot be read reliably
 		default:
+			// FieldPos only after a successful Read.
+			j.line, _ = cr.FieldPos(0)
 			j.err = cfg.csvJob(j, header, rec)
 		}
 		if err := send(j); err != nil {

@@ -187,7 +187,12 @@ func runBatch(e *env, cfg *batchConfig) int {
 	var counts batchCounts
 	go func() {
 		defer close(jobs)
-		readErr = readBatch(ctx, cfg, in, done, func() { counts.skipped++ }, jobs)
+		readErr = readBatch(ctx, cfg, in, done, func(n int) {
+			counts.skipped += n
+			if bar != nil {
+				bar.Add(1)
+			}
+		}, jobs)
 	}()
 	workers := batchInFlight * runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -405,8 +410,8 @@ func countLines(name string) (int, error) {
 }
 
 // readBatch parses the input and sends a job for every line not in done
-// (skipped, counted by skip).
-func readBatch(ctx context.Context, cfg *batchConfig, in io.Reader, done map[int]string, skip func(), jobs chan<- *batchJob) error {
+// (skipped, counted by skip(1); a blank line is skip(0)).
+func readBatch(ctx context.Context, cfg *batchConfig, in io.Reader, done map[int]string, skip func(n int), jobs chan<- *batchJob) error {
 	seen := map[string]int{}
 	send := func(j *batchJob) error {
 		if j.err == nil && j.ref != "" {
@@ -418,7 +423,7 @@ func readBatch(ctx context.Context, cfg *batchConfig, in io.Reader, done map[int
 		}
 		if ref, ok := done[j.line]; ok {
 			if j.err != nil || ref == j.ref {
-				skip()
+				skip(1)
 				return nil
 			}
 			j.err = fmt.Errorf("--out has line %d as ref %q, the input as ref %q: the input changed since that run", j.line, ref, j.ref)
@@ -443,6 +448,7 @@ func readBatch(ctx context.Context, cfg *batchConfig, in io.Reader, done map[int
 			return err
 		}
 		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
+			skip(0) // for the progress bar, which counts every line
 			continue
 		}
 		j := &batchJob{line: n}

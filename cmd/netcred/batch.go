@@ -358,6 +358,9 @@ func readBatchOut(name string) (map[int]string, error) {
 		b, err := r.ReadBytes('\n')
 		if err == io.EOF {
 			if len(b) > 0 { // cut off in the middle of a write
+				if !bytes.HasPrefix(b, []byte(`{"line":`)) && !bytes.HasPrefix([]byte(`{"line":`), b) {
+					return nil, fmt.Errorf("line %d is not a line of netcred issue --batch output", n)
+				}
 				if err := f.Truncate(off); err != nil {
 					return nil, err
 				}

@@ -180,6 +180,8 @@ func runBatch(e *env, cfg *batchConfig) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ctx, cancel := context.WithCancel(ctx) // the writer stops the reader when the output fails
+	defer cancel()
 	bar := newBatchBar(e, total)
 	jobs := make(chan *batchJob, 256)
 	results := make(chan batchResult, 256)
@@ -211,7 +213,7 @@ func runBatch(e *env, cfg *batchConfig) int {
 	go func() { wg.Wait(); close(results) }()
 
 	start := time.Now()
-	werr := writeBatch(out, errFile, results, &counts, bar)
+	werr := writeBatch(out, errFile, results, &counts, bar, cancel)
 	if bar != nil {
 		bar.Finish()
 		fmt.Fprintln(e.stderr)
@@ -270,7 +272,8 @@ func newBatchBar(e *env, total int) *progressbar.ProgressBar {
 
 // writeBatch writes results as they come: credentials to out (fsynced
 // every batchFsyncEvery lines or batchFsyncAfter), failures to errFile.
-func writeBatch(out, errFile *os.File, results <-chan batchResult, counts *batchCounts, bar *progressbar.ProgressBar) error {
+// When out fails it calls stop and drains the results.
+func writeBatch(out, errFile *os.File, results <-chan batchResult, counts *batchCounts, bar *progressbar.ProgressBar, stop func()) error {
 	w := bufio.NewWriterSize(out, 256<<10)
 	ew := bufio.NewWriter(errFile)
 	var firstErr error
@@ -283,6 +286,9 @@ func writeBatch(out, errFile *os.File, results <-chan batchResult, counts *batch
 			firstErr = err
 		} else if err := out.Sync(); err != nil {
 			firstErr = err
+		}
+		if firstErr != nil {
+			stop() // the lines in flight are in the store, for the next run
 		}
 		pending = 0
 	}

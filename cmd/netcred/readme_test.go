@@ -203,3 +203,32 @@ func TestREADME(t *testing.T) {
 		t.Errorf("README commands failed (%v):\n%s\n\nthe commands:\n%s", err, out, strings.Join(listing, "\n\n"))
 	}
 }
+
+// TestREADMENeeds checks that the marker naming a program a block needs is
+// read, so that TestREADME skips those blocks where the program is absent.
+func TestREADMENeeds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.md")
+	doc := "<!-- readme-test: needs curl -->\n```sh\ncurl -fsS http://127.0.0.1/\n```\n\n```sh\nnetcred help\n```\n"
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeBlocks(t, path)
+	if len(blocks) != 2 {
+		t.Fatalf("got %d blocks; want 2", len(blocks))
+	}
+	if blocks[0].need != "curl" || blocks[1].need != "" {
+		t.Errorf("got needs %q and %q; want \"curl\" and \"\"", blocks[0].need, blocks[1].need)
+	}
+	var curl int
+	for _, b := range readmeBlocks(t, "../../README.md") {
+		if strings.Contains(b.text, "curl ") {
+			curl++
+			if b.need != "curl" {
+				t.Errorf("README.md:%d: a block that runs curl needs <!-- readme-test: needs curl --> before it", b.line)
+			}
+		}
+	}
+	if curl == 0 {
+		t.Error("README.md runs no curl: the service's section is gone")
+	}
+}

@@ -67,7 +67,11 @@ func printJSON(e *env, v any) int {
 		errorf(e, "cannot print the result as JSON: %v", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "%s\n", b)
+	if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
+		// Whoever reads the JSON never saw it: no exit 0 without it.
+		errorf(e, "cannot write the result to standard output: %v", err)
+		return exitUsage
+	}
 	return exitOK
 }
 

@@ -18,4 +18,7 @@ var (
 	ErrStoreLocked = errors.New("issuer: store is in use by another process")
 	// ErrStoreCorrupt: the store does not hold what this package wrote.
 	ErrStoreCorrupt = errors.New("issuer: store is corrupt")
+	// ErrKeyReused: an idempotency key recorded for another request
+	// (Service.IssueOnce).
+	ErrKeyReused = errors.New("issuer: idempotency key used for another request")
 )

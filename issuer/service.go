@@ -368,6 +368,12 @@ type IssueInfo struct {
 // durable. A failure after the entry was taken loses the entry, never
 // reuses it. req.Status must be nil.
 func (s *Service) Issue(req Request, info IssueInfo) (*Issued, error) {
+	return s.issue(req, info, nil)
+}
+
+// issue is Issue; also, when not nil, writes more records in the same
+// store write as the credential's (IssueOnce's idempotency record).
+func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issued) error) (*Issued, error) {
 	if s.is == nil {
 		return nil, fmt.Errorf("%w: the service has no signing key", ErrRequest)
 	}
@@ -397,6 +403,11 @@ func (s *Service) Issue(req Request, info IssueInfo) (*Issued, error) {
 	err = s.st.Update(func(tx Tx) error {
 		if err := tx.InsertCredential(rec); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(tx, out); err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, AuditBody{
 			Kind: AuditIssue, Credential: CredentialID(claims.Status), Type: rec.Type, Level: rec.Level.String(),

@@ -19,7 +19,7 @@ import (
 	"github.com/netcred/netcred/verifier"
 )
 
-const demoSynopsis = `demo [--dir DIR] [--no-qr]
+const demoSynopsis = `demo [--dir DIR] [--no-qr] [--service]
 
 Runs the whole flow on built-in defaults, in a temporary directory: a root
 key and an issuer key; a trust bundle; an identity credential at level
@@ -28,7 +28,14 @@ in the terminal and written as a PNG; a verifier trust store filled from the
 published files; the PNG read back and verified offline; a portal that
 requires level high refusing it; the credential revoked, the lists
 republished and a synced handheld refusing it offline; and a handheld whose
-list is too old answering "undetermined" rather than guessing.`
+list is too old answering "undetermined" rather than guessing.
+
+With --service it plays the issuer service instead, on the real clock: the
+HTTP API of netcred serve on 127.0.0.1 (a free port), a mini-app client
+whose face match earns substantial, a police terminal whose signed
+document check earns high, the mini-app refused when it asks for high,
+a revocation through the API, and a phone that syncs from the service and
+then, offline, refuses the revoked credential.`
 
 // demoClaims is the sample subject: a valid PRC resident id number whose
 // birth date and sex digit agree with the other claims.
@@ -62,6 +69,7 @@ func runDemo(args []string, e *env) int {
 	fs := newFlags(e, "demo", demoSynopsis)
 	dir := fs.String("dir", "", "directory for the demo's files (default: a new temporary directory)")
 	noQR := fs.Bool("no-qr", false, "do not draw the QR code in the terminal")
+	service := fs.Bool("service", false, "play the issuer service's flow over HTTP on 127.0.0.1 instead")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -83,6 +91,9 @@ func runDemo(args []string, e *env) int {
 		return exitUsage
 	}
 	d := &demo{e: e, dir: *dir}
+	if *service {
+		return d.runService()
+	}
 	return d.run(!*noQR)
 }
 

@@ -14,6 +14,8 @@ import (
 
 const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [--valid-for DURATION] [--png FILE]
       [--db PATH [--status-uri BASE_URI] [--list-size N]]
+   or: issue --key FILE --db PATH --batch SUBJECTS.jsonl|.csv --out FILE [--type T] [--level L]
+      [--errors FILE] [--batch-id ID] [--valid-for DURATION] [--status-uri BASE_URI]
 
 Signs a credential with the issuer key and prints its QR text on standard
 output. The claims file is a JSON object of the type's claims, checked
@@ -26,6 +28,18 @@ so that it can be revoked, suspended and reinstated later; its id
 store and needs --status-uri, the prefix of the lists' URIs (list N is
 BASE_URI followed by N). --status-dir DIR is the same as --db DIR/issuer.db.
 While netcred serve holds the store, issue through its HTTP API instead.
+
+With --batch, one credential per subject of a JSON Lines file (one claims
+object per line; the members "ref", "type", "level" and "valid_for" are
+the line's settings, overriding the flags) or a .csv file (a header row of
+claim names and those settings; cells typed by the schema, an empty cell
+leaves the claim out), each recorded in the store --db names and appended
+to --out as a JSON line {"line","ref","id","qr","expires"} once durable.
+A line that fails is written to --errors (default OUT.errors) with its
+reason and the batch goes on; exit status 1 if any failed. Run the same
+command again after an interruption or to retry failed lines: the lines in
+--out are skipped, and none is issued twice (the store records each line's
+credential with it). A progress bar shows on a terminal.
 
 Example:
   netcred issue --key issuer.jwk --type identity --level substantial \
@@ -49,6 +63,10 @@ func runIssue(args []string, e *env) int {
 	db := fs.String("db", "", "give the credential a status list entry and record it in this issuer store (created with --status-uri)")
 	statusURI := fs.String("status-uri", "", "base URI of the status lists, needed when --status-dir is created (e.g. https://issuer.example/status/)")
 	listSize := fs.Int("list-size", 0, "entries per status list when --status-dir is created (default 1048576)")
+	batchFile := fs.String("batch", "", "issue one credential per line of this JSONL or .csv file (needs --db and --out; see netcred issue -h)")
+	outFile := fs.String("out", "", "with --batch: the output file, one JSON line per credential, appended; rerun to resume")
+	errorsFile := fs.String("errors", "", "with --batch: the file of the lines that failed (default: OUT.errors)")
+	batchIDFlag := fs.String("batch-id", "", "with --batch: the batch's id in the store (default: a digest of --out's absolute path)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -56,6 +74,11 @@ func runIssue(args []string, e *env) int {
 	if len(rest) > 0 {
 		errorf(e, "issue takes no arguments, got %q", rest)
 		return exitUsage
+	}
+	if *batchFile != "" || *outFile != "" || *errorsFile != "" || *batchIDFlag != "" {
+		return issueBatch(e, issueBatchFlags{batch: *batchFile, out: *outFile, errs: *errorsFile, id: *batchIDFlag,
+			key: *keyFile, pass: *passFile, typeName: *typeName, level: *levelName, evidence: *evidenceName, claims: *claimsFile,
+			validFor: validFor, png: *pngFile, schemas: *schemaFiles, iss: *iss, db: dbPath(*db, *statusDir), statusURI: *statusURI, listSize: *listSize})
 	}
 	for flagName, v := range map[string]string{"key": *keyFile, "type": *typeName, "level": *levelName, "claims": *claimsFile} {
 		if v == "" {

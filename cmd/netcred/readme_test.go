@@ -15,6 +15,11 @@ import (
 // comment must say why, e.g. <!-- readme-test: skip (.ci/run runs it) -->.
 var readmeSkip = regexp.MustCompile(`<!-- readme-test: skip \((.+)\) -->`)
 
+// readmeNeeds marks a README shell block that needs a program besides
+// bash and netcred, e.g. <!-- readme-test: needs curl -->: TestREADME
+// skips it, saying so, only where that program is not on PATH.
+var readmeNeeds = regexp.MustCompile(`<!-- readme-test: needs ([a-z0-9_-]+) -->`)
+
 // What a README command says it prints, in a trailing comment: a verdict
 // line first ("# NOT VALID: revoked, exit 1"), and/or an exit code anywhere.
 var (
@@ -42,6 +47,7 @@ func readmeClaim(line string) (verdict, exit string) {
 type readmeBlock struct {
 	line int    // where it starts, for messages
 	skip string // why it is not run, or ""
+	need string // a program it needs, or ""
 	text string
 }
 
@@ -54,23 +60,26 @@ func readmeBlocks(tb testing.TB, path string) []readmeBlock {
 	defer f.Close()
 	var blocks []readmeBlock
 	var cur *readmeBlock
-	skip := ""
+	skip, need := "", ""
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		switch {
 		case cur == nil && strings.TrimSpace(line) == "```sh":
-			cur = &readmeBlock{line: n, skip: skip}
-			skip = ""
+			cur = &readmeBlock{line: n, skip: skip, need: need}
+			skip, need = "", ""
 		case cur == nil && strings.HasPrefix(line, "```"):
 			switch strings.TrimSpace(strings.TrimPrefix(line, "```")) {
 			case "bash", "shell", "console", "zsh":
 				tb.Errorf("%s:%d: a shell block must be ```sh, so that TestREADME runs it", path, n)
 			}
-			skip = ""
+			skip, need = "", ""
 		case cur == nil:
 			if m := readmeSkip.FindStringSubmatch(line); m != nil {
 				skip = m[1]
+			}
+			if m := readmeNeeds.FindStringSubmatch(line); m != nil {
+				need = m[1]
 			}
 		case strings.TrimSpace(line) == "```":
 			blocks = append(blocks, *cur)
@@ -153,6 +162,12 @@ func TestREADME(t *testing.T) {
 			t.Logf("README.md:%d: not run: %s", b.line, b.skip)
 			continue
 		}
+		if b.need != "" {
+			if _, err := exec.LookPath(b.need); err != nil {
+				t.Logf("README.md:%d: not run: it needs %s, which is not on PATH", b.line, b.need)
+				continue
+			}
+		}
 		for _, u := range readmeUnits(b.text) {
 			ran++
 			listing = append(listing, fmt.Sprintf("unit %d (README.md block at line %d):\n%s", ran, b.line, u))
@@ -186,5 +201,34 @@ func TestREADME(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.Contains(string(out), "README FAIL") {
 		t.Errorf("README commands failed (%v):\n%s\n\nthe commands:\n%s", err, out, strings.Join(listing, "\n\n"))
+	}
+}
+
+// TestREADMENeeds checks that the marker naming a program a block needs is
+// read, so that TestREADME skips those blocks where the program is absent.
+func TestREADMENeeds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.md")
+	doc := "<!-- readme-test: needs curl -->\n```sh\ncurl -fsS http://127.0.0.1/\n```\n\n```sh\nnetcred help\n```\n"
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeBlocks(t, path)
+	if len(blocks) != 2 {
+		t.Fatalf("got %d blocks; want 2", len(blocks))
+	}
+	if blocks[0].need != "curl" || blocks[1].need != "" {
+		t.Errorf("got needs %q and %q; want \"curl\" and \"\"", blocks[0].need, blocks[1].need)
+	}
+	var curl int
+	for _, b := range readmeBlocks(t, "../../README.md") {
+		if strings.Contains(b.text, "curl ") {
+			curl++
+			if b.need != "curl" {
+				t.Errorf("README.md:%d: a block that runs curl needs <!-- readme-test: needs curl --> before it", b.line)
+			}
+		}
+	}
+	if curl == 0 {
+		t.Error("README.md runs no curl: the service's section is gone")
 	}
 }

@@ -10,9 +10,10 @@ import (
 // at most MaxSize bytes after the preset dictionary qrDictionary, one final
 // block. compress/flate clears 640 KB of hash tables on every Reset, which
 // cost more than signing a 200-byte credential; here the hash heads are
-// tagged with a generation instead of cleared. The parse is optimal for the
-// block's code: a shortest path over "literal" and "match of length L at
-// the nearest distance that reaches L". It is computed with the fixed code's
+// tagged with a generation instead of cleared. The parse is a shortest path
+// under the block's code lengths over "literal" and "match of length L at
+// the nearest distance that reaches L", among the matches a hash chain of
+// at most maxChain steps finds. It is computed with the fixed code's
 // costs and again with the costs of a dynamic code fitted to that parse; the
 // smaller block is written. The first byte of the stream has BFINAL set, so
 // it is odd and never 0xD2. FuzzDeflate holds the output to compress/flate's

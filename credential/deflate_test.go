@@ -189,3 +189,23 @@ func BenchmarkEncodeQR(b *testing.B) {
 		b.ReportMetric(float64(len(text)), "qr_chars")
 	})
 }
+
+// TestDeflateGenerationWrap: an encoder whose hash-head generation wraps
+// clears its heads and still finds only this call's positions.
+func TestDeflateGenerationWrap(t *testing.T) {
+	_, inputs := referenceInputs(t)
+	e := new(qrDeflater)
+	e.gen = 1<<31 - maxWin
+	for k := 0; k < 4; k++ {
+		for _, in := range inputs[:3] {
+			z := e.deflate(nil, in)
+			got, err := referenceInflate(z)
+			if err != nil || !bytes.Equal(got, in) {
+				t.Fatalf("generation %d: inflates to %x (%v); want %x", e.gen, got, err, in)
+			}
+		}
+	}
+	if e.gen > 1<<31 {
+		t.Fatalf("generation %d; want it reset below 1<<31", e.gen)
+	}
+}

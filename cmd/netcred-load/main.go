@@ -19,7 +19,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
+	"net"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,13 +77,16 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	}
 	signRate, signCPU := ed25519Rate(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
-	c := &http.Client{Transport: &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc,
-		DisableCompression: true}, Timeout: 30 * time.Second}
-	if _, _, err := load(c, url, token, warm, conc, idem, "w"); err != nil {
+	u, err := neturl.Parse(url)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("--url %s: want http://HOST:PORT (the generator speaks plain HTTP/1.1)", url)
+	}
+	c := &target{host: u.Host, path: strings.TrimSuffix(u.Path, "/") + "/v1/credentials", token: token}
+	if _, _, err := load(c, warm, conc, idem, "w"); err != nil {
 		return err
 	}
 	cpu0, self0 := processCPU(servicePID), selfCPU()
-	elapsed, lat, err := load(c, url, token, n, conc, idem, "m")
+	elapsed, lat, err := load(c, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
@@ -153,58 +157,153 @@ func ed25519Rate(d time.Duration) (float64, time.Duration) {
 	return float64(n) / wall.Seconds(), cpu
 }
 
+// target is the service's POST /v1/credentials.
+type target struct {
+	host, path, token string
+}
+
+// request returns the bytes of one request: HTTP/1.1, keep-alive, the
+// body pre-built.
+func (t *target) request(idemKey string) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
+		t.path, t.host, t.token, len(body))
+	if idemKey != "" {
+		fmt.Fprintf(&b, "Idempotency-Key: %s\r\n", idemKey)
+	}
+	b.WriteString("\r\n" + body)
+	return b.Bytes()
+}
+
+// conn is one keep-alive connection to the service.
+type conn struct {
+	t  *target
+	c  net.Conn
+	r  *bufio.Reader
+	hb []byte
+}
+
+// do sends req and reads the answer's status and body (which stays valid
+// until the next call). It reconnects when the service closed the
+// connection.
+func (c *conn) do(req []byte) (int, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		if c.c == nil {
+			nc, err := net.DialTimeout("tcp", c.t.host, 10*time.Second)
+			if err != nil {
+				return 0, nil, err
+			}
+			c.c = nc
+			c.r = bufio.NewReaderSize(nc, 8192)
+		}
+		c.c.SetDeadline(time.Now().Add(30 * time.Second))
+		status, data, closeAfter, err := c.roundTrip(req)
+		if err != nil {
+			c.c.Close()
+			c.c = nil
+			if attempt == 0 && status == 0 {
+				continue // a kept-alive connection the service had closed
+			}
+			return 0, nil, err
+		}
+		if closeAfter {
+			c.c.Close()
+			c.c = nil
+		}
+		return status, data, nil
+	}
+}
+
+// roundTrip writes req and parses just enough of the answer: the status
+// line, Content-Length and Connection headers, and the body.
+func (c *conn) roundTrip(req []byte) (status int, data []byte, closeAfter bool, err error) {
+	if _, err := c.c.Write(req); err != nil {
+		return 0, nil, false, err
+	}
+	line, err := c.r.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, false, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return -1, nil, false, fmt.Errorf("malformed status line %q", line)
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return -1, nil, false, fmt.Errorf("malformed status line %q", line)
+	}
+	length := -1
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return -1, nil, false, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, _ := bytes.Cut(h, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 || length > 1<<20 {
+				return -1, nil, false, fmt.Errorf("bad Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Connection")):
+			closeAfter = bytes.EqualFold(value, []byte("close"))
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			return -1, nil, false, fmt.Errorf("the answer is %s-encoded; the generator reads only Content-Length bodies", value)
+		}
+	}
+	if length < 0 {
+		return -1, nil, false, fmt.Errorf("answer %d without Content-Length", status)
+	}
+	if cap(c.hb) < length {
+		c.hb = make([]byte, length)
+	}
+	data = c.hb[:length]
+	if _, err := io.ReadFull(c.r, data); err != nil {
+		return -1, nil, false, err
+	}
+	return status, data, closeAfter, nil
+}
+
 // load issues n credentials with conc workers and returns the time and
 // each request's latency. The generator shares the machine's cores with
-// the service, so it is kept lean: one request per worker built once (its
-// body a reader over the same bytes, its headers set once), keep-alive
-// connections, and answers read into a worker's buffer without parsing
-// (the status code decides).
-func load(c *http.Client, url, token string, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
+// the service, so it is lean: one keep-alive connection per worker, the
+// request's bytes built once (per request only with Idempotency-Key),
+// the answer's status line and two headers parsed, its body not.
+func load(t *target, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
 	var next atomic.Int64
 	lat := make([]time.Duration, n)
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
-	payload := []byte(body)
 	start := time.Now()
 	for range conc {
 		wg.Go(func() {
-			base, err := http.NewRequest("POST", url+"/v1/credentials", nil)
-			if err != nil {
-				firstErr.CompareAndSwap(nil, err)
-				return
-			}
-			base.Header.Set("Authorization", "Bearer "+token)
-			base.Header.Set("Content-Type", "application/json")
-			base.ContentLength = int64(len(payload))
-			buf := make([]byte, 4096)
+			c := &conn{t: t}
+			defer func() {
+				if c.c != nil {
+					c.c.Close()
+				}
+			}()
+			req := t.request("")
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n || firstErr.Load() != nil {
 					return
 				}
-				// A shallow copy per request: the transport may still hold
-				// the previous one; the header map is shared (read only)
-				// unless this request adds its own key.
-				req := *base
 				if idem {
-					req.Header = base.Header.Clone()
-					req.Header.Set("Idempotency-Key", tag+"-"+strconv.FormatInt(start.UnixNano(), 10)+"-"+strconv.Itoa(i))
+					req = t.request(tag + "-" + strconv.FormatInt(start.UnixNano(), 10) + "-" + strconv.Itoa(i))
 				}
-				req.Body = io.NopCloser(bytes.NewReader(payload))
 				t0 := time.Now()
-				resp, err := c.Do(&req)
+				status, data, err := c.do(req)
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				m, _ := io.ReadFull(resp.Body, buf)
-				if m == len(buf) {
-					io.Copy(io.Discard, resp.Body)
-				}
-				resp.Body.Close()
 				lat[i] = time.Since(t0)
-				if resp.StatusCode != 201 {
-					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d: %s", resp.StatusCode, buf[:m]))
+				if status != 201 {
+					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d: %s", status, data))
 					return
 				}
 			}

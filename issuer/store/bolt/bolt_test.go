@@ -1,7 +1,9 @@
 package bolt_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -55,5 +57,70 @@ func TestReadOnly(t *testing.T) {
 	err = ro.Update(func(tx issuer.Tx) error { return nil })
 	if !errors.Is(err, issuer.ErrReadOnly) {
 		t.Errorf("Update of a read-only store: got %v; want ErrReadOnly", err)
+	}
+}
+
+// TestGroupCommit: Updates made at once share commits; one that fails or
+// panics fails alone, and every other one is durable after a reopen.
+func TestGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "issuer.db")
+	st, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errBad := errors.New("refused")
+	const n = 200
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			errs[i] = st.Update(func(tx issuer.Tx) error {
+				switch {
+				case i%50 == 7:
+					return errBad
+				case i == 99:
+					panic("boom")
+				}
+				return tx.InsertTerminal(&issuer.Terminal{Name: fmt.Sprintf("t%03d", i), Key: json.RawMessage(`{}`)})
+			})
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		switch {
+		case i%50 == 7:
+			if !errors.Is(errs[i], errBad) {
+				t.Errorf("update %d: got %v; want its own error", i, errs[i])
+			}
+		case i == 99:
+			if panics[i] != "boom" {
+				t.Errorf("update %d: got panic %v; want boom in its caller", i, panics[i])
+			}
+		default:
+			if errs[i] != nil || panics[i] != nil {
+				t.Errorf("update %d: got %v, panic %v; want success", i, errs[i], panics[i])
+			}
+		}
+	}
+	st.Close()
+	st, err = bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.View(func(tx issuer.Tx) error {
+		terms, err := tx.Terminals()
+		if err != nil {
+			return err
+		}
+		if got, want := len(terms), n-4-1; got != want {
+			t.Errorf("after reopening: %d terminals; want %d", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -92,6 +92,16 @@ type Store struct {
 	mu         sync.Mutex
 	pending    []*call
 	committing bool
+
+	// lastAudit is the audit entry last appended and the write
+	// transaction it was appended in (kept alive by this reference, so
+	// no later transaction has its address): LastAudit in the same
+	// transaction, as every entry of a group commit asks, then needs no
+	// decoding. Only write transactions touch it, one at a time.
+	lastAudit struct {
+		btx *bolt.Tx
+		e   issuer.AuditEntry
+	}
 }
 
 // call is one Update waiting for its commit.
@@ -160,7 +170,7 @@ func (s *Store) Update(fn func(issuer.Tx) error) error {
 	if s.db.IsReadOnly() {
 		return fmt.Errorf("%w: the store was opened read-only", issuer.ErrReadOnly)
 	}
-	bfn := func(btx *bolt.Tx) error { return fn(&tx{tx: btx, writable: true}) }
+	bfn := func(btx *bolt.Tx) error { return fn(&tx{tx: btx, writable: true, st: s}) }
 	c := &call{fn: bfn, done: make(chan error, 1)}
 	s.mu.Lock()
 	s.pending = append(s.pending, c)
@@ -253,6 +263,7 @@ func (s *Store) Path() string { return s.db.Path() }
 type tx struct {
 	tx       *bolt.Tx
 	writable bool
+	st       *Store // for lastAudit; nil in a View
 }
 
 func (t *tx) bucket(name []byte) (*bolt.Bucket, error) {
@@ -756,6 +767,11 @@ func (t *tx) ExtendKeyExpiry(kid string, until time.Time) error {
 }
 
 func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
+	if t.st != nil && t.st.lastAudit.btx == t.tx {
+		e := t.st.lastAudit.e
+		e.Body = bytes.Clone(e.Body)
+		return &e, nil
+	}
 	b, err := t.bucket(bAudit)
 	if err != nil {
 		return nil, err
@@ -786,7 +802,14 @@ func (t *tx) AppendAudit(e *issuer.AuditEntry) error {
 	if e.Seq != last+1 {
 		return fmt.Errorf("%w: audit entry %d after entry %d", issuer.ErrConflict, e.Seq, last)
 	}
-	return t.put(bAudit, u64(e.Seq), e)
+	if err := t.put(bAudit, u64(e.Seq), e); err != nil {
+		return err
+	}
+	if t.st != nil {
+		t.st.lastAudit.btx, t.st.lastAudit.e = t.tx, *e
+		t.st.lastAudit.e.Body = bytes.Clone(e.Body)
+	}
+	return nil
 }
 
 func (t *tx) Audit(from uint64, fn func(*issuer.AuditEntry) error) error {

@@ -169,3 +169,53 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLastAuditAfterRollback: the entry an Update appended and then lost
+// to a failure is not the last entry the next Update sees.
+func TestLastAuditAfterRollback(t *testing.T) {
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "issuer.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	entry := func(seq uint64) *issuer.AuditEntry {
+		return &issuer.AuditEntry{Seq: seq, Body: json.RawMessage(fmt.Sprintf(`{"n":%d}`, seq)), Hash: issuer.Hash{byte(seq)}}
+	}
+	if err := st.Update(func(tx issuer.Tx) error { return tx.AppendAudit(entry(1)) }); err != nil {
+		t.Fatal(err)
+	}
+	errLost := errors.New("lost")
+	err = st.Update(func(tx issuer.Tx) error {
+		if err := tx.AppendAudit(entry(2)); err != nil {
+			return err
+		}
+		last, err := tx.LastAudit()
+		if err != nil || last.Seq != 2 {
+			t.Errorf("LastAudit after appending 2: %v, %v; want entry 2", last, err)
+		}
+		last.Body[0] = 'X' // a copy: the store's entry stays
+		return errLost
+	})
+	if !errors.Is(err, errLost) {
+		t.Fatalf("Update: got %v; want errLost", err)
+	}
+	err = st.Update(func(tx issuer.Tx) error {
+		last, err := tx.LastAudit()
+		if err != nil {
+			return err
+		}
+		if last.Seq != 1 || string(last.Body) != `{"n":1}` {
+			t.Errorf("LastAudit after the rollback: entry %d %s; want entry 1", last.Seq, last.Body)
+		}
+		if err := tx.AppendAudit(entry(2)); err != nil {
+			return err
+		}
+		if last, err = tx.LastAudit(); err != nil || last.Seq != 2 || string(last.Body) != `{"n":2}` {
+			t.Errorf("LastAudit after appending 2 again: %+v, %v", last, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -14,8 +14,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -35,6 +33,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/baseline"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/issuer/store/bolt"
 	"github.com/netcred/netcred/keys"
@@ -75,7 +74,7 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	if url == "" || token == "" {
 		return fmt.Errorf("give --netcred BIN, or --url and --token")
 	}
-	signRate, signCPU := ed25519Rate(time.Second)
+	signRate, signCPU := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
 	u, err := neturl.Parse(url)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
@@ -85,12 +84,12 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	if _, _, err := load(c, warm, conc, idem, "w"); err != nil {
 		return err
 	}
-	cpu0, self0 := processCPU(servicePID), selfCPU()
+	cpu0, self0 := processCPU(servicePID), baseline.ProcessCPU()
 	elapsed, lat, err := load(c, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
-	cpu, self := processCPU(servicePID)-cpu0, selfCPU()-self0
+	cpu, self := processCPU(servicePID)-cpu0, baseline.ProcessCPU()-self0
 	rate := float64(n) / elapsed.Seconds()
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
@@ -103,7 +102,7 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 			per.Seconds()*1e6, per.Seconds()/signCPU.Seconds(), runtime.NumCPU(), float64(runtime.NumCPU())/per.Seconds())
 	}
 	fmt.Printf("load generator CPU per credential: %.1f µs (user+sys)\n", (self/time.Duration(n)).Seconds()*1e6)
-	after, _ := ed25519Rate(time.Second)
+	after, _ := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil
 }
@@ -132,29 +131,6 @@ func processCPU(pid int) time.Duration {
 	fmt.Sscan(fields[11], &ut)
 	fmt.Sscan(fields[12], &st)
 	return time.Duration(ut+st) * 10 * time.Millisecond
-}
-
-// ed25519Rate measures signatures per second on one goroutine, and the
-// CPU time of one (which other processes on the machine do not inflate).
-func ed25519Rate(d time.Duration) (float64, time.Duration) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var ru0, ru1 syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	msg := make([]byte, 200)
-	start := time.Now()
-	n := 0
-	for time.Since(start) < d {
-		for range 100 {
-			ed25519.Sign(priv, msg)
-		}
-		n += 100
-	}
-	wall := time.Since(start)
-	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
-	cpu := time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) / time.Duration(n)
-	return float64(n) / wall.Seconds(), cpu
 }
 
 // target is the service's POST /v1/credentials.
@@ -314,13 +290,6 @@ func load(t *target, n, conc int, idem bool, tag string) (time.Duration, []time.
 		return 0, nil, err
 	}
 	return time.Since(start), lat, nil
-}
-
-// selfCPU returns this process's user and system CPU time.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 var servingLine = regexp.MustCompile(`serving .* on (http://[0-9.:]+) `)

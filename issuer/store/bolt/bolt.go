@@ -59,9 +59,10 @@ var (
 	bCheckpoints = []byte("audit_checkpoints")
 	bExpiries    = []byte("expiries")
 	bKeyExpiry   = []byte("key_expiry")
+	bOffers      = []byte("offers")
 
 	allBuckets = [][]byte{bConfig, bLists, bCredentials, bNotValid, bChanges, bChangesBy, bClients, bTokens,
-		bTerminals, bOnce, bIdempotency, bAudit, bCheckpoints, bExpiries, bKeyExpiry}
+		bTerminals, bOnce, bIdempotency, bAudit, bCheckpoints, bExpiries, bKeyExpiry, bOffers}
 
 	keyConfig = []byte("config")
 )
@@ -728,5 +729,52 @@ func (t *tx) Checkpoints(fn func(*issuer.Checkpoint) error) error {
 			return fmt.Errorf("%w: checkpoint %x: %v", issuer.ErrStoreCorrupt, k, err)
 		}
 		return fn(&c)
+	})
+}
+
+func (t *tx) Offer(id string) (*issuer.Offer, error) {
+	var o issuer.Offer
+	return &o, t.get(bOffers, []byte(id), &o, fmt.Sprintf("offer %q", id))
+}
+
+func (t *tx) PutOffer(o *issuer.Offer) error {
+	if t.exists(bOffers, []byte(o.ID)) {
+		return fmt.Errorf("%w: offer %q", issuer.ErrExists, o.ID)
+	}
+	return t.put(bOffers, []byte(o.ID), o)
+}
+
+func (t *tx) UpdateOffer(o *issuer.Offer) error {
+	if !t.exists(bOffers, []byte(o.ID)) {
+		return fmt.Errorf("%w: offer %q", issuer.ErrNotFound, o.ID)
+	}
+	return t.put(bOffers, []byte(o.ID), o)
+}
+
+func (t *tx) DeleteOffer(id string) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	if !t.exists(bOffers, []byte(id)) {
+		return fmt.Errorf("%w: offer %q", issuer.ErrNotFound, id)
+	}
+	b, err := t.bucket(bOffers)
+	if err != nil {
+		return err
+	}
+	return b.Delete([]byte(id))
+}
+
+func (t *tx) Offers(fn func(*issuer.Offer) error) error {
+	b, err := t.bucket(bOffers)
+	if err != nil {
+		return err
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var o issuer.Offer
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("%w: offer %q: %v", issuer.ErrStoreCorrupt, k, err)
+		}
+		return fn(&o)
 	})
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		{"IdempotencyExpiry", testIdempotencyExpiry},
 		{"DropExpired", testDropExpired},
 		{"KeyExpiry", testKeyExpiry},
+		{"Offers", testOffers},
 		{"Audit", testAudit},
 		{"Rollback", testRollback},
 		{"ReadOnlyView", testReadOnlyView},
@@ -697,6 +698,8 @@ func testReadOnlyView(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 			tx.AppendAudit(entry(1, issuer.Hash{})),
 			tx.UseOnce("k", "i", t0, t0),
 			tx.DeleteTerminal("x"),
+			tx.PutOffer(offerRec("o")),
+			tx.DeleteOffer("o"),
 		}
 		return nil
 	})
@@ -806,7 +809,7 @@ func testDurable(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 	update(t, st, func(tx issuer.Tx) error {
 		for _, err := range []error{tx.PutConfig(cfg), tx.PutList(list), tx.InsertCredential(rec), tx.AppendAudit(entry(1, issuer.Hash{})),
 			tx.InsertClient(&issuer.Client{Name: "app", TokenHash: issuer.TokenHash("t"), MaxLevel: credential.LevelLow, Types: []string{"identity"}, Scope: issuer.ScopeIssue, Created: t0}),
-			tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0)} {
+			tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0), tx.PutOffer(offerRec("durable"))} {
 			if err != nil {
 				return err
 			}
@@ -848,7 +851,125 @@ func testDurable(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		if _, err := tx.ClientByTokenHash(issuer.TokenHash("t")); err != nil {
 			t.Errorf("ClientByTokenHash after reopen: %v", err)
 		}
+		o, err := tx.Offer("durable")
+		if err != nil {
+			t.Errorf("Offer after reopen: %v", err)
+		} else {
+			equal(t, "Offer after reopen", o, offerRec("durable"))
+		}
 		return nil
 	})
 	wantErr(t, "UseOnce after reopen", st.Update(func(tx issuer.Tx) error { return tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0) }), issuer.ErrExists)
+}
+
+func offerRec(id string) *issuer.Offer {
+	return &issuer.Offer{
+		ID: id, State: issuer.OfferOpen, CodeHash: issuer.TokenHash("code-" + id), TxCodeHash: issuer.TokenHash("tx-" + id),
+		Client: "desk", Type: "identity", Level: credential.LevelHigh, EvidenceCode: "in_person_document",
+		Evidence: issuer.EvidenceSummary{Method: "document_check", At: t0.Add(-time.Minute), Terminal: "police-7"},
+		Claims:   []byte(`{"given_name":"Mai","family_name":"Tran"}`), ValidFor: 86400,
+		Created: t0, Expires: t0.Add(10 * time.Minute),
+	}
+}
+
+// testOffers: offers are written once, replaced whole, deleted, listed in
+// order of ID, and returned as copies; a redeemed offer keeps no claims.
+func testOffers(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	ids := []string{"zzOffer", "aaOffer", "mmOffer"}
+	for _, id := range ids {
+		update(t, st, func(tx issuer.Tx) error { return tx.PutOffer(offerRec(id)) })
+	}
+	dup := offerRec("aaOffer")
+	dup.Client = "other"
+	wantErr(t, "PutOffer with a taken ID", st.Update(func(tx issuer.Tx) error { return tx.PutOffer(dup) }), issuer.ErrExists)
+	wantErr(t, "UpdateOffer of a missing offer", st.Update(func(tx issuer.Tx) error { return tx.UpdateOffer(offerRec("nope")) }), issuer.ErrNotFound)
+	wantErr(t, "DeleteOffer of a missing offer", st.Update(func(tx issuer.Tx) error { return tx.DeleteOffer("nope") }), issuer.ErrNotFound)
+
+	redeemed := offerRec("mmOffer")
+	redeemed.State, redeemed.Claims, redeemed.FailedTxCodes = issuer.OfferRedeemed, nil, 2
+	redeemed.TokenHash, redeemed.TokenExpires = issuer.TokenHash("token"), t0.Add(15*time.Minute)
+	redeemed.Credentials = []string{"https://id.example/s/1#7", "https://id.example/s/1#99"}
+	update(t, st, func(tx issuer.Tx) error {
+		o, err := tx.Offer("mmOffer")
+		if err != nil {
+			return err
+		}
+		equal(t, "Offer(mmOffer) before the update", o, offerRec("mmOffer"))
+		return tx.UpdateOffer(redeemed)
+	})
+	update(t, st, func(tx issuer.Tx) error { return tx.DeleteOffer("zzOffer") })
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Offer("mmOffer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offer(mmOffer) after the update", got, redeemed)
+		if got.Claims != nil {
+			t.Errorf("a redeemed offer's claims: got %s; want none", got.Claims)
+		}
+		_, err = tx.Offer("zzOffer")
+		wantErr(t, "Offer of a deleted offer", err, issuer.ErrNotFound)
+		got, err = tx.Offer("aaOffer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offer(aaOffer) (the first put kept)", got, offerRec("aaOffer"))
+		got.Claims[0] = 'X'
+		var order []string
+		err = tx.Offers(func(o *issuer.Offer) error { order = append(order, o.ID); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offers (in order of ID)", order, []string{"aaOffer", "mmOffer"})
+		return nil
+	})
+	view(t, st, func(tx issuer.Tx) error {
+		got, _ := tx.Offer("aaOffer")
+		if got == nil || got.Claims[0] != '{' {
+			t.Errorf("a returned offer shares memory with the store")
+		}
+		stop := errors.New("stop")
+		n := 0
+		err := tx.Offers(func(*issuer.Offer) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("Offers whose fn fails: %d calls, %v; want 1 call and fn's error", n, err)
+		}
+		return nil
+	})
+	// Of many concurrent single-use redemptions (read, check the state,
+	// update), exactly one sees the offer open.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for range 20 {
+		wg.Go(func() {
+			mine := false
+			err := st.Update(func(tx issuer.Tx) error {
+				mine = false
+				o, err := tx.Offer("aaOffer")
+				if err != nil {
+					return err
+				}
+				if o.State != issuer.OfferOpen {
+					return nil
+				}
+				o.State = issuer.OfferToken
+				mine = true
+				return tx.UpdateOffer(o)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			if mine {
+				mu.Lock()
+				won++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Errorf("concurrent redemptions of one offer: %d won; want 1", won)
+	}
 }

@@ -56,6 +56,8 @@ func runServe(args []string, e *env) int {
 	rate := fs.Float64("rate", httpapi.DefaultRate, "requests per second each client may send (negative: no limit)")
 	burst := fs.Int("burst", 0, "requests a client may send at once (default: twice --rate, at least 4000)")
 	maxBody := fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes")
+	failRate := fs.Float64("auth-fail-rate", httpapi.DefaultFailRate, "failed authentications per second allowed from one address (negative: no limit)")
+	failBurst := fs.Int("auth-fail-burst", httpapi.DefaultFailBurst, "failed authentications one address may have at once")
 	listValidity := issuer.DefaultStatusValidity
 	fs.Var(durationFlag{d: &listValidity}, "list-validity", "validity of published status list tokens (default 48h)")
 	listTTL := issuer.DefaultStatusTTL
@@ -134,7 +136,7 @@ func runServe(args []string, e *env) int {
 		Backend:   backend,
 		Evaluator: httpapi.EvidenceEvaluator{Evaluator: &evidence.Evaluator{Policy: policy, Terminals: svc, Replay: svc}, Now: e.now},
 		Keys:      ring, Bundle: bundleData, Logger: logger, Now: e.now,
-		MaxBody: *maxBody, Rate: *rate, Burst: *burst,
+		MaxBody: *maxBody, Rate: *rate, Burst: *burst, FailRate: *failRate, FailBurst: *failBurst,
 	})
 	if err != nil {
 		errorf(e, "%v", err)

@@ -38,6 +38,9 @@ func (s *Service) IssueOnce(req Request, info IssueInfo, key string, requestHash
 		return nil, false, fmt.Errorf("%w: an empty idempotency key", ErrRequest)
 	}
 	if ans, err := s.Recorded(info.Client, key, requestHash); err == nil || !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, ErrKeyReused) {
+			err = storeFailed(err)
+		}
 		return ans, err == nil, err
 	}
 	now := s.now().UTC()
@@ -57,6 +60,9 @@ func (s *Service) IssueOnce(req Request, info IssueInfo, key string, requestHash
 	if errors.Is(err, ErrExists) {
 		// Another call with this key committed first: its answer stands.
 		a, err := s.Recorded(info.Client, key, requestHash)
+		if err != nil && !errors.Is(err, ErrKeyReused) {
+			err = storeFailed(err)
+		}
 		return a, err == nil, err
 	}
 	if err != nil {

@@ -404,7 +404,7 @@ func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issue
 	}
 	n, idx, err := s.take()
 	if err != nil {
-		return nil, err
+		return nil, storeFailed(err)
 	}
 	claims.Status = &credential.StatusRef{Index: idx, URI: s.ListURI(n)}
 	out, err := s.is.sign(claims)
@@ -442,7 +442,7 @@ func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issue
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, storeFailed(err)
 	}
 	if extend {
 		for exp := claims.Expiry.Unix(); ; {
@@ -493,6 +493,15 @@ func (s *Service) DropExpired(perTx, limit int) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// storeFailed wraps err, a failure of the store, in ErrStoreFailed
+// (keeping err's own chain, such as ErrExists for IssueOnce).
+func storeFailed(err error) error {
+	if errors.Is(err, ErrStoreFailed) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrStoreFailed, err)
 }
 
 // parseID splits a credential id into list number and index, checking

@@ -113,7 +113,17 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		fmt.Printf("service CPU per credential: %.1f µs (user+sys), %.1f ed25519.Sign's worth; CPU-bound ceiling on %d cores: %.0f /s\n",
 			per.Seconds()*1e6, per.Seconds()/signCPU.Seconds(), runtime.NumCPU(), float64(runtime.NumCPU())/per.Seconds())
 	}
-	fmt.Printf("load generator CPU per credential: %.1f µs (user+sys)\n", (self/time.Duration(n)).Seconds()*1e6)
+	gen := self / time.Duration(n)
+	fmt.Printf("load generator CPU per credential: %.1f µs (user+sys)\n", gen.Seconds()*1e6)
+	if servicePID != 0 && signCPU > 0 {
+		// What a quiet machine would reach when the service and the
+		// generator share its cores and nothing else runs: the figure
+		// other load on the machine distorts least.
+		both := cpu/time.Duration(n) + gen
+		ceiling := float64(runtime.NumCPU()) / both.Seconds()
+		fmt.Printf("CPU-bound estimate (service + generator on %d cores): %.0f /s, ratio %.2f to one core's ed25519.Sign by CPU time (%.0f /s)\n",
+			runtime.NumCPU(), ceiling, ceiling*signCPU.Seconds(), 1/signCPU.Seconds())
+	}
 	after, _ := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil

@@ -81,6 +81,19 @@ func (s *Store) Export(fn func(rec any) error) error {
 				return err
 			}
 		}
-		return nil
+		b, err = t.bucket(bKeyExpiry)
+		if err != nil {
+			return err
+		}
+		err = b.ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("%w: key_expiry record %q", issuer.ErrStoreCorrupt, k)
+			}
+			return fn(&storecopy.KeyExpiry{KID: string(k), Expires: time.Unix(int64(binary.BigEndian.Uint64(v)), 0).UTC()})
+		})
+		if err != nil {
+			return err
+		}
+		return each(bOffers, func() any { return new(issuer.Offer) })
 	})
 }

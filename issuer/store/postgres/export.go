@@ -92,6 +92,21 @@ func (s *Store) Export(fn func(rec any) error) error {
 		func() error {
 			return records("checkpoint", `SELECT record FROM audit_checkpoints ORDER BY seq`, func() any { return new(issuer.Checkpoint) })
 		},
+		func() error {
+			rows, err := ptx.Query(ctx, `SELECT kid, expires FROM key_expiry ORDER BY kid COLLATE "C"`)
+			if err != nil {
+				return err
+			}
+			var kid string
+			var exp int64
+			_, err = pgx.ForEachRow(rows, []any{&kid, &exp}, func() error {
+				return fn(&storecopy.KeyExpiry{KID: kid, Expires: time.Unix(exp, 0).UTC()})
+			})
+			return err
+		},
+		func() error {
+			return records("offer", `SELECT record FROM offers ORDER BY id COLLATE "C"`, func() any { return new(issuer.Offer) })
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

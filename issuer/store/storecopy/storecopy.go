@@ -35,6 +35,13 @@ type UsedOnce struct {
 	Expires time.Time
 }
 
+// KeyExpiry is the latest expiry recorded for a key
+// (issuer.Tx.ExtendKeyExpiry).
+type KeyExpiry struct {
+	KID     string
+	Expires time.Time
+}
+
 // Source is a store that lists every record it holds.
 type Source interface {
 	issuer.Store
@@ -43,18 +50,19 @@ type Source interface {
 	// *issuer.CredentialRecord (by list, index), *issuer.StatusChange (by
 	// Seq), *issuer.Client (by name), *issuer.Terminal (by name),
 	// *UsedOnce, *issuer.IdempotencyRecord, *issuer.AuditEntry (by Seq),
-	// *issuer.Checkpoint (by Seq). fn's error stops it and is returned.
+	// *issuer.Checkpoint (by Seq), *KeyExpiry (by kid), *issuer.Offer (by
+	// ID). fn's error stops it and is returned.
 	Export(fn func(rec any) error) error
 }
 
 // Counts is how many records of each kind were copied.
 type Counts struct {
-	Config, Lists, Credentials, StatusChanges, Clients, Terminals, UsedOnce, Idempotency, Audit, Checkpoints int
+	Config, Lists, Credentials, StatusChanges, Clients, Terminals, UsedOnce, Idempotency, Audit, Checkpoints, KeyExpiries, Offers int
 }
 
 // Total is the number of records.
 func (c Counts) Total() int {
-	return c.Config + c.Lists + c.Credentials + c.StatusChanges + c.Clients + c.Terminals + c.UsedOnce + c.Idempotency + c.Audit + c.Checkpoints
+	return c.Config + c.Lists + c.Credentials + c.StatusChanges + c.Clients + c.Terminals + c.UsedOnce + c.Idempotency + c.Audit + c.Checkpoints + c.KeyExpiries + c.Offers
 }
 
 func (c *Counts) add(rec any) {
@@ -79,6 +87,10 @@ func (c *Counts) add(rec any) {
 		c.Audit++
 	case *issuer.Checkpoint:
 		c.Checkpoints++
+	case *KeyExpiry:
+		c.KeyExpiries++
+	case *issuer.Offer:
+		c.Offers++
 	}
 }
 
@@ -87,7 +99,7 @@ const chunk = 2000
 
 // Empty reports whether st holds no issuer records that Copy would
 // overwrite or interleave with: no configuration, list, client,
-// terminal, audit entry or checkpoint.
+// terminal, audit entry, checkpoint or offer.
 func Empty(st issuer.Store) (bool, error) {
 	empty := true
 	err := st.View(func(tx issuer.Tx) error {
@@ -122,6 +134,9 @@ func Empty(st issuer.Store) (bool, error) {
 		}
 		cp := 0
 		if err := tx.Checkpoints(func(*issuer.Checkpoint) error { cp++; return nil }); err != nil {
+			return err
+		}
+		if err := tx.Offers(func(*issuer.Offer) error { cp++; return nil }); err != nil {
 			return err
 		}
 		if len(ls)+len(cs)+len(ts)+n+cp > 0 {
@@ -222,6 +237,10 @@ func write(tx issuer.Tx, rec any) error {
 		return nil
 	case *issuer.Checkpoint:
 		return tx.PutCheckpoint(r)
+	case *KeyExpiry:
+		return tx.ExtendKeyExpiry(r.KID, r.Expires)
+	case *issuer.Offer:
+		return tx.PutOffer(r)
 	}
 	return fmt.Errorf("storecopy: unknown record type %T", rec)
 }

@@ -97,6 +97,16 @@ func fill(t *testing.T, st issuer.Store) *keys.PrivateKey {
 	if err := svc.Checkpoint(); err != nil {
 		t.Fatal(err)
 	}
+	err = st.Update(func(tx issuer.Tx) error {
+		if err := tx.ExtendKeyExpiry(key.Public().KIDString(), now.AddDate(1, 0, 0)); err != nil {
+			return err
+		}
+		return tx.PutOffer(&issuer.Offer{ID: "AAAAAAAAAAAAAAAAAAAAAA", State: issuer.OfferOpen, Client: "app", Type: "identity",
+			Level: credential.LevelSubstantial, Claims: []byte(`{"name":"x"}`), Created: now, Expires: now.Add(10 * time.Minute)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return key
 }
 
@@ -119,7 +129,8 @@ func TestCopy(t *testing.T) {
 				t.Fatalf("Copy: %v", err)
 			}
 			if counts.Credentials != 101 || counts.Clients != 1 || counts.Terminals != 1 || counts.UsedOnce != 3 ||
-				counts.Idempotency != 1 || counts.StatusChanges != 20 || counts.Lists < 2 || counts.Checkpoints < 2 || counts.Config != 1 {
+				counts.Idempotency != 1 || counts.StatusChanges != 20 || counts.Lists < 2 || counts.Checkpoints < 2 || counts.Config != 1 ||
+				counts.KeyExpiries != 1 || counts.Offers != 1 {
 				t.Errorf("Copy counts = %+v", counts)
 			}
 			if calls == 0 {

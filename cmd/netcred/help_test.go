@@ -18,6 +18,7 @@ func TestHelp(t *testing.T) {
 		"audit":     {"verify"},
 		"db":        {"migrate", "copy"},
 		"evidence":  {"sign", "digest", "check"},
+		"holder":    {"keys"},
 	}
 	var all [][]string
 	for _, c := range commands() {

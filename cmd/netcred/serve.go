@@ -164,7 +164,7 @@ func runServe(args []string, e *env) int {
 	published := make(chan struct{})
 	go func() { srv.Run(ctx); close(published) }()
 	swept := make(chan struct{})
-	go func() { sweep(ctx, logger, backend); close(swept) }()
+	go func() { sweep(ctx, logger, backend, sweepEvery); close(swept) }()
 	defer func() { cancel(); <-published; <-swept }()
 
 	scheme := "http"
@@ -260,9 +260,10 @@ const (
 	sweepMax   = 100000
 )
 
-// sweep drops expired used-once and idempotency records until ctx ends.
-func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend) {
-	t := time.NewTicker(sweepEvery)
+// sweep drops expired used-once and idempotency records every every,
+// until ctx ends.
+func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

@@ -232,6 +232,11 @@ func parseConfig(u string) (*pgxpool.Config, error) {
 	case "off", "local":
 		return nil, fmt.Errorf("%w: %s: synchronous_commit=%s would acknowledge writes that a crash loses", ErrURL, Redact(u), v)
 	}
+	// A process stopped (or cut off) inside a transaction must not hold
+	// the audit head's lock, which every writer waits for, for long.
+	if cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] == "" {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "30s"
+	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "netcred"
 	}
@@ -398,6 +403,18 @@ func (s *Store) runBatch(calls []*call) {
 			deferWrites = false // a deferred write was refused: find whose, statement by statement
 			continue
 		}
+		var ex *excluded
+		if errors.As(err, &ex) {
+			// A statement of that fn failed outside a savepoint, which
+			// ends the transaction: that fn fails, the others run again.
+			calls[ex.i].done <- classify(ex.err, s.url)
+			calls = append(calls[:ex.i:ex.i], calls[ex.i+1:]...)
+			if len(calls) == 0 {
+				return
+			}
+			attempt--
+			continue
+		}
 		if err == nil || !retryable(err) || attempt >= 5 {
 			break
 		}
@@ -480,6 +497,9 @@ func (s *Store) tryBatch(calls []*call, deferWrites bool) ([]error, error) {
 		if !t.savepoints {
 			return nil, err // one fn: the transaction is rolled back
 		}
+		if t.sqlErr != nil && !t.spSet {
+			return nil, &excluded{i: i, err: err}
+		}
 		if t.spSet {
 			if _, rerr := conn.Exec(ctx, `ROLLBACK TO SAVEPOINT f`); rerr != nil {
 				return nil, rerr
@@ -522,6 +542,14 @@ func (s *Store) tryBatch(calls []*call, deferWrites bool) ([]error, error) {
 	}
 	return errs, nil
 }
+
+// excluded: fn i of a batch failed in a way that ends the transaction.
+type excluded struct {
+	i   int
+	err error
+}
+
+func (e *excluded) Error() string { return e.err.Error() }
 
 // runFn calls fn, turning a panic into an error for its caller alone.
 func runFn(fn func(issuer.Tx) error, t *tx) (err error) {

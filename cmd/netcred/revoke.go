@@ -88,7 +88,7 @@ func (c statusChange) run(args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: %s %s (%s credential at level %s, issued %s)\n",
 		progName, c.done, rec.ID, rec.Type, rec.Level, rfc3339(rec.IssuedAt))
-	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", path)
+	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", displayDB(path))
 	return exitOK
 }
 
@@ -106,7 +106,7 @@ func findCredential(e *env, d *issuer.Service, path, arg string) (*issuer.Creden
 	case errors.Is(err, issuer.ErrMalformedID):
 		hint(e, "netcred issue prints each credential's id; or give the credential itself (QR text, a file or an image)")
 	case errors.Is(err, issuer.ErrNotIssued):
-		hint(e, "only the store that issued a credential knows it; is %s the right --db?", path)
+		hint(e, "only the store that issued a credential knows it; is %s the right --db?", displayDB(path))
 	}
 	return nil, exitUsage
 }

@@ -133,7 +133,7 @@ func runStatusShow(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", path, d.BaseURI(), d.ListSize())
+	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", displayDB(path), d.BaseURI(), d.ListSize())
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LIST\tUSED\tREVOKED\tSUSPENDED\tOPENED\t")
 	for _, l := range lists {

@@ -239,3 +239,12 @@ func postgresHint(e *env, err error) {
 		hint(e, "check that PostgreSQL runs at the URL's host and port and accepts the URL's user, database and sslmode; netcred retries nothing by itself here")
 	}
 }
+
+// displayDB is how messages name the store at path: a PostgreSQL URL
+// without its password.
+func displayDB(path string) string {
+	if postgres.IsURL(path) {
+		return postgres.Redact(path)
+	}
+	return path
+}

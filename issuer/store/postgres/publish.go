@@ -129,12 +129,12 @@ func (c *Coordinator) PublishLock(ctx context.Context) (bool, error) {
 	}
 	conn, err := pgx.ConnectConfig(ctx, c.cfg)
 	if err != nil {
-		return false, unavailable(err)
+		return false, wrapUnavailable(err)
 	}
 	var got bool
 	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", PublishLockKey).Scan(&got); err != nil {
 		conn.Close(context.Background())
-		return false, unavailable(err)
+		return false, wrapUnavailable(err)
 	}
 	if !got {
 		// Not kept open: an instance that does not publish holds no
@@ -163,7 +163,7 @@ func (c *Coordinator) Announce(ctx context.Context) (uint64, error) {
 	var n int64
 	err := c.pool.QueryRow(ctx, "SELECT nextval('list_changes'), pg_notify($1, '')", ChannelChanges).Scan(&n, nil)
 	if err != nil {
-		return 0, unavailable(err)
+		return 0, wrapUnavailable(err)
 	}
 	return uint64(n), nil
 }
@@ -173,7 +173,7 @@ func (c *Coordinator) LastAnnounced(ctx context.Context) (uint64, error) {
 	var n int64
 	var called bool
 	if err := c.pool.QueryRow(ctx, "SELECT last_value, is_called FROM list_changes").Scan(&n, &called); err != nil {
-		return 0, unavailable(err)
+		return 0, wrapUnavailable(err)
 	}
 	if !called {
 		return 0, nil
@@ -208,7 +208,7 @@ func (c *Coordinator) PutPublication(ctx context.Context, p *issuer.Publication)
 		return nil
 	})
 	if err != nil {
-		return false, unavailable(err)
+		return false, wrapUnavailable(err)
 	}
 	return stored, nil
 }
@@ -249,7 +249,7 @@ func (c *Coordinator) Publication(ctx context.Context, after time.Time) (*issuer
 		return nil
 	})
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, wrapUnavailable(err)
 	}
 	return p, nil
 }
@@ -270,9 +270,9 @@ func (c *Coordinator) Close() error {
 	return nil
 }
 
-// unavailable marks the errors of an unreachable database with
+// wrapUnavailable marks the errors of an unreachable database with
 // issuer.ErrStoreUnavailable.
-func unavailable(err error) error {
+func wrapUnavailable(err error) error {
 	if err == nil || errors.Is(err, issuer.ErrStoreUnavailable) {
 		return err
 	}

@@ -16,6 +16,10 @@ var (
 	// ErrStoreLocked: another process holds the store (for example a
 	// running netcred serve).
 	ErrStoreLocked = errors.New("issuer: store is in use by another process")
+	// ErrStoreUnavailable: the store cannot be reached (a database
+	// server down, refusing connections or timing out). The write may be
+	// retried later; an Update that failed with it was not acknowledged.
+	ErrStoreUnavailable = errors.New("issuer: store unavailable")
 	// ErrStoreCorrupt: the store does not hold what this package wrote.
 	ErrStoreCorrupt = errors.New("issuer: store is corrupt")
 	// ErrStoreUnavailable: the store cannot be reached now (a database

@@ -22,9 +22,6 @@ var (
 	ErrStoreUnavailable = errors.New("issuer: store unavailable")
 	// ErrStoreCorrupt: the store does not hold what this package wrote.
 	ErrStoreCorrupt = errors.New("issuer: store is corrupt")
-	// ErrStoreUnavailable: the store cannot be reached now (a database
-	// that is down or restarting); the same request may succeed later.
-	ErrStoreUnavailable = errors.New("issuer: store unavailable")
 	// ErrKeyReused: an idempotency key recorded for another request
 	// (Service.IssueOnce).
 	ErrKeyReused = errors.New("issuer: idempotency key used for another request")

@@ -11,9 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -34,24 +31,20 @@ const (
 	ChannelPublished = "netcred_published"
 )
 
-// PublicationSchema creates what the Coordinator uses; it is part of
-// the migrations, and idempotent.
-const PublicationSchema = `
-CREATE SEQUENCE IF NOT EXISTS list_changes AS bigint MINVALUE 1;
-CREATE TABLE IF NOT EXISTS publication (
-	id     boolean PRIMARY KEY DEFAULT true CHECK (id),
-	iat    timestamptz NOT NULL,
-	covers bigint NOT NULL
-);
-INSERT INTO publication (id, iat, covers) VALUES (true, '-infinity', 0) ON CONFLICT DO NOTHING;
-CREATE TABLE IF NOT EXISTS published_tokens (
-	uri    text PRIMARY KEY,
-	token  bytea NOT NULL,
-	iat    timestamptz NOT NULL,
-	exp    timestamptz NOT NULL,
-	ttl    bigint NOT NULL CHECK (ttl >= 0),
-	number integer NOT NULL
-);`
+var _ issuer.SharedStore = (*Store)(nil)
+
+// Coordinator implements issuer.SharedStore: a new Coordinator over the
+// store's pool, with its own two connections (the publish lock's and the
+// listener's); its user closes it before the store.
+func (s *Store) Coordinator() issuer.Coordinator {
+	return NewCoordinator(s.pool, s.pool.Config().ConnConfig)
+}
+
+// Ping reports whether the database answers (issuer.ErrStoreUnavailable
+// when it does not); /healthz of the service asks it.
+func (s *Store) Ping(ctx context.Context) error {
+	return classify(s.pool.Ping(ctx), s.url)
+}
 
 // Coordinator is an issuer.Coordinator over a PostgreSQL database.
 type Coordinator struct {
@@ -273,16 +266,8 @@ func (c *Coordinator) Close() error {
 // wrapUnavailable marks the errors of an unreachable database with
 // issuer.ErrStoreUnavailable.
 func wrapUnavailable(err error) error {
-	if err == nil || errors.Is(err, issuer.ErrStoreUnavailable) {
+	if err == nil || errors.Is(err, issuer.ErrStoreUnavailable) || !unavailable(err) {
 		return err
 	}
-	var ne net.Error
-	var ce *pgconn.ConnectError
-	var pe *pgconn.PgError
-	switch {
-	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), pgconn.SafeToRetry(err),
-		errors.As(err, &pe) && (pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")):
-		return fmt.Errorf("%w: %v", issuer.ErrStoreUnavailable, err)
-	}
-	return err
+	return fmt.Errorf("%w: %w", issuer.ErrStoreUnavailable, err)
 }

@@ -1,70 +1,29 @@
-package postgres
+package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/store/postgres"
+	"github.com/netcred/netcred/issuer/store/postgres/pgtest"
 )
 
-// freshDB creates an empty database for one test and returns a pool on
-// it with PublicationSchema applied.
-func freshDB(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	admin := os.Getenv("NETCRED_TEST_POSTGRES")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres"
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", admin, err)
-		}
-		t.Skipf("no PostgreSQL at %s (%v): start one, or set NETCRED_TEST_POSTGRES to a server's URL", admin, err)
-	}
-	defer conn.Close(ctx)
-	var b [6]byte
-	rand.Read(b[:])
-	name := "netcred_pub_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := pgxpool.ParseConfig(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Database = name
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		c, err := pgx.Connect(context.Background(), admin)
-		if err == nil {
-			c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
-	if _, err := pool.Exec(ctx, PublicationSchema); err != nil {
-		t.Fatal(err)
-	}
-	return pool
-}
-
 func TestCoordinator(t *testing.T) {
-	pool := freshDB(t)
+	u := pgtest.URL(t)
 	ctx := context.Background()
-	a := NewCoordinator(pool, pool.Config().ConnConfig)
-	b := NewCoordinator(pool, pool.Config().ConnConfig)
+	st, err := postgres.Open(ctx, u, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Ping(ctx); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	a, b := st.Coordinator(), st.Coordinator()
 	defer a.Close()
 	defer b.Close()
 	la, err := a.PublishLock(ctx)
@@ -128,12 +87,16 @@ func TestCoordinator(t *testing.T) {
 	}
 	// The publisher's connection dies (as when its process is killed):
 	// the lock is free, b takes it, a no longer holds it.
-	var pid uint32
-	a.mu.Lock()
-	pid = a.lockConn.PgConn().PID()
-	a.mu.Unlock()
-	if _, err := pool.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
 		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var killed int
+	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&killed)
+	if err != nil || killed != 1 {
+		t.Fatalf("terminating the lock holder: %d terminated, %v; want 1", killed, err)
 	}
 	var took bool
 	for end := time.Now().Add(5 * time.Second); !took && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {

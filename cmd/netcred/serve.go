@@ -43,7 +43,7 @@ Example:
 
 func runServe(args []string, e *env) int {
 	fs := newFlags(e, "serve", serveSynopsis)
-	dbFile := fs.String("db", "", "the issuer store (bbolt file; required)")
+	dbFile := fs.String("db", "", "the issuer store: a bbolt file, or a postgres:// URL that several instances may share (required)")
 	keyFile := fs.String("key", "", "the issuer's private key file (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080 (required)")
@@ -120,7 +120,7 @@ func runServe(args []string, e *env) int {
 	backend := httpapi.NewServiceBackend(svc, ring, httpapi.ServiceOptions{Open: openOpts, ListValidity: listValidity, ListTTL: listTTL})
 	defer func() {
 		if err := backend.Close(); err != nil {
-			errorf(e, "closing %s: %v", *dbFile, err)
+			errorf(e, "closing %s: %v", storeName(*dbFile), err)
 		}
 	}()
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -160,7 +160,7 @@ func runServe(args []string, e *env) int {
 			served <- hs.Serve(ln)
 		}
 	}()
-	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, *dbFile, scheme, ln.Addr(), key.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, storeName(*dbFile), scheme, ln.Addr(), key.Public().KIDString(), retired)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -227,7 +227,9 @@ func reload(e *env, log *slog.Logger, b *httpapi.ServiceBackend, srv *httpapi.Se
 		return
 	}
 	log.Info("rotated the signing key", "kid", key.Public().KIDString())
-	if err := srv.Republish(context.Background()); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Republish(ctx); err != nil {
 		log.Error("republishing after the rotation", "err", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/issuer/store/bolt"
+	"github.com/netcred/netcred/issuer/store/postgres"
 )
 
 // storeFileName is the store's file inside a --status-dir DIR: --status-dir
@@ -38,6 +39,9 @@ func dbPath(db, dir string) string {
 // that sign nothing.
 func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, readOnly bool) (*issuer.Service, int) {
 	opts.Now = e.now
+	if postgres.IsURL(path) {
+		return openPostgres(e, path, is, opts, readOnly)
+	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		dir := filepath.Dir(path)
 		if _, err := os.Stat(filepath.Join(dir, oldStatusDBName)); err == nil && filepath.Base(path) == storeFileName {
@@ -63,6 +67,12 @@ func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, re
 		}
 		return nil, exitUsage
 	}
+	return openRules(e, st, path, is, opts)
+}
+
+// openRules opens the issuer rules over an open store, printing the error
+// and a hint on failure (the store is then closed).
+func openRules(e *env, st issuer.Store, path string, is *issuer.Issuer, opts issuer.Options) (*issuer.Service, int) {
 	svc, err := issuer.Open(st, is, opts)
 	if err != nil {
 		st.Close()

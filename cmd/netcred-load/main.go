@@ -42,7 +42,7 @@ const body = `{"type":"identity","level":"substantial","claims":{"name":"张三"
 
 func main() {
 	bin := flag.String("netcred", "", "netcred binary to start as the service")
-	url := flag.String("url", "", "base URL of a running service (instead of --netcred)")
+	url := flag.String("url", "", "base URL of a running service (instead of --netcred); several, comma-separated, are loaded together")
 	token := flag.String("token", "", "client token for --url")
 	n := flag.Int("n", 20000, "credentials to issue")
 	conc := flag.Int("c", 64, "concurrent requests")
@@ -63,7 +63,11 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		}
 		defer os.RemoveAll(dir)
 		var stop func()
-		url, token, stop, err = startService(bin, dir, &servicePID)
+		if *pgAdmin != "" {
+			url, token, stop, err = startShared(bin, dir)
+		} else {
+			url, token, stop, err = startService(bin, dir, &servicePID)
+		}
 		if err != nil {
 			return err
 		}
@@ -75,11 +79,11 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	signRate, signCPU := ed25519Rate(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
 	c := &http.Client{Transport: &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
-	if _, _, err := load(c, url, token, warm, conc, idem, "w"); err != nil {
+	if _, _, err := loadAll(c, url, token, warm, conc, idem, "w"); err != nil {
 		return err
 	}
-	cpu0 := processCPU(servicePID)
-	elapsed, lat, err := load(c, url, token, n, conc, idem, "m")
+	cpu0, db0 := processCPU(servicePID), snapshot()
+	elapsed, lat, err := loadAll(c, url, token, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
@@ -95,6 +99,7 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		fmt.Printf("service CPU per credential: %.1f µs (user+sys), %.1f ed25519.Sign's worth; CPU-bound ceiling on %d cores: %.0f /s\n",
 			per.Seconds()*1e6, per.Seconds()/signCPU.Seconds(), runtime.NumCPU(), float64(runtime.NumCPU())/per.Seconds())
 	}
+	reportShared(db0, n, elapsed)
 	after, _ := ed25519Rate(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil

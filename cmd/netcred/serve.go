@@ -31,7 +31,11 @@ path), /healthz and /metrics. Clients authenticate with the bearer tokens
 of netcred clients add. A new store needs --status-uri.
 
 Status lists are republished within a second of a status change and
-before they go stale. SIGTERM or SIGINT stops accepting requests and
+before they go stale. With --db postgres://USER@HOST/DB, several serve
+instances may share the database: one at a time (the holder of its
+publish lock) signs the lists, every instance serves what it stored, and
+another takes over within seconds when it dies; while the database is
+unreachable, requests get 503 store_unavailable with a Retry-After. SIGTERM or SIGINT stops accepting requests and
 drains those in flight. SIGHUP reloads --bundle and --key: after netcred
 keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
 until its credentials expire (retired keys are read from KEY.<kid>.retired

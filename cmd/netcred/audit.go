@@ -61,10 +61,9 @@ func runAuditVerify(args []string, e *env) int {
 	}
 	// Read the raw records only: the issuer rules (issuer.Open) would
 	// refuse a store whose config was tampered with before the log is read.
-	st, err := openRawStore(*db, true)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	st, code := openIssuerStore(e, *db, true)
+	if code != exitOK {
+		return code
 	}
 	defer st.Close()
 	r, err := issuer.VerifyAudit(st, trusted...)

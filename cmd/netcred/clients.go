@@ -106,7 +106,7 @@ func runClientsAdd(args []string, e *env) int {
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrExists) {
-			hint(e, "client names are unique; netcred clients list --db %s shows them", *db)
+			hint(e, "client names are unique; netcred clients list --db %s shows them", displayDB(*db))
 		}
 		return exitUsage
 	}
@@ -182,7 +182,7 @@ func runClientsRevoke(args []string, e *env) int {
 	if err := svc.RevokeClient(rest[0]); err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrNotFound) {
-			hint(e, "netcred clients list --db %s shows the clients", *db)
+			hint(e, "netcred clients list --db %s shows the clients", displayDB(*db))
 		}
 		return exitUsage
 	}

@@ -16,7 +16,9 @@ func TestHelp(t *testing.T) {
 		"clients":   {"add", "list", "revoke"},
 		"terminals": {"add", "list", "remove"},
 		"audit":     {"verify"},
+		"db":        {"migrate", "copy"},
 		"evidence":  {"sign", "digest", "check"},
+		"holder":    {"keys"},
 	}
 	var all [][]string
 	for _, c := range commands() {

@@ -72,7 +72,7 @@ func (c statusChange) run(args []string, e *env) int {
 	}
 	if len(rest) != 1 {
 		errorf(e, "%s needs exactly one credential or credential id", c.name)
-		hint(e, "netcred %s --db %s https://issuer.example/status/1#734512", c.name, *dir)
+		hint(e, "netcred %s --db %s https://issuer.example/status/1#734512", c.name, displayDB(*dir))
 		return exitUsage
 	}
 	d, code := openService(e, *dir, nil, issuer.Options{}, false)
@@ -102,7 +102,7 @@ func (c statusChange) run(args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: %s %s (%s credential at level %s, issued %s)\n",
 		progName, c.done, rec.ID, rec.Type, rec.Level, rfc3339(rec.IssuedAt))
-	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", *dir)
+	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", displayDB(*dir))
 	return exitOK
 }
 
@@ -120,7 +120,7 @@ func findCredential(e *env, d *issuer.Service, path, arg string) (*issuer.Creden
 	case errors.Is(err, issuer.ErrMalformedID):
 		hint(e, "netcred issue prints each credential's id; or give the credential itself (QR text, a file or an image)")
 	case errors.Is(err, issuer.ErrNotIssued):
-		hint(e, "only the store that issued a credential knows it; is %s the right --db?", path)
+		hint(e, "only the store that issued a credential knows it; is %s the right --db?", displayDB(path))
 	}
 	return nil, exitUsage
 }

@@ -124,7 +124,7 @@ func runServe(args []string, e *env) int {
 	backend := httpapi.NewServiceBackend(svc, ring, httpapi.ServiceOptions{Open: openOpts, ListValidity: listValidity, ListTTL: listTTL})
 	defer func() {
 		if err := backend.Close(); err != nil {
-			errorf(e, "closing %s: %v", storeName(*dbFile), err)
+			errorf(e, "closing %s: %v", displayDB(*dbFile), err)
 		}
 	}()
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -164,7 +164,7 @@ func runServe(args []string, e *env) int {
 			served <- hs.Serve(ln)
 		}
 	}()
-	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, storeName(*dbFile), scheme, ln.Addr(), key.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, displayDB(*dbFile), scheme, ln.Addr(), key.Public().KIDString(), retired)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)

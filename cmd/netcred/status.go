@@ -152,7 +152,7 @@ func runStatusShow(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", *dir, d.BaseURI(), d.ListSize())
+	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", displayDB(*dir), d.BaseURI(), d.ListSize())
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LIST\tUSED\tREVOKED\tSUSPENDED\tOPENED\t")
 	for _, l := range lists {

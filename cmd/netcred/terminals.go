@@ -77,7 +77,7 @@ func runTerminalsAdd(args []string, e *env) int {
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrExists) {
-			hint(e, "remove the old registration first: netcred terminals remove --db %s %s", *db, *name)
+			hint(e, "remove the old registration first: netcred terminals remove --db %s %s", displayDB(*db), *name)
 		}
 		return exitUsage
 	}
@@ -148,7 +148,7 @@ func runTerminalsRemove(args []string, e *env) int {
 	if err := svc.RemoveTerminal(rest[0]); err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrNotFound) {
-			hint(e, "netcred terminals list --db %s shows the terminals", *db)
+			hint(e, "netcred terminals list --db %s shows the terminals", displayDB(*db))
 		}
 		return exitUsage
 	}

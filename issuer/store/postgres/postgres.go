@@ -597,6 +597,29 @@ func (t *tx) exec(sql string, args ...any) (pgconn.CommandTag, error) {
 	return tag, t.fail(err)
 }
 
+// writeScan runs a write that returns one row, as exec does.
+func (t *tx) writeScan(dest []any, sql string, args ...any) error {
+	if err := t.readOnly(); err != nil {
+		return err
+	}
+	if !t.savepoints || t.spSet {
+		return t.fail(t.q.QueryRow(t.ctx, sql, args...).Scan(dest...))
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SAVEPOINT f`)
+	b.Queue(sql, args...)
+	br := t.q.SendBatch(t.ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		t.spSet = true
+		err = br.QueryRow().Scan(dest...)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return t.fail(err)
+}
+
 // forUpdate locks the rows a write transaction reads.
 func (t *tx) forUpdate() string {
 	if t.writable {
@@ -930,12 +953,137 @@ func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
 	if err != nil {
 		return err
 	}
-	tag, err := t.exec(`INSERT INTO idempotency (client, key, record) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, r.Client, r.Key, data)
+	var expires *time.Time
+	if !r.Expires.IsZero() {
+		expires = &r.Expires
+	}
+	// A record expired at r.Created is replaced; any other is kept, and
+	// the statement changes no row.
+	tag, err := t.exec(`INSERT INTO idempotency (client, key, record, expires) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (client, key) DO UPDATE SET record = EXCLUDED.record, expires = EXCLUDED.expires
+		WHERE idempotency.expires IS NOT NULL AND idempotency.expires <= $5`, r.Client, r.Key, data, expires, r.Created)
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("%w: idempotency key %q of %q", issuer.ErrExists, r.Key, r.Client)
+	}
+	return nil
+}
+
+func (t *tx) DropExpired(now time.Time, limit int) (int, error) {
+	if err := t.readOnly(); err != nil {
+		return 0, err
+	}
+	if limit <= 0 {
+		return 0, nil
+	}
+	// The earliest-expiring records of both kinds, at most limit, each
+	// kind read through its expiry index.
+	var n int64
+	err := t.writeScan([]any{&n}, `WITH pick AS (
+		SELECT k, a, b FROM (
+			(SELECT 0 AS k, kind AS a, id AS b, to_timestamp(expires) AS at FROM used_once
+				WHERE expires < $1 ORDER BY expires LIMIT $3)
+			UNION ALL
+			(SELECT 1, client, key, expires FROM idempotency
+				WHERE expires IS NOT NULL AND expires < $2 ORDER BY expires LIMIT $3)
+		) x ORDER BY at LIMIT $3
+	), d1 AS (
+		DELETE FROM used_once u USING pick p WHERE p.k = 0 AND u.kind = p.a AND u.id = p.b RETURNING 1
+	), d2 AS (
+		DELETE FROM idempotency i USING pick p WHERE p.k = 1 AND i.client = p.a AND i.key = p.b RETURNING 1
+	)
+	SELECT (SELECT count(*) FROM d1) + (SELECT count(*) FROM d2)`, now.Unix(), now, int64(limit))
+	return int(n), err
+}
+
+// ceilUnix is t in Unix seconds, rounded up.
+func ceilUnix(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return s
+}
+
+func (t *tx) KeyExpiry(kid string) (time.Time, error) {
+	var s int64
+	err := t.q.QueryRow(t.ctx, `SELECT expires FROM key_expiry WHERE kid = $1`, kid).Scan(&s)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("%w: no expiry recorded for key %s", issuer.ErrNotFound, kid)
+	}
+	if err != nil {
+		return time.Time{}, t.fail(err)
+	}
+	return time.Unix(s, 0).UTC(), nil
+}
+
+func (t *tx) ExtendKeyExpiry(kid string, until time.Time) error {
+	_, err := t.exec(`INSERT INTO key_expiry (kid, expires) VALUES ($1, $2)
+		ON CONFLICT (kid) DO UPDATE SET expires = greatest(key_expiry.expires, EXCLUDED.expires)`, kid, ceilUnix(until))
+	return err
+}
+
+func (t *tx) Offer(id string) (*issuer.Offer, error) {
+	var o issuer.Offer
+	return &o, t.getJSON(&o, fmt.Sprintf("offer %q", id), `SELECT record FROM offers WHERE id = $1`+t.forUpdate(), id)
+}
+
+func (t *tx) PutOffer(o *issuer.Offer) error {
+	data, err := marshal(o)
+	if err != nil {
+		return err
+	}
+	tag, err := t.exec(`INSERT INTO offers (id, record) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.ID, data)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: offer %q", issuer.ErrExists, o.ID)
+	}
+	return nil
+}
+
+func (t *tx) UpdateOffer(o *issuer.Offer) error {
+	data, err := marshal(o)
+	if err != nil {
+		return err
+	}
+	tag, err := t.exec(`UPDATE offers SET record = $2 WHERE id = $1`, o.ID, data)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: offer %q", issuer.ErrNotFound, o.ID)
+	}
+	return nil
+}
+
+func (t *tx) DeleteOffer(id string) error {
+	tag, err := t.exec(`DELETE FROM offers WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: offer %q", issuer.ErrNotFound, id)
+	}
+	return nil
+}
+
+func (t *tx) Offers(fn func(*issuer.Offer) error) error {
+	recs, err := t.records(`SELECT record FROM offers ORDER BY id COLLATE "C"`)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		var o issuer.Offer
+		if err := json.Unmarshal(r, &o); err != nil {
+			return fmt.Errorf("%w: offer: %v", issuer.ErrStoreCorrupt, err)
+		}
+		if err := fn(&o); err != nil {
+			return err
+		}
 	}
 	return nil
 }

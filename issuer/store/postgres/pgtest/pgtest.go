@@ -77,37 +77,49 @@ func Need(t testing.TB) string {
 // its URL; the database is dropped (connections closed) when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
-	admin := Need(t)
+	u, drop, err := Create(Need(t))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Errorf("pgtest: %v", err)
+		}
+	})
+	return u
+}
+
+// Create creates a fresh database netcred_test_<random> on the server at
+// admin and returns its URL and a function that drops it.
+func Create(admin string) (string, func() error, error) {
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	name := "netcred_test_" + hex.EncodeToString(rnd[:])
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %v", EnvServer, err)
+	}
+	u.Path = "/" + name
+	if err := adminExec(admin, "CREATE DATABASE "+name); err != nil {
+		return "", nil, fmt.Errorf("creating database %s: %v", name, err)
+	}
+	drop := func() error {
+		if err := adminExec(admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("dropping database %s: %v", name, err)
+		}
+		return nil
+	}
+	return u.String(), drop, nil
+}
+
+func adminExec(admin, sql string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+		return err
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("pgtest: creating database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Errorf("pgtest: dropping %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("pgtest: dropping %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("pgtest: %s: %v", EnvServer, err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	_, err = conn.Exec(ctx, sql)
+	return err
 }

@@ -25,4 +25,9 @@ var (
 	// ErrKeyReused: an idempotency key recorded for another request
 	// (Service.IssueOnce).
 	ErrKeyReused = errors.New("issuer: idempotency key used for another request")
+	// ErrStoreFailed wraps a store failure met while issuing (a write or
+	// read that did not complete: disk full, store closed, lock lost), as
+	// opposed to a refusal of the request: retrying another request will
+	// not help until the cause is fixed. Nothing acknowledged is lost.
+	ErrStoreFailed = errors.New("issuer: the store failed")
 )

@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os/exec"
 	"path/filepath"
@@ -147,26 +146,37 @@ func startShared(bin, dir string) (urls, token string, stop func(), err error) {
 	return strings.Join(list, ","), token, stop, nil
 }
 
-// loadAll loads every base URL in urls (comma-separated) at once, the
-// workers and credentials split evenly among them, and returns the
-// longest time and every latency.
-func loadAll(c *http.Client, urls, token string, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
-	list := strings.Split(urls, ",")
-	if len(list) == 1 {
-		return load(c, urls, token, n, conc, idem, tag)
+// parseTargets reads --url: one base URL, or several comma-separated.
+func parseTargets(urls, token string) ([]*target, error) {
+	var out []*target
+	for _, raw := range strings.Split(urls, ",") {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return nil, fmt.Errorf("--url %s: want http://HOST:PORT (the generator speaks plain HTTP/1.1)", raw)
+		}
+		out = append(out, &target{host: u.Host, path: strings.TrimSuffix(u.Path, "/") + "/v1/credentials", token: token})
+	}
+	return out, nil
+}
+
+// loadAll loads every target at once, the workers and credentials split
+// evenly among them, and returns the longest time and every latency.
+func loadAll(targets []*target, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
+	if len(targets) == 1 {
+		return load(targets[0], n, conc, idem, tag)
 	}
 	var mu sync.Mutex
 	var all []time.Duration
 	var longest time.Duration
 	var firstErr error
 	var wg sync.WaitGroup
-	for i, u := range list {
-		share := n / len(list)
-		if i < n%len(list) {
+	for i, t := range targets {
+		share := n / len(targets)
+		if i < n%len(targets) {
 			share++
 		}
 		wg.Go(func() {
-			d, lat, err := load(c, u, token, share, max(conc/len(list), 1), idem, fmt.Sprintf("%s%d", tag, i))
+			d, lat, err := load(t, share, max(conc/len(targets), 1), idem, fmt.Sprintf("%s%d", tag, i))
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && firstErr == nil {

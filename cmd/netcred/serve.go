@@ -34,7 +34,11 @@ path), /healthz and /metrics. Clients authenticate with the bearer tokens
 of netcred clients add. A new store needs --status-uri.
 
 Status lists are republished within a second of a status change and
-before they go stale. SIGTERM or SIGINT stops accepting requests and
+before they go stale. With --db postgres://USER@HOST/DB, several serve
+instances may share the database: one at a time (the holder of its
+publish lock) signs the lists, every instance serves what it stored, and
+another takes over within seconds when it dies; while the database is
+unreachable, requests get 503 store_unavailable with a Retry-After. SIGTERM or SIGINT stops accepting requests and
 drains those in flight. SIGHUP reloads --bundle and --key: after netcred
 keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
 until its credentials expire (retired keys are read from KEY.<kid>.retired
@@ -50,7 +54,7 @@ Example:
 
 func runServe(args []string, e *env) int {
 	fs := newFlags(e, "serve", serveSynopsis)
-	dbFile := fs.String("db", "", "the issuer store (bbolt file; required)")
+	dbFile := fs.String("db", "", "the issuer store: a bbolt file, or a postgres:// URL that several instances may share (required)")
 	keyFile := fs.String("key", "", "the issuer's private key file (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080 (required)")
@@ -277,7 +281,9 @@ func reload(e *env, log *slog.Logger, b *httpapi.ServiceBackend, srv *httpapi.Se
 		return
 	}
 	log.Info("rotated the signing key", "kid", key.Public().KIDString())
-	if err := srv.Republish(context.Background()); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Republish(ctx); err != nil {
 		log.Error("republishing after the rotation", "err", err)
 	}
 }

@@ -108,14 +108,34 @@ type Tx interface {
 	// example a terminal attestation's digest) has been used, keeping the
 	// record at least until expires. An id already recorded and not yet
 	// expired (at now): ErrExists. Records past their expiry may be
-	// dropped by the store at any time.
+	// dropped by the store at any time (DropExpired).
 	UseOnce(kind, id string, expires, now time.Time) error
 
-	// Idempotency returns the answer recorded for (client, key).
+	// Idempotency returns the answer recorded for (client, key). A record
+	// whose Expires is set may be returned after it, until it is dropped:
+	// the caller compares Expires with its clock.
 	Idempotency(client, key string) (*IdempotencyRecord, error)
-	// PutIdempotency records an answer; one for (client, key) exists:
-	// ErrExists.
+	// PutIdempotency records an answer. A record for (client, key)
+	// exists that has not expired at r.Created (its Expires is zero or
+	// after r.Created): ErrExists, nothing written. An expired one is
+	// replaced.
 	PutIdempotency(r *IdempotencyRecord) error
+
+	// DropExpired removes at most max records that expired before now:
+	// used-once records and idempotency records with Expires set, those
+	// of the earliest expiry first. It returns how many it removed. Its
+	// cost is proportional to what it removes, not to what the store
+	// keeps, so that a periodic sweep in small transactions stays cheap.
+	DropExpired(now time.Time, max int) (int, error)
+
+	// KeyExpiry returns the latest expiry recorded with ExtendKeyExpiry
+	// for the key kid (base64url); ErrNotFound if none was. A store may
+	// round the time up to a whole second, never down.
+	KeyExpiry(kid string) (time.Time, error)
+	// ExtendKeyExpiry records that the key kid signed something valid
+	// until until: the recorded expiry becomes the later of the two (it
+	// never moves back, also when concurrent transactions extend it).
+	ExtendKeyExpiry(kid string, until time.Time) error
 
 	// LastAudit returns the last audit entry (ErrNotFound when the log
 	// is empty).
@@ -131,6 +151,21 @@ type Tx interface {
 	PutCheckpoint(c *Checkpoint) error
 	// Checkpoints calls fn for every checkpoint, in order of Seq.
 	Checkpoints(fn func(c *Checkpoint) error) error
+
+	// Offer returns the credential offer whose ID is id.
+	Offer(id string) (*Offer, error)
+	// PutOffer adds an offer; one with that ID exists: ErrExists, nothing
+	// written.
+	PutOffer(o *Offer) error
+	// UpdateOffer replaces the offer with that ID, which must exist
+	// (ErrNotFound otherwise).
+	UpdateOffer(o *Offer) error
+	// DeleteOffer removes the offer with that ID (ErrNotFound if absent).
+	DeleteOffer(id string) error
+	// Offers calls fn for every offer, in order of ID (the issuer's
+	// sweep of expired offers reads it; offers live minutes, so there
+	// are few).
+	Offers(fn func(o *Offer) error) error
 }
 
 // StoreFormat is the value of Config.Format this package writes and reads.
@@ -274,10 +309,14 @@ type IdempotencyRecord struct {
 	// RequestHash is a digest of the request, so that a reuse of the key
 	// for another request can be refused.
 	RequestHash []byte `json:"request_hash,omitempty"`
-	// Response is the answer, as the HTTP API wrote it.
+	// Response is the answer: an OnceAnswer as JSON, for the HTTP API
+	// and netcred issue --batch alike.
 	Response []byte `json:"response"`
 	// Created is when it was recorded.
 	Created time.Time `json:"created"`
+	// Expires is when the record may be dropped; zero (records written
+	// before this field) means never.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // AuditEntry is one entry of the hash-chained audit log (spec/issuer.md).
@@ -303,6 +342,67 @@ type Checkpoint struct {
 	// KID names the signing key; Signature is over CheckpointMessage.
 	KID       []byte `json:"kid"`
 	Signature []byte `json:"signature"`
+}
+
+// Offer states (Offer.State).
+const (
+	// OfferOpen: made, waiting for a wallet at the token endpoint.
+	OfferOpen = "open"
+	// OfferToken: an access token was given for it; the credentials are
+	// not issued yet.
+	OfferToken = "token"
+	// OfferRedeemed: its credentials were issued; the claims are gone.
+	OfferRedeemed = "redeemed"
+	// OfferInvalidated: too many wrong transaction codes; the claims are
+	// gone.
+	OfferInvalidated = "invalidated"
+)
+
+// Offer is a credential offer of the OpenID4VCI pre-authorized code flow
+// (spec/oid4vci.md, spec/issuer.md §2.9): what an enrollment client asked
+// for after its evidence was checked, kept until a wallet redeems it or it
+// expires. It is the one record that holds a subject's claims, and only
+// while it is open: they are removed when the credentials are issued, when
+// the offer is invalidated, and with the record when it expires.
+type Offer struct {
+	// ID names the offer: 22 characters of base64url (16 random bytes),
+	// the public part of its pre-authorized code and access token.
+	ID string `json:"id"`
+	// State is one of OfferOpen, OfferToken, OfferRedeemed,
+	// OfferInvalidated.
+	State string `json:"state"`
+	// CodeHash is SHA-256 of the pre-authorized code; TxCodeHash is
+	// SHA-256 of the ID, a 0x00 byte and the transaction code. Neither
+	// code is stored.
+	CodeHash   Hash `json:"code_hash"`
+	TxCodeHash Hash `json:"tx_code_hash"`
+	// FailedTxCodes counts wrong transaction codes sent for it.
+	FailedTxCodes int `json:"failed_tx_codes,omitempty"`
+	// Client is the name of the client that made it.
+	Client string `json:"client"`
+	// Type and Level are the credentials' type name and level; EvidenceCode
+	// the credentials' evidence code by name (credential.ParseEvidence),
+	// Evidence the summary the credential records get.
+	Type         string           `json:"type"`
+	Level        credential.Level `json:"level"`
+	EvidenceCode string           `json:"evidence_code,omitempty"`
+	Evidence     EvidenceSummary  `json:"evidence,omitzero"`
+	// Claims is the subject's claims, the JSON object the client sent;
+	// nil once the offer is redeemed or invalidated.
+	Claims json.RawMessage `json:"claims,omitempty"`
+	// ValidFor is the credentials' validity in seconds (0: the issuer's
+	// default).
+	ValidFor int64 `json:"valid_for,omitempty"`
+	// Created is when it was made; Expires when its pre-authorized code
+	// stops being accepted.
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	// TokenHash is SHA-256 of the access token given for it (zero before);
+	// TokenExpires when that token stops being accepted.
+	TokenHash    Hash      `json:"token_hash,omitzero"`
+	TokenExpires time.Time `json:"token_expires,omitzero"`
+	// Credentials are the ids (URI#IDX) of the credentials issued for it.
+	Credentials []string `json:"credentials,omitempty"`
 }
 
 // Hash is a SHA-256 digest; it reads and writes as lowercase hex in JSON.

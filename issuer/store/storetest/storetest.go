@@ -40,6 +40,10 @@ func Run(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		{"Terminals", testTerminals},
 		{"UseOnce", testUseOnce},
 		{"Idempotency", testIdempotency},
+		{"IdempotencyExpiry", testIdempotencyExpiry},
+		{"DropExpired", testDropExpired},
+		{"KeyExpiry", testKeyExpiry},
+		{"Offers", testOffers},
 		{"Audit", testAudit},
 		{"Rollback", testRollback},
 		{"ReadOnlyView", testReadOnlyView},
@@ -419,6 +423,182 @@ func testIdempotency(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 	})
 }
 
+func testIdempotencyExpiry(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	put := func(r *issuer.IdempotencyRecord) error {
+		return st.Update(func(tx issuer.Tx) error { return tx.PutIdempotency(r) })
+	}
+	r := &issuer.IdempotencyRecord{Client: "app", Key: "k", RequestHash: []byte{1}, Response: []byte(`{"id":"x"}`),
+		Created: t0, Expires: t0.Add(time.Hour)}
+	if err := put(r); err != nil {
+		t.Fatal(err)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Idempotency("app", "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Idempotency with Expires", got, r)
+		return nil
+	})
+	early := *r
+	early.Created, early.Response = t0.Add(59*time.Minute), []byte(`{"id":"early"}`)
+	wantErr(t, "PutIdempotency before the record expired", put(&early), issuer.ErrExists)
+	late := *r
+	late.Created, late.Expires, late.Response = t0.Add(61*time.Minute), t0.Add(3*time.Hour), []byte(`{"id":"late"}`)
+	if err := put(&late); err != nil {
+		t.Errorf("PutIdempotency after the record expired: %v; want the record replaced", err)
+	}
+	// A record without Expires (as earlier releases wrote) never expires.
+	forever := &issuer.IdempotencyRecord{Client: "app", Key: "old", Response: []byte(`{}`), Created: t0}
+	if err := put(forever); err != nil {
+		t.Fatal(err)
+	}
+	again := *forever
+	again.Created = t0.AddDate(20, 0, 0)
+	wantErr(t, "PutIdempotency over a record without Expires", put(&again), issuer.ErrExists)
+	update(t, st, func(tx issuer.Tx) error {
+		n, err := tx.DropExpired(t0.AddDate(30, 0, 0), 100)
+		equal(t, "DropExpired after every expiry: removed", n, 1) // "k" (late); "old" stays
+		return err
+	})
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Idempotency("app", "old")
+		if err != nil {
+			t.Errorf("a record without Expires was dropped: %v", err)
+		} else {
+			equal(t, "Idempotency(app, old)", got, forever)
+		}
+		_, err = tx.Idempotency("app", "k")
+		wantErr(t, "Idempotency of a dropped record", err, issuer.ErrNotFound)
+		return nil
+	})
+}
+
+func testDropExpired(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	// Ten used-once records and ten idempotency records, expiring one
+	// minute apart, interleaved.
+	update(t, st, func(tx issuer.Tx) error {
+		for i := range 10 {
+			at := t0.Add(time.Duration(2*i) * time.Minute)
+			if err := tx.UseOnce("attestation", fmt.Sprint("a", i), at, t0); err != nil {
+				return err
+			}
+			r := &issuer.IdempotencyRecord{Client: "app", Key: fmt.Sprint("k", i), Response: []byte(`{}`),
+				Created: t0.Add(-time.Hour), Expires: at.Add(time.Minute)}
+			if err := tx.PutIdempotency(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	drop := func(now time.Time, limit int) int {
+		t.Helper()
+		var n int
+		update(t, st, func(tx issuer.Tx) error {
+			var err error
+			n, err = tx.DropExpired(now, limit)
+			return err
+		})
+		return n
+	}
+	wantErr(t, "DropExpired in a View", st.View(func(tx issuer.Tx) error { _, err := tx.DropExpired(t0, 1); return err }), issuer.ErrReadOnly)
+	if n := drop(t0, 100); n != 0 {
+		t.Errorf("DropExpired at the first expiry: removed %d; want 0 (a record is kept until its expiry)", n)
+	}
+	// Before t0+5m30s: a0 (t0), k0 (t0+1m), a1 (t0+2m), k1 (3m), a2 (4m),
+	// k2 (5m) have expired; at most 4 go at once, the earliest first.
+	now := t0.Add(5*time.Minute + 30*time.Second)
+	if n := drop(now, 4); n != 4 {
+		t.Errorf("DropExpired(max 4): removed %d; want 4", n)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		_, err := tx.Idempotency("app", "k1")
+		wantErr(t, "Idempotency(k1) after the sweep", err, issuer.ErrNotFound)
+		if _, err := tx.Idempotency("app", "k2"); err != nil {
+			t.Errorf("Idempotency(k2): %v; want kept (not among the 4 earliest)", err)
+		}
+		return nil
+	})
+	if n := drop(now, 100); n != 2 {
+		t.Errorf("second DropExpired: removed %d; want 2 (a2, k2)", n)
+	}
+	if n := drop(now, 100); n != 0 {
+		t.Errorf("third DropExpired: removed %d; want 0", n)
+	}
+	// A dropped used-once record can be used again; a kept one cannot.
+	update(t, st, func(tx issuer.Tx) error { return tx.UseOnce("attestation", "a0", t0.Add(time.Hour), now) })
+	wantErr(t, "UseOnce of a kept record", st.Update(func(tx issuer.Tx) error { return tx.UseOnce("attestation", "a9", t0.Add(time.Hour), now) }), issuer.ErrExists)
+	// A used-once record used again after its expiry keeps only its new
+	// expiry: it is not dropped at the old one.
+	update(t, st, func(tx issuer.Tx) error {
+		return tx.UseOnce("attestation", "a3", t0.Add(2*time.Hour), t0.Add(7*time.Minute))
+	})
+	if n := drop(t0.Add(time.Hour-time.Second), 100); n != 13 {
+		t.Errorf("DropExpired before the hour: removed %d; want 13 (a4..a9 and k3..k9; not a3, renewed, nor a0, used again)", n)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		for _, k := range []string{"k3", "k9"} {
+			_, err := tx.Idempotency("app", k)
+			wantErr(t, "Idempotency("+k+")", err, issuer.ErrNotFound)
+		}
+		return nil
+	})
+	wantErr(t, "UseOnce(a3) within its renewed expiry", st.Update(func(tx issuer.Tx) error {
+		return tx.UseOnce("attestation", "a3", t0.Add(3*time.Hour), t0.Add(90*time.Minute))
+	}), issuer.ErrExists)
+	if n := drop(t0.AddDate(1, 0, 0), 100); n != 2 {
+		t.Errorf("DropExpired a year on: removed %d; want 2 (a0 again, a3)", n)
+	}
+}
+
+func testKeyExpiry(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	view(t, st, func(tx issuer.Tx) error {
+		_, err := tx.KeyExpiry("kid-a")
+		wantErr(t, "KeyExpiry of an unknown kid", err, issuer.ErrNotFound)
+		return nil
+	})
+	wantErr(t, "ExtendKeyExpiry in a View", st.View(func(tx issuer.Tx) error { return tx.ExtendKeyExpiry("kid-a", t0) }), issuer.ErrReadOnly)
+	ext := func(kid string, until time.Time) {
+		update(t, st, func(tx issuer.Tx) error { return tx.ExtendKeyExpiry(kid, until) })
+	}
+	ext("kid-a", t0.Add(time.Hour))
+	ext("kid-a", t0.Add(time.Minute)) // earlier: no change
+	ext("kid-b", t0.Add(2*time.Hour))
+	// Concurrent extensions keep the latest.
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() { ext("kid-c", t0.Add(time.Duration(i)*time.Hour)) })
+	}
+	wg.Wait()
+	check := func(kid string, want time.Time) {
+		t.Helper()
+		view(t, st, func(tx issuer.Tx) error {
+			got, err := tx.KeyExpiry(kid)
+			if err != nil {
+				t.Errorf("KeyExpiry(%s): %v", kid, err)
+			} else if !got.Equal(want) {
+				t.Errorf("KeyExpiry(%s) = %v; want %v", kid, got, want)
+			}
+			return nil
+		})
+	}
+	check("kid-a", t0.Add(time.Hour))
+	check("kid-b", t0.Add(2*time.Hour))
+	check("kid-c", t0.Add(19*time.Hour))
+	// Rounded up to a whole second, never down.
+	ext("kid-d", t0.Add(1500*time.Millisecond))
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.KeyExpiry("kid-d")
+		if err != nil || got.Before(t0.Add(1500*time.Millisecond)) || got.After(t0.Add(2*time.Second)) {
+			t.Errorf("KeyExpiry(kid-d) = %v, %v; want between %v and %v", got, err, t0.Add(1500*time.Millisecond), t0.Add(2*time.Second))
+		}
+		return nil
+	})
+}
+
 func entry(seq uint64, prev issuer.Hash) *issuer.AuditEntry {
 	body := []byte(fmt.Sprintf(`{"kind":"test","n":%d}`, seq))
 	return &issuer.AuditEntry{Seq: seq, Prev: prev, Body: body, Hash: issuer.AuditHash(seq, prev, body)}
@@ -518,6 +698,8 @@ func testReadOnlyView(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 			tx.AppendAudit(entry(1, issuer.Hash{})),
 			tx.UseOnce("k", "i", t0, t0),
 			tx.DeleteTerminal("x"),
+			tx.PutOffer(offerRec("o")),
+			tx.DeleteOffer("o"),
 		}
 		return nil
 	})
@@ -627,7 +809,7 @@ func testDurable(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 	update(t, st, func(tx issuer.Tx) error {
 		for _, err := range []error{tx.PutConfig(cfg), tx.PutList(list), tx.InsertCredential(rec), tx.AppendAudit(entry(1, issuer.Hash{})),
 			tx.InsertClient(&issuer.Client{Name: "app", TokenHash: issuer.TokenHash("t"), MaxLevel: credential.LevelLow, Types: []string{"identity"}, Scope: issuer.ScopeIssue, Created: t0}),
-			tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0)} {
+			tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0), tx.PutOffer(offerRec("durable"))} {
 			if err != nil {
 				return err
 			}
@@ -669,7 +851,125 @@ func testDurable(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		if _, err := tx.ClientByTokenHash(issuer.TokenHash("t")); err != nil {
 			t.Errorf("ClientByTokenHash after reopen: %v", err)
 		}
+		o, err := tx.Offer("durable")
+		if err != nil {
+			t.Errorf("Offer after reopen: %v", err)
+		} else {
+			equal(t, "Offer after reopen", o, offerRec("durable"))
+		}
 		return nil
 	})
 	wantErr(t, "UseOnce after reopen", st.Update(func(tx issuer.Tx) error { return tx.UseOnce("attestation", "x", t0.Add(time.Hour), t0) }), issuer.ErrExists)
+}
+
+func offerRec(id string) *issuer.Offer {
+	return &issuer.Offer{
+		ID: id, State: issuer.OfferOpen, CodeHash: issuer.TokenHash("code-" + id), TxCodeHash: issuer.TokenHash("tx-" + id),
+		Client: "desk", Type: "identity", Level: credential.LevelHigh, EvidenceCode: "in_person_document",
+		Evidence: issuer.EvidenceSummary{Method: "document_check", At: t0.Add(-time.Minute), Terminal: "police-7"},
+		Claims:   []byte(`{"given_name":"Mai","family_name":"Tran"}`), ValidFor: 86400,
+		Created: t0, Expires: t0.Add(10 * time.Minute),
+	}
+}
+
+// testOffers: offers are written once, replaced whole, deleted, listed in
+// order of ID, and returned as copies; a redeemed offer keeps no claims.
+func testOffers(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	ids := []string{"zzOffer", "aaOffer", "mmOffer"}
+	for _, id := range ids {
+		update(t, st, func(tx issuer.Tx) error { return tx.PutOffer(offerRec(id)) })
+	}
+	dup := offerRec("aaOffer")
+	dup.Client = "other"
+	wantErr(t, "PutOffer with a taken ID", st.Update(func(tx issuer.Tx) error { return tx.PutOffer(dup) }), issuer.ErrExists)
+	wantErr(t, "UpdateOffer of a missing offer", st.Update(func(tx issuer.Tx) error { return tx.UpdateOffer(offerRec("nope")) }), issuer.ErrNotFound)
+	wantErr(t, "DeleteOffer of a missing offer", st.Update(func(tx issuer.Tx) error { return tx.DeleteOffer("nope") }), issuer.ErrNotFound)
+
+	redeemed := offerRec("mmOffer")
+	redeemed.State, redeemed.Claims, redeemed.FailedTxCodes = issuer.OfferRedeemed, nil, 2
+	redeemed.TokenHash, redeemed.TokenExpires = issuer.TokenHash("token"), t0.Add(15*time.Minute)
+	redeemed.Credentials = []string{"https://id.example/s/1#7", "https://id.example/s/1#99"}
+	update(t, st, func(tx issuer.Tx) error {
+		o, err := tx.Offer("mmOffer")
+		if err != nil {
+			return err
+		}
+		equal(t, "Offer(mmOffer) before the update", o, offerRec("mmOffer"))
+		return tx.UpdateOffer(redeemed)
+	})
+	update(t, st, func(tx issuer.Tx) error { return tx.DeleteOffer("zzOffer") })
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Offer("mmOffer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offer(mmOffer) after the update", got, redeemed)
+		if got.Claims != nil {
+			t.Errorf("a redeemed offer's claims: got %s; want none", got.Claims)
+		}
+		_, err = tx.Offer("zzOffer")
+		wantErr(t, "Offer of a deleted offer", err, issuer.ErrNotFound)
+		got, err = tx.Offer("aaOffer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offer(aaOffer) (the first put kept)", got, offerRec("aaOffer"))
+		got.Claims[0] = 'X'
+		var order []string
+		err = tx.Offers(func(o *issuer.Offer) error { order = append(order, o.ID); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Offers (in order of ID)", order, []string{"aaOffer", "mmOffer"})
+		return nil
+	})
+	view(t, st, func(tx issuer.Tx) error {
+		got, _ := tx.Offer("aaOffer")
+		if got == nil || got.Claims[0] != '{' {
+			t.Errorf("a returned offer shares memory with the store")
+		}
+		stop := errors.New("stop")
+		n := 0
+		err := tx.Offers(func(*issuer.Offer) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("Offers whose fn fails: %d calls, %v; want 1 call and fn's error", n, err)
+		}
+		return nil
+	})
+	// Of many concurrent single-use redemptions (read, check the state,
+	// update), exactly one sees the offer open.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for range 20 {
+		wg.Go(func() {
+			mine := false
+			err := st.Update(func(tx issuer.Tx) error {
+				mine = false
+				o, err := tx.Offer("aaOffer")
+				if err != nil {
+					return err
+				}
+				if o.State != issuer.OfferOpen {
+					return nil
+				}
+				o.State = issuer.OfferToken
+				mine = true
+				return tx.UpdateOffer(o)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			if mine {
+				mu.Lock()
+				won++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Errorf("concurrent redemptions of one offer: %d won; want 1", won)
+	}
 }

@@ -234,6 +234,9 @@ func (c *Claims) HolderKey() (alg Algorithm, pub crypto.PublicKey, ok bool, err 
 	if c.Confirmation == nil {
 		return "", nil, false, nil
 	}
+	if h := c.holder; h.pub != nil && bytes.Equal(h.from, c.Confirmation) {
+		return h.alg, h.pub, true, nil
+	}
 	alg, pub, err = ParseConfirmation(c.Confirmation)
 	return alg, pub, err == nil, err
 }

@@ -58,6 +58,7 @@ func commands() []command {
 		{"terminals", "register, list and remove secured enrollment terminals", runTerminals},
 		{"audit", "verify the issuer store's hash-chained audit log", runAudit},
 		{"holder", "create the holder's device key (holder keys new)", runHolder},
+		{"present", "sign a presentation of a device-bound credential (NP1: QR text)", runPresent},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},

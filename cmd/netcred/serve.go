@@ -56,6 +56,7 @@ func runServe(args []string, e *env) int {
 	rate := fs.Float64("rate", httpapi.DefaultRate, "requests per second each client may send (negative: no limit)")
 	burst := fs.Int("burst", 0, "requests a client may send at once (default: twice --rate, at least 4000)")
 	maxBody := fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes")
+	publicURL := fs.String("public-url", "", "the OpenID4VCI credential issuer URL wallets reach (default: the address it serves on)")
 	listValidity := issuer.DefaultStatusValidity
 	fs.Var(durationFlag{d: &listValidity}, "list-validity", "validity of published status list tokens (default 48h)")
 	listTTL := issuer.DefaultStatusTTL
@@ -152,6 +153,10 @@ func runServe(args []string, e *env) int {
 	if *tlsCert != "" {
 		scheme = "https"
 	}
+	if *publicURL == "" {
+		*publicURL = scheme + "://" + ln.Addr().String()
+	}
+	srv.SetIssuerURL(*publicURL)
 	served := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {

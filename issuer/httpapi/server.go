@@ -60,6 +60,10 @@ type Options struct {
 	Burst int
 	// PublishDelay and PublishEvery steer the publisher (defaults above).
 	PublishDelay, PublishEvery time.Duration
+	// IssuerURL is the OpenID4VCI credential issuer identifier (see
+	// SetIssuerURL); the endpoints are served when it is set and Backend
+	// is an OfferBackend.
+	IssuerURL string
 }
 
 // Server is the issuer's HTTP service. Its Handler serves requests; Run
@@ -76,6 +80,7 @@ type Server struct {
 	m       *metrics
 	pub     *publisher
 	handler http.Handler
+	oid     *oid4vci
 
 	idemMu   sync.Mutex
 	inflight map[string]chan struct{}
@@ -119,6 +124,7 @@ func New(o Options) (*Server, error) {
 		every = DefaultPublishEvery
 	}
 	s.pub = newPublisher(o.Backend, s.log, s.m, s.now, delay, every)
+	s.oid = newOID4VCI(o)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -139,7 +145,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Run publishes the status lists at once, then whenever a status change
 // or a new list asks for it and before the tokens go stale, until ctx
 // ends.
-func (s *Server) Run(ctx context.Context) { s.pub.run(ctx) }
+func (s *Server) Run(ctx context.Context) {
+	go s.sweepOffers(ctx)
+	s.pub.run(ctx)
+}
 
 // Republish asks for a publication and waits until one that reflects
 // every write acknowledged before the call is served (or ctx ends). Run
@@ -162,6 +171,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/status/{list}", s.handleList)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{}))
+	s.oid4vciRoutes(mux)
 	mux.HandleFunc("/", s.handleDistribution)
 	return s.middleware(mux)
 }

@@ -17,6 +17,7 @@ func TestHelp(t *testing.T) {
 		"terminals": {"add", "list", "remove"},
 		"audit":     {"verify"},
 		"evidence":  {"sign", "digest", "check"},
+		"wallet":    {"redeem"},
 	}
 	var all [][]string
 	for _, c := range commands() {

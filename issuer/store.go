@@ -108,14 +108,34 @@ type Tx interface {
 	// example a terminal attestation's digest) has been used, keeping the
 	// record at least until expires. An id already recorded and not yet
 	// expired (at now): ErrExists. Records past their expiry may be
-	// dropped by the store at any time.
+	// dropped by the store at any time (DropExpired).
 	UseOnce(kind, id string, expires, now time.Time) error
 
-	// Idempotency returns the answer recorded for (client, key).
+	// Idempotency returns the answer recorded for (client, key). A record
+	// whose Expires is set may be returned after it, until it is dropped:
+	// the caller compares Expires with its clock.
 	Idempotency(client, key string) (*IdempotencyRecord, error)
-	// PutIdempotency records an answer; one for (client, key) exists:
-	// ErrExists.
+	// PutIdempotency records an answer. A record for (client, key)
+	// exists that has not expired at r.Created (its Expires is zero or
+	// after r.Created): ErrExists, nothing written. An expired one is
+	// replaced.
 	PutIdempotency(r *IdempotencyRecord) error
+
+	// DropExpired removes at most max records that expired before now:
+	// used-once records and idempotency records with Expires set, those
+	// of the earliest expiry first. It returns how many it removed. Its
+	// cost is proportional to what it removes, not to what the store
+	// keeps, so that a periodic sweep in small transactions stays cheap.
+	DropExpired(now time.Time, max int) (int, error)
+
+	// KeyExpiry returns the latest expiry recorded with ExtendKeyExpiry
+	// for the key kid (base64url); ErrNotFound if none was. A store may
+	// round the time up to a whole second, never down.
+	KeyExpiry(kid string) (time.Time, error)
+	// ExtendKeyExpiry records that the key kid signed something valid
+	// until until: the recorded expiry becomes the later of the two (it
+	// never moves back, also when concurrent transactions extend it).
+	ExtendKeyExpiry(kid string, until time.Time) error
 
 	// LastAudit returns the last audit entry (ErrNotFound when the log
 	// is empty).
@@ -289,10 +309,14 @@ type IdempotencyRecord struct {
 	// RequestHash is a digest of the request, so that a reuse of the key
 	// for another request can be refused.
 	RequestHash []byte `json:"request_hash,omitempty"`
-	// Response is the answer, as the HTTP API wrote it.
+	// Response is the answer: an OnceAnswer as JSON, for the HTTP API
+	// and netcred issue --batch alike.
 	Response []byte `json:"response"`
 	// Created is when it was recorded.
 	Created time.Time `json:"created"`
+	// Expires is when the record may be dropped; zero (records written
+	// before this field) means never.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // AuditEntry is one entry of the hash-chained audit log (spec/issuer.md).
@@ -335,7 +359,7 @@ const (
 )
 
 // Offer is a credential offer of the OpenID4VCI pre-authorized code flow
-// (spec/oid4vci.md, spec/issuer.md §2.8): what an enrollment client asked
+// (spec/oid4vci.md, spec/issuer.md §2.9): what an enrollment client asked
 // for after its evidence was checked, kept until a wallet redeems it or it
 // expires. It is the one record that holds a subject's claims, and only
 // while it is open: they are removed when the credentials are issued, when

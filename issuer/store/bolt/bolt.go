@@ -57,10 +57,12 @@ var (
 	bIdempotency = []byte("idempotency")
 	bAudit       = []byte("audit")
 	bCheckpoints = []byte("audit_checkpoints")
+	bExpiries    = []byte("expiries")
+	bKeyExpiry   = []byte("key_expiry")
 	bOffers      = []byte("offers")
 
 	allBuckets = [][]byte{bConfig, bLists, bCredentials, bNotValid, bChanges, bChangesBy, bClients, bTokens,
-		bTerminals, bOnce, bIdempotency, bAudit, bCheckpoints, bOffers}
+		bTerminals, bOnce, bIdempotency, bAudit, bCheckpoints, bExpiries, bKeyExpiry, bOffers}
 
 	keyConfig = []byte("config")
 )
@@ -113,11 +115,15 @@ func Open(path string, opts Options) (*Store, error) {
 	db.MaxBatchDelay = 2 * time.Millisecond
 	db.MaxBatchSize = 2000
 	if !opts.ReadOnly {
-		err = db.Update(func(tx *bolt.Tx) error {
+		err = db.Update(func(btx *bolt.Tx) error {
+			indexed := btx.Bucket(bExpiries) != nil
 			for _, b := range allBuckets {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				if _, err := btx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
+			}
+			if !indexed {
+				return (&tx{tx: btx, writable: true}).indexExpiries()
 			}
 			return nil
 		})
@@ -454,6 +460,71 @@ func (t *tx) Terminals() ([]*issuer.Terminal, error) {
 	return out, err
 }
 
+// The expiries bucket indexes the records DropExpired removes: key
+// expiry (8 bytes, Unix seconds rounded up), a kind byte (kindOnce,
+// kindIdem), then the record's key in its bucket; the value is empty.
+const (
+	kindOnce = 'o'
+	kindIdem = 'i'
+)
+
+// ceilUnix is t in Unix seconds, rounded up: a record is never dropped
+// before its expiry.
+func ceilUnix(t time.Time) uint64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return uint64(max(s, 0))
+}
+
+func expiryKey(at uint64, kind byte, key []byte) []byte {
+	return append(append(binary.BigEndian.AppendUint64(make([]byte, 0, 9+len(key)), at), kind), key...)
+}
+
+// indexExpiries indexes the used-once and idempotency records of a store
+// written before the expiries bucket existed.
+func (t *tx) indexExpiries() error {
+	ix, err := t.bucket(bExpiries)
+	if err != nil {
+		return err
+	}
+	var keys [][]byte
+	once, err := t.bucket(bOnce)
+	if err != nil {
+		return err
+	}
+	err = once.ForEach(func(k, v []byte) error {
+		if len(v) == 8 {
+			keys = append(keys, expiryKey(binary.BigEndian.Uint64(v), kindOnce, k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	idem, err := t.bucket(bIdempotency)
+	if err != nil {
+		return err
+	}
+	err = idem.ForEach(func(k, v []byte) error {
+		var r issuer.IdempotencyRecord
+		if json.Unmarshal(v, &r) == nil && !r.Expires.IsZero() {
+			keys = append(keys, expiryKey(ceilUnix(r.Expires), kindIdem, k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := ix.Put(k, []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *tx) UseOnce(kind, id string, expires, now time.Time) error {
 	if !t.writable {
 		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
@@ -462,11 +533,24 @@ func (t *tx) UseOnce(kind, id string, expires, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	k := append(append([]byte(kind), 0), id...)
-	if v := b.Get(k); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= now.Unix() {
-		return fmt.Errorf("%w: %s %q was used before", issuer.ErrExists, kind, id)
+	ix, err := t.bucket(bExpiries)
+	if err != nil {
+		return err
 	}
-	return b.Put(k, u64(uint64(expires.Unix())))
+	k := append(append([]byte(kind), 0), id...)
+	if v := b.Get(k); len(v) == 8 {
+		if int64(binary.BigEndian.Uint64(v)) >= now.Unix() {
+			return fmt.Errorf("%w: %s %q was used before", issuer.ErrExists, kind, id)
+		}
+		if err := ix.Delete(expiryKey(binary.BigEndian.Uint64(v), kindOnce, k)); err != nil {
+			return err
+		}
+	}
+	at := uint64(max(expires.Unix(), 0))
+	if err := b.Put(k, u64(at)); err != nil {
+		return err
+	}
+	return ix.Put(expiryKey(at, kindOnce, k), []byte{})
 }
 
 func idemKey(client, key string) []byte { return append(append([]byte(client), 0), key...) }
@@ -477,11 +561,102 @@ func (t *tx) Idempotency(client, key string) (*issuer.IdempotencyRecord, error) 
 }
 
 func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	ix, err := t.bucket(bExpiries)
+	if err != nil {
+		return err
+	}
 	k := idemKey(r.Client, r.Key)
 	if t.exists(bIdempotency, k) {
-		return fmt.Errorf("%w: idempotency key %q of %q", issuer.ErrExists, r.Key, r.Client)
+		old, err := t.Idempotency(r.Client, r.Key)
+		if err != nil {
+			return err
+		}
+		if old.Expires.IsZero() || old.Expires.After(r.Created) {
+			return fmt.Errorf("%w: idempotency key %q of %q", issuer.ErrExists, r.Key, r.Client)
+		}
+		if err := ix.Delete(expiryKey(ceilUnix(old.Expires), kindIdem, k)); err != nil {
+			return err
+		}
 	}
-	return t.put(bIdempotency, k, r)
+	if err := t.put(bIdempotency, k, r); err != nil {
+		return err
+	}
+	if r.Expires.IsZero() {
+		return nil
+	}
+	return ix.Put(expiryKey(ceilUnix(r.Expires), kindIdem, k), []byte{})
+}
+
+func (t *tx) DropExpired(now time.Time, limit int) (int, error) {
+	if !t.writable {
+		return 0, fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	ix, err := t.bucket(bExpiries)
+	if err != nil {
+		return 0, err
+	}
+	// Collected first: deleting under a bbolt cursor can skip keys.
+	var drop [][]byte
+	c := ix.Cursor()
+	for k, _ := c.First(); k != nil && len(drop) < limit; k, _ = c.Next() {
+		if len(k) < 9 {
+			return 0, fmt.Errorf("%w: expiries entry %x", issuer.ErrStoreCorrupt, k)
+		}
+		if int64(binary.BigEndian.Uint64(k)) >= now.Unix() {
+			break
+		}
+		drop = append(drop, k)
+	}
+	for _, k := range drop {
+		name := bOnce
+		if k[8] == kindIdem {
+			name = bIdempotency
+		}
+		b, err := t.bucket(name)
+		if err != nil {
+			return 0, err
+		}
+		if err := b.Delete(k[9:]); err != nil {
+			return 0, err
+		}
+		if err := ix.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(drop), nil
+}
+
+func (t *tx) KeyExpiry(kid string) (time.Time, error) {
+	b, err := t.bucket(bKeyExpiry)
+	if err != nil {
+		return time.Time{}, err
+	}
+	v := b.Get([]byte(kid))
+	if v == nil {
+		return time.Time{}, fmt.Errorf("%w: no expiry recorded for key %s", issuer.ErrNotFound, kid)
+	}
+	if len(v) != 8 {
+		return time.Time{}, fmt.Errorf("%w: key expiry of %s: %x", issuer.ErrStoreCorrupt, kid, v)
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(v)), 0).UTC(), nil
+}
+
+func (t *tx) ExtendKeyExpiry(kid string, until time.Time) error {
+	if !t.writable {
+		return fmt.Errorf("%w: write in a View", issuer.ErrReadOnly)
+	}
+	b, err := t.bucket(bKeyExpiry)
+	if err != nil {
+		return err
+	}
+	at := ceilUnix(until)
+	if v := b.Get([]byte(kid)); len(v) == 8 && binary.BigEndian.Uint64(v) >= at {
+		return nil
+	}
+	return b.Put([]byte(kid), u64(at))
 }
 
 func (t *tx) LastAudit() (*issuer.AuditEntry, error) {

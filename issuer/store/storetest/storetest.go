@@ -40,6 +40,9 @@ func Run(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		{"Terminals", testTerminals},
 		{"UseOnce", testUseOnce},
 		{"Idempotency", testIdempotency},
+		{"IdempotencyExpiry", testIdempotencyExpiry},
+		{"DropExpired", testDropExpired},
+		{"KeyExpiry", testKeyExpiry},
 		{"Offers", testOffers},
 		{"Audit", testAudit},
 		{"Rollback", testRollback},
@@ -416,6 +419,182 @@ func testIdempotency(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		equal(t, "Idempotency(app, k1)", got, r)
 		_, err = tx.Idempotency("desk", "k1")
 		wantErr(t, "Idempotency of another client's key", err, issuer.ErrNotFound)
+		return nil
+	})
+}
+
+func testIdempotencyExpiry(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	put := func(r *issuer.IdempotencyRecord) error {
+		return st.Update(func(tx issuer.Tx) error { return tx.PutIdempotency(r) })
+	}
+	r := &issuer.IdempotencyRecord{Client: "app", Key: "k", RequestHash: []byte{1}, Response: []byte(`{"id":"x"}`),
+		Created: t0, Expires: t0.Add(time.Hour)}
+	if err := put(r); err != nil {
+		t.Fatal(err)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Idempotency("app", "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "Idempotency with Expires", got, r)
+		return nil
+	})
+	early := *r
+	early.Created, early.Response = t0.Add(59*time.Minute), []byte(`{"id":"early"}`)
+	wantErr(t, "PutIdempotency before the record expired", put(&early), issuer.ErrExists)
+	late := *r
+	late.Created, late.Expires, late.Response = t0.Add(61*time.Minute), t0.Add(3*time.Hour), []byte(`{"id":"late"}`)
+	if err := put(&late); err != nil {
+		t.Errorf("PutIdempotency after the record expired: %v; want the record replaced", err)
+	}
+	// A record without Expires (as earlier releases wrote) never expires.
+	forever := &issuer.IdempotencyRecord{Client: "app", Key: "old", Response: []byte(`{}`), Created: t0}
+	if err := put(forever); err != nil {
+		t.Fatal(err)
+	}
+	again := *forever
+	again.Created = t0.AddDate(20, 0, 0)
+	wantErr(t, "PutIdempotency over a record without Expires", put(&again), issuer.ErrExists)
+	update(t, st, func(tx issuer.Tx) error {
+		n, err := tx.DropExpired(t0.AddDate(30, 0, 0), 100)
+		equal(t, "DropExpired after every expiry: removed", n, 1) // "k" (late); "old" stays
+		return err
+	})
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.Idempotency("app", "old")
+		if err != nil {
+			t.Errorf("a record without Expires was dropped: %v", err)
+		} else {
+			equal(t, "Idempotency(app, old)", got, forever)
+		}
+		_, err = tx.Idempotency("app", "k")
+		wantErr(t, "Idempotency of a dropped record", err, issuer.ErrNotFound)
+		return nil
+	})
+}
+
+func testDropExpired(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	// Ten used-once records and ten idempotency records, expiring one
+	// minute apart, interleaved.
+	update(t, st, func(tx issuer.Tx) error {
+		for i := range 10 {
+			at := t0.Add(time.Duration(2*i) * time.Minute)
+			if err := tx.UseOnce("attestation", fmt.Sprint("a", i), at, t0); err != nil {
+				return err
+			}
+			r := &issuer.IdempotencyRecord{Client: "app", Key: fmt.Sprint("k", i), Response: []byte(`{}`),
+				Created: t0.Add(-time.Hour), Expires: at.Add(time.Minute)}
+			if err := tx.PutIdempotency(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	drop := func(now time.Time, limit int) int {
+		t.Helper()
+		var n int
+		update(t, st, func(tx issuer.Tx) error {
+			var err error
+			n, err = tx.DropExpired(now, limit)
+			return err
+		})
+		return n
+	}
+	wantErr(t, "DropExpired in a View", st.View(func(tx issuer.Tx) error { _, err := tx.DropExpired(t0, 1); return err }), issuer.ErrReadOnly)
+	if n := drop(t0, 100); n != 0 {
+		t.Errorf("DropExpired at the first expiry: removed %d; want 0 (a record is kept until its expiry)", n)
+	}
+	// Before t0+5m30s: a0 (t0), k0 (t0+1m), a1 (t0+2m), k1 (3m), a2 (4m),
+	// k2 (5m) have expired; at most 4 go at once, the earliest first.
+	now := t0.Add(5*time.Minute + 30*time.Second)
+	if n := drop(now, 4); n != 4 {
+		t.Errorf("DropExpired(max 4): removed %d; want 4", n)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		_, err := tx.Idempotency("app", "k1")
+		wantErr(t, "Idempotency(k1) after the sweep", err, issuer.ErrNotFound)
+		if _, err := tx.Idempotency("app", "k2"); err != nil {
+			t.Errorf("Idempotency(k2): %v; want kept (not among the 4 earliest)", err)
+		}
+		return nil
+	})
+	if n := drop(now, 100); n != 2 {
+		t.Errorf("second DropExpired: removed %d; want 2 (a2, k2)", n)
+	}
+	if n := drop(now, 100); n != 0 {
+		t.Errorf("third DropExpired: removed %d; want 0", n)
+	}
+	// A dropped used-once record can be used again; a kept one cannot.
+	update(t, st, func(tx issuer.Tx) error { return tx.UseOnce("attestation", "a0", t0.Add(time.Hour), now) })
+	wantErr(t, "UseOnce of a kept record", st.Update(func(tx issuer.Tx) error { return tx.UseOnce("attestation", "a9", t0.Add(time.Hour), now) }), issuer.ErrExists)
+	// A used-once record used again after its expiry keeps only its new
+	// expiry: it is not dropped at the old one.
+	update(t, st, func(tx issuer.Tx) error {
+		return tx.UseOnce("attestation", "a3", t0.Add(2*time.Hour), t0.Add(7*time.Minute))
+	})
+	if n := drop(t0.Add(time.Hour-time.Second), 100); n != 13 {
+		t.Errorf("DropExpired before the hour: removed %d; want 13 (a4..a9 and k3..k9; not a3, renewed, nor a0, used again)", n)
+	}
+	view(t, st, func(tx issuer.Tx) error {
+		for _, k := range []string{"k3", "k9"} {
+			_, err := tx.Idempotency("app", k)
+			wantErr(t, "Idempotency("+k+")", err, issuer.ErrNotFound)
+		}
+		return nil
+	})
+	wantErr(t, "UseOnce(a3) within its renewed expiry", st.Update(func(tx issuer.Tx) error {
+		return tx.UseOnce("attestation", "a3", t0.Add(3*time.Hour), t0.Add(90*time.Minute))
+	}), issuer.ErrExists)
+	if n := drop(t0.AddDate(1, 0, 0), 100); n != 2 {
+		t.Errorf("DropExpired a year on: removed %d; want 2 (a0 again, a3)", n)
+	}
+}
+
+func testKeyExpiry(t *testing.T, newStore func(t *testing.T) issuer.Store) {
+	st := open(t, newStore)
+	view(t, st, func(tx issuer.Tx) error {
+		_, err := tx.KeyExpiry("kid-a")
+		wantErr(t, "KeyExpiry of an unknown kid", err, issuer.ErrNotFound)
+		return nil
+	})
+	wantErr(t, "ExtendKeyExpiry in a View", st.View(func(tx issuer.Tx) error { return tx.ExtendKeyExpiry("kid-a", t0) }), issuer.ErrReadOnly)
+	ext := func(kid string, until time.Time) {
+		update(t, st, func(tx issuer.Tx) error { return tx.ExtendKeyExpiry(kid, until) })
+	}
+	ext("kid-a", t0.Add(time.Hour))
+	ext("kid-a", t0.Add(time.Minute)) // earlier: no change
+	ext("kid-b", t0.Add(2*time.Hour))
+	// Concurrent extensions keep the latest.
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() { ext("kid-c", t0.Add(time.Duration(i)*time.Hour)) })
+	}
+	wg.Wait()
+	check := func(kid string, want time.Time) {
+		t.Helper()
+		view(t, st, func(tx issuer.Tx) error {
+			got, err := tx.KeyExpiry(kid)
+			if err != nil {
+				t.Errorf("KeyExpiry(%s): %v", kid, err)
+			} else if !got.Equal(want) {
+				t.Errorf("KeyExpiry(%s) = %v; want %v", kid, got, want)
+			}
+			return nil
+		})
+	}
+	check("kid-a", t0.Add(time.Hour))
+	check("kid-b", t0.Add(2*time.Hour))
+	check("kid-c", t0.Add(19*time.Hour))
+	// Rounded up to a whole second, never down.
+	ext("kid-d", t0.Add(1500*time.Millisecond))
+	view(t, st, func(tx issuer.Tx) error {
+		got, err := tx.KeyExpiry("kid-d")
+		if err != nil || got.Before(t0.Add(1500*time.Millisecond)) || got.After(t0.Add(2*time.Second)) {
+			t.Errorf("KeyExpiry(kid-d) = %v, %v; want between %v and %v", got, err, t0.Add(1500*time.Millisecond), t0.Add(2*time.Second))
+		}
 		return nil
 	})
 }

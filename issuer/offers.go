@@ -1,7 +1,7 @@
 package issuer
 
 // Credential offers of the OpenID4VCI pre-authorized code flow
-// (spec/oid4vci.md, spec/issuer.md §2.8): an enrollment client's request
+// (spec/oid4vci.md, spec/issuer.md §2.9): an enrollment client's request
 // whose evidence was judged when the offer was made, redeemed once by a
 // wallet for an access token, then for one batch of credentials bound to
 // the wallet's keys. The rules (single use, expiry, the limit on wrong

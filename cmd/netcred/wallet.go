@@ -326,11 +326,8 @@ func (w *walletClient) do(req *http.Request, v any) error {
 		}
 		return fmt.Errorf("%s: %s", req.URL, resp.Status)
 	}
-	if !isJSON {
-		return fmt.Errorf("%s: the answer is %q, not JSON", req.URL, resp.Header.Get("Content-Type"))
-	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %v", req.URL, err)
+		return fmt.Errorf("%s: the answer (%q) is not the JSON expected: %v", req.URL, resp.Header.Get("Content-Type"), err)
 	}
 	return nil
 }

@@ -6,21 +6,17 @@ package httpapi
 
 import (
 	"bytes"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
+	"github.com/netcred/netcred/internal/jws"
 	"github.com/netcred/netcred/internal/strictjson"
 	"github.com/netcred/netcred/keys"
 )
@@ -80,16 +76,11 @@ func parseProof(i int, jwt, audience string, now time.Time) (*Proof, *OAuthError
 	if len(jwt) > MaxProofSize {
 		return nil, proofError(i, "a proof of %d bytes (at most %d)", len(jwt), MaxProofSize)
 	}
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return nil, proofError(i, "not a compact JWS (want three base64url parts separated by dots)")
+	j, err := jws.Parse([]byte(jwt))
+	if err != nil {
+		return nil, proofError(i, "%v", strings.TrimPrefix(err.Error(), "jws: "))
 	}
-	hdrJSON, ok1 := b64(parts[0])
-	payJSON, ok2 := b64(parts[1])
-	sig, ok3 := b64(parts[2])
-	if !ok1 || !ok2 || !ok3 {
-		return nil, proofError(i, "a part is not unpadded base64url")
-	}
+	hdrJSON, payJSON := j.Header, j.Payload
 	var h proofHeader
 	if err := strictjson.Unmarshal(hdrJSON, &h, strictjson.DisallowUnknownFields(), strictjson.MaxSize(MaxProofSize)); err != nil {
 		return nil, proofError(i, "header: %v (a proof header holds typ, alg and jwk only)", strings.TrimPrefix(err.Error(), "strictjson: "))
@@ -108,7 +99,7 @@ func parseProof(i int, jwt, audience string, now time.Time) (*Proof, *OAuthError
 	if err != nil {
 		return nil, proofError(i, "jwk: %v", err)
 	}
-	if !verifyJWS(key, parts[0]+"."+parts[1], sig) {
+	if !j.Verify(key) {
 		return nil, proofError(i, "the signature does not verify with the key in its jwk")
 	}
 	var c proofClaims
@@ -164,23 +155,6 @@ func proofKey(jwk json.RawMessage, alg string) (*keys.PublicKey, error) {
 		return nil, fmt.Errorf("a %s key under alg %q", k.Algorithm(), alg)
 	}
 	return k, nil
-}
-
-// verifyJWS checks a JWS signature (RFC 7518 §3.4 for ES256: r and s, 32
-// bytes each; RFC 8037 for EdDSA).
-func verifyJWS(k *keys.PublicKey, input string, sig []byte) bool {
-	switch pub := k.Key().(type) {
-	case ed25519.PublicKey:
-		return len(sig) == ed25519.SignatureSize && ed25519.Verify(pub, []byte(input), sig)
-	case *ecdsa.PublicKey:
-		if len(sig) != 64 {
-			return false
-		}
-		d := sha256.Sum256([]byte(input))
-		r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-		return ecdsa.Verify(pub, d[:], r, s)
-	}
-	return false
 }
 
 // audienceIs reports whether aud is want, or an array holding only want.
@@ -257,34 +231,6 @@ func SignProof(key *keys.PrivateKey, aud, nonce string, iat time.Time) (string, 
 	if err != nil {
 		return "", err
 	}
-	input := base64.RawURLEncoding.EncodeToString(hdr) + "." + base64.RawURLEncoding.EncodeToString(pay)
-	sig, err := signJWS(key, []byte(input))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-// signJWS signs input as JWS does: Ed25519 over the input, or ECDSA P-256
-// over its SHA-256 as r || s.
-func signJWS(key *keys.PrivateKey, input []byte) ([]byte, error) {
-	switch key.Algorithm() {
-	case "EdDSA":
-		return key.Signer().Sign(rand.Reader, input, crypto.Hash(0))
-	case "ES256":
-		d := sha256.Sum256(input)
-		der, err := key.Signer().Sign(rand.Reader, d[:], crypto.SHA256)
-		if err != nil {
-			return nil, err
-		}
-		var rs struct{ R, S *big.Int }
-		if _, err := asn1.Unmarshal(der, &rs); err != nil {
-			return nil, err
-		}
-		out := make([]byte, 64)
-		rs.R.FillBytes(out[:32])
-		rs.S.FillBytes(out[32:])
-		return out, nil
-	}
-	return nil, fmt.Errorf("httpapi: cannot sign a proof with %s", key.Algorithm())
+	out, err := jws.Sign(hdr, pay, key)
+	return string(out), err
 }

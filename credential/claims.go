@@ -178,6 +178,11 @@ func (c *Claims) check() (reason string, err error) {
 	case c.Status != nil && c.Status.URI == "":
 		return ReasonClaimsStatus, fmt.Errorf("status reference without a uri")
 	}
+	if c.Confirmation != nil {
+		if _, _, err := ParseConfirmation(c.Confirmation); err != nil {
+			return ReasonClaimsCnf, err
+		}
+	}
 	return "", nil
 }
 

@@ -67,6 +67,9 @@ const (
 	ReasonClaimsDate = "claims_date"
 	// ReasonClaimsStatus: a status claim that breaks §4.3.
 	ReasonClaimsStatus = "claims_status"
+	// ReasonClaimsCnf: a cnf claim that is a map but not {1: COSE_Key}
+	// with a key of the profile (credential.md §4.6).
+	ReasonClaimsCnf = "claims_cnf"
 )
 
 // reasonError is an ErrMalformed with its Reason.

@@ -2,6 +2,7 @@ package credential
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"reflect"
 	"strconv"
 	"testing"
@@ -17,7 +18,7 @@ func seedCOSE(tb testing.TB) [][]byte {
 	full := referenceClaims()
 	full.Issuer, full.Subject, full.ID = "gov.cn", "subject-1", []byte{1, 2, 3, 4}
 	full.NotBefore = full.IssuedAt.Add(time.Hour)
-	full.Confirmation = []byte{0xa1, 0x01, 0xa1, 0x01, 0x01}
+	full.Confirmation, _ = MarshalConfirmation(ed25519.NewKeyFromSeed(make([]byte, 32)).Public())
 	bare := referenceClaims()
 	bare.Status = nil
 	return [][]byte{

@@ -81,6 +81,11 @@ type Request struct {
 	Status *credential.StatusRef
 	// ID is an optional credential identifier (cti).
 	ID []byte
+	// HolderKey, when set, binds the credential to the holder's device
+	// key: the credential carries cnf = {1: COSE_Key} (RFC 8747,
+	// spec/credential.md §4.6), and a verifier that requires holder
+	// binding accepts it only inside a presentation signed with that key.
+	HolderKey *keys.PublicKey
 }
 
 // Issued is a signed credential.
@@ -152,6 +157,11 @@ func (is *Issuer) prepare(req Request) (*credential.Claims, error) {
 		Level:      req.Level,
 		Evidence:   evidence,
 		Attributes: attrs,
+	}
+	if req.HolderKey != nil {
+		if c.Confirmation, err = credential.MarshalConfirmation(req.HolderKey.Key()); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }

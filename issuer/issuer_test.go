@@ -81,3 +81,39 @@ func TestIssueRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestIssueHolderKey: a request with a holder key yields a credential whose
+// cnf is that key, for both device key types; without one, no cnf.
+func TestIssueHolderKey(t *testing.T) {
+	is, key := newIssuer(t)
+	for _, alg := range []credential.Algorithm{credential.ES256, credential.EdDSA} {
+		holder, err := keys.Generate(alg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := is.Issue(Request{Type: "identity", Level: credential.LevelSubstantial, Claims: identityClaims(), HolderKey: holder.Public()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := credential.Parse(out.COSE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := signed.Verify(key.Algorithm(), key.Public().Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotAlg, pub, ok, err := c.HolderKey()
+		if err != nil || !ok {
+			t.Fatalf("%s: HolderKey: ok %v, %v", alg, ok, err)
+		}
+		got, err := keys.NewPublicKey(pub)
+		if err != nil || gotAlg != alg || got.Thumbprint() != holder.Public().Thumbprint() {
+			t.Fatalf("%s: cnf key %v (%s); want %v", alg, got, gotAlg, holder.Public())
+		}
+	}
+	out, err := is.Issue(Request{Type: "identity", Level: credential.LevelSubstantial, Claims: identityClaims()})
+	if err != nil || out.Claims.Confirmation != nil {
+		t.Fatalf("no holder key: cnf %x, %v; want none", out.Claims.Confirmation, err)
+	}
+}

@@ -112,3 +112,17 @@ func (f *fixture) sign(tb testing.TB, c *credential.Claims) string {
 	}
 	return text
 }
+
+// testHolderCnf is the cnf claim of a fresh P-256 holder key.
+func testHolderCnf(tb testing.TB) []byte {
+	tb.Helper()
+	k, err := keys.Generate(credential.ES256)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cnf, err := credential.MarshalConfirmation(k.Public().Key())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cnf
+}

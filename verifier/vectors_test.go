@@ -196,6 +196,7 @@ var knownReasons = map[string]bool{
 	credential.ReasonQRPrefix: true, credential.ReasonBase45: true, credential.ReasonDeflate: true,
 	credential.ReasonCOSEStructure: true, credential.ReasonCOSEUnprotected: true, credential.ReasonCOSEHeader: true,
 	credential.ReasonClaims: true, credential.ReasonClaimsDate: true, credential.ReasonClaimsStatus: true,
+	credential.ReasonClaimsCnf: true,
 	strictcbor.ReasonTruncated: true, strictcbor.ReasonTrailingBytes: true, strictcbor.ReasonIndefinite: true,
 	strictcbor.ReasonNonShortest: true, strictcbor.ReasonKeyOrder: true, strictcbor.ReasonDuplicateKey: true,
 	strictcbor.ReasonDepth: true, strictcbor.ReasonTooManyItems: true, strictcbor.ReasonTag: true,

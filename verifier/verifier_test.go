@@ -138,7 +138,7 @@ func TestWarnings(t *testing.T) {
 	req.Status = nil
 	noStatus := f.issue(t, req)
 	holder := referenceClaimsOf(t, f, withStatus)
-	holder.Confirmation = []byte{0xa1, 0x03, 0x41, 0x01} // {kid: h'01'}
+	holder.Confirmation = testHolderCnf(t)
 	holderText := f.sign(t, holder)
 	trust := f.trust(t)
 	nextUpdate := trust.Bundle.NextUpdate

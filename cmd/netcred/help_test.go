@@ -17,6 +17,7 @@ func TestHelp(t *testing.T) {
 		"terminals": {"add", "list", "remove"},
 		"audit":     {"verify"},
 		"evidence":  {"sign", "digest", "check"},
+		"holder":    {"keys"},
 		"wallet":    {"redeem"},
 	}
 	var all [][]string

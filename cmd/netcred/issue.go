@@ -13,6 +13,7 @@ import (
 )
 
 const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [--valid-for DURATION] [--png FILE]
+      [--holder-key PUBLIC_JWK]
       [--db PATH [--status-uri BASE_URI] [--list-size N]]
    or: issue --key FILE --db PATH --batch SUBJECTS.jsonl|.csv --out FILE [--type T] [--level L]
       [--errors FILE] [--batch-id ID] [--valid-for DURATION] [--status-uri BASE_URI]
@@ -20,6 +21,11 @@ const issueSynopsis = `issue --key FILE --type T --level L --claims FILE.json [-
 Signs a credential with the issuer key and prints its QR text on standard
 output. The claims file is a JSON object of the type's claims, checked
 against the schema before anything is signed.
+
+With --holder-key, the credential carries the holder's device key in cnf
+(netcred holder keys new writes one): a verifier that requires holder
+binding then accepts it only as a presentation netcred present signs with
+that key.
 
 With --db, the credential gets a random, never reused index in one of the
 issuer's status lists and is recorded (no claims) in the issuer store PATH,
@@ -57,6 +63,7 @@ func runIssue(args []string, e *env) int {
 	validFor := issuer.DefaultValidity
 	fs.Var(durationFlag{d: &validFor}, "valid-for", "validity period, e.g. 36h, 30d, 1y (default 1y)")
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file")
+	holderKeyFile := fs.String("holder-key", "", "bind the credential to this holder public JWK (netcred holder keys new): it goes into cnf")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
 	iss := fs.String("iss", "", "issuer id to write as the iss claim (default: none; verifiers know the issuer by key)")
 	statusDir := fs.String("status-dir", "", "same as --db DIR/issuer.db")
@@ -73,6 +80,11 @@ func runIssue(args []string, e *env) int {
 	}
 	if len(rest) > 0 {
 		errorf(e, "issue takes no arguments, got %q", rest)
+		return exitUsage
+	}
+	if *batchFile != "" && *holderKeyFile != "" {
+		errorf(e, "--holder-key binds one credential to one device key; it does not go with --batch")
+		hint(e, "issue device-bound credentials one at a time, or through the service's holder_key")
 		return exitUsage
 	}
 	if *batchFile != "" || *outFile != "" || *errorsFile != "" || *batchIDFlag != "" {
@@ -131,6 +143,11 @@ func runIssue(args []string, e *env) int {
 	is.ID = *iss
 	is.Now = e.now
 	req := issuer.Request{Type: *typeName, Level: level, Evidence: evidence, Claims: claims, ValidFor: validFor}
+	if *holderKeyFile != "" {
+		if req.HolderKey, code = loadHolderKey(e, *holderKeyFile); req.HolderKey == nil {
+			return code
+		}
+	}
 	var issued *issuer.Issued
 	if dbFile != "" {
 		if *statusURI != "" && !strings.HasSuffix(*statusURI, "/") {

@@ -299,7 +299,7 @@ func Generate() ([]spec.Vector, error) {
 	newVersion := identity()
 	newVersion.Version = 2
 	holder := identity()
-	holder.Confirmation = []byte{0xa1, 0x03, 0x48, 1, 2, 3, 4, 5, 6, 7, 8} // {3: kid}
+	holder.Confirmation = holderCnf(holderP256())
 	withIss := identity()
 	withIss.Issuer, withIss.ID, withIss.NotBefore = "cn.gov.id", []byte{0xca, 0xfe, 0xba, 0xbe}, iat.Add(30*time.Minute)
 

@@ -131,15 +131,19 @@ func (b *ServiceBackend) Authenticate(_ context.Context, token string) (*Client,
 
 // Issue implements Backend.
 func (b *ServiceBackend) Issue(_ context.Context, req *IssueRequest) (*Issued, error) {
+	var holder *keys.PublicKey
 	if req.HolderKey != nil {
-		return nil, Refuse(ErrInvalid, CodeHolderKeyUnsupported, "holder_key", "this issuer does not bind credentials to holder keys yet; leave holder_key out")
+		var err error
+		if holder, err = keys.ParsePublicJWK(req.HolderKey); err != nil {
+			return nil, Refuse(ErrInvalid, CodeInvalidField, "holder_key", "holder_key must be a public JWK: %v", err)
+		}
 	}
 	svc := b.svc.Load()
 	ev := req.Evidence
 	if ev == nil {
 		ev = &Decision{}
 	}
-	out, err := svc.Issue(issuer.Request{Type: req.Type, Level: req.Level, Evidence: ev.Evidence, Claims: req.Claims, ValidFor: req.ValidFor},
+	out, err := svc.Issue(issuer.Request{Type: req.Type, Level: req.Level, Evidence: ev.Evidence, Claims: req.Claims, ValidFor: req.ValidFor, HolderKey: holder},
 		issuer.IssueInfo{Client: req.Client.Name, Evidence: issuer.EvidenceSummary{Method: ev.Method, At: ev.At, Terminal: ev.Terminal}})
 	if err != nil {
 		return nil, issueError(err)

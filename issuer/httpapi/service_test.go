@@ -124,7 +124,8 @@ func TestServiceBackendPaths(t *testing.T) {
 		{"below the type's minimum", "app", issueBodyJSON("low"), 400, CodeLevelBelowMinimum, "level"},
 		{"unknown type", "ops", `{"type":"passport","level":"low","claims":{}}`, 403, CodeTypeNotAllowed, "type"},
 		{"claim the schema refuses", "app", `{"type":"identity","level":"substantial","claims":{"name":"x","id_number":"123","birth_date":"1949-12-31"},"evidence":[` + faceMatch + `]}`, 400, CodeInvalidClaims, "claims.id_number"},
-		{"holder key", "app", `{"type":"identity","level":"substantial","claims":` + identityClaims + `,"evidence":[` + faceMatch + `],"holder_key":{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`, 400, CodeHolderKeyUnsupported, "holder_key"},
+		{"holder key", "app", `{"type":"identity","level":"substantial","claims":` + identityClaims + `,"evidence":[` + faceMatch + `],"holder_key":{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}`, 201, "", ""},
+		{"holder key that is not a key", "app", `{"type":"identity","level":"substantial","claims":` + identityClaims + `,"evidence":[` + faceMatch + `],"holder_key":{"kty":"EC","crv":"P-256","alg":"ES256","x":"AA","y":"AA"}}`, 400, CodeInvalidField, "holder_key"},
 		{"valid_for too long", "app", `{"type":"identity","level":"substantial","claims":` + identityClaims + `,"evidence":[` + faceMatch + `],"valid_for":"4000d"}`, 400, CodeInvalidField, "valid_for"},
 	}
 	for _, tt := range tests {

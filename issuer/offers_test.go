@@ -247,9 +247,6 @@ func TestIssueOffer(t *testing.T) {
 	}
 	hk := holderKeys(t, 3)
 	outs, err := s.IssueOffer(tok.Token, hk)
-	if err != nil && strings.Contains(err.Error(), "cannot bind credentials to holder keys yet") {
-		t.Skip("holder binding (Request.HolderKey) is not merged yet")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,8 +257,9 @@ func TestIssueOffer(t *testing.T) {
 			continue
 		}
 		seen[out.Claims.Status.Index] = true
-		if out.Claims.Confirmation == nil {
-			t.Errorf("credential %d has no cnf", i)
+		_, pub, ok, err := out.Claims.HolderKey()
+		if k, _ := keys.NewPublicKey(pub); !ok || err != nil || k.Thumbprint() != hk[i].Thumbprint() {
+			t.Errorf("credential %d: cnf %v, %v; want the %d-th holder key", i, ok, err, i)
 		}
 		info, err := s.FindCredential(out.COSE)
 		if err != nil || info.Client != "police" || info.Evidence.Terminal != "desk-7" {

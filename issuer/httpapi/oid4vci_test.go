@@ -403,3 +403,79 @@ func cutSignature(jws string) string {
 	sig, _ := base64.RawURLEncoding.DecodeString(jws[i+1:])
 	return jws[:i+1] + base64.RawURLEncoding.EncodeToString(sig[:len(sig)-1])
 }
+
+// TestCredentialBatch: N proofs yield N credentials, each bound to its
+// proof's key, with distinct status indexes, once; a c_nonce is used once.
+func TestCredentialBatch(t *testing.T) {
+	ss := newWalletService(t)
+	token := ss.redeem(t)
+	n := ss.nonce(t)
+	now := time.Now()
+	var holders []*keys.PrivateKey
+	var jwts []string
+	for i := range 3 {
+		alg := credential.ES256
+		if i == 1 {
+			alg = credential.EdDSA
+		}
+		k := genKey(t, alg)
+		p, err := SignProof(k, testIssuer, n, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		holders, jwts = append(holders, k), append(jwts, p)
+	}
+	w := ss.credential(token, credBody(jwts...))
+	if w.Code != 200 || w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("credential request: %d %s", w.Code, w.Body)
+	}
+	var out struct {
+		Credentials []struct {
+			Credential string `json:"credential"`
+		} `json:"credentials"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || len(out.Credentials) != 3 {
+		t.Fatalf("answer %s: %v", w.Body, err)
+	}
+	seen := map[uint64]bool{}
+	for i, c := range out.Credentials {
+		cose, err := credential.DecodeQR(c.Credential)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, _ := credential.Parse(cose)
+		claims, err := signed.Inspect()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if claims.Level != credential.LevelHigh || claims.Status == nil || seen[claims.Status.Index] {
+			t.Errorf("credential %d: level %s status %+v (seen %v)", i, claims.Level, claims.Status, seen)
+			continue
+		}
+		seen[claims.Status.Index] = true
+		alg, pub, ok, err := claims.HolderKey()
+		k, _ := keys.NewPublicKey(pub)
+		if !ok || err != nil || alg != holders[i].Algorithm() || k.Thumbprint() != holders[i].Public().Thumbprint() {
+			t.Errorf("credential %d: cnf %v %v; want proof %d's key", i, ok, err, i)
+		}
+		// The record is the enrollment client's, with the offer's evidence.
+		rec, err := ss.backend.Credential(t.Context(), ss.backend.apiID(claims.Status))
+		if err != nil || rec.Client != "police" || rec.EvidenceTerminal != "desk-1" {
+			t.Errorf("record of credential %d: %+v, %v", i, rec, err)
+		}
+	}
+	// The token is spent; a new offer's token with the same nonce: used.
+	if w := ss.credential(token, credBody(jwts[0])); w.Code != 401 || oauthCode(t, w) != OAuthInvalidToken {
+		t.Errorf("second request with the token: %d %s; want 401 invalid_token", w.Code, w.Body)
+	}
+	token2 := ss.redeem(t)
+	if w := ss.credential(token2, credBody(jwts[0])); w.Code != 400 || oauthCode(t, w) != OAuthInvalidNonce {
+		t.Errorf("a used c_nonce: %d %s; want 400 invalid_nonce", w.Code, w.Body)
+	}
+	// A refused request spends nothing: the same token works with a fresh nonce.
+	k := genKey(t, credential.ES256)
+	p, _ := SignProof(k, testIssuer, ss.nonce(t), now)
+	if w := ss.credential(token2, credBody(p)); w.Code != 200 {
+		t.Errorf("token after a refused request: %d %s", w.Code, w.Body)
+	}
+}

@@ -367,8 +367,18 @@ func (s *Service) UseNonce(nonce string, until time.Time) (bool, error) {
 // token have both expired, claims and all, and returns how many.
 func (s *Service) SweepOffers() (int, error) {
 	now := s.now()
+	due := false
+	err := s.st.View(func(tx Tx) error {
+		return tx.Offers(func(o *Offer) error {
+			due = due || (!now.Before(o.Expires) && !now.Before(o.TokenExpires))
+			return nil
+		})
+	})
+	if err != nil || !due {
+		return 0, err // no write (and no fsync) when nothing expired
+	}
 	var n int
-	err := s.st.Update(func(tx Tx) error {
+	err = s.st.Update(func(tx Tx) error {
 		var gone []string
 		err := tx.Offers(func(o *Offer) error {
 			if !now.Before(o.Expires) && !now.Before(o.TokenExpires) {

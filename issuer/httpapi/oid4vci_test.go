@@ -19,7 +19,7 @@ import (
 
 const testIssuer = "https://issuer.example"
 
-func newWalletService(t *testing.T) *storeService {
+func newWalletService(t testing.TB) *storeService {
 	t.Helper()
 	ss := newStoreService(t)
 	ss.srv.SetIssuerURL(testIssuer + "/")
@@ -53,7 +53,7 @@ type madeOffer struct {
 }
 
 // makeOffer makes a high identity offer through POST /v1/offers.
-func (ss *storeService) makeOffer(t *testing.T) madeOffer {
+func (ss *storeService) makeOffer(t testing.TB) madeOffer {
 	t.Helper()
 	w := ss.h("POST", "/v1/offers", "police", issueBodyJSON("high", ss.attest(t, identityClaims, time.Now())))
 	if w.Code != 201 {
@@ -75,7 +75,7 @@ func tokenForm(code, tx string) string {
 	return url.Values{"grant_type": {PreAuthorizedGrant}, "pre-authorized_code": {code}, "tx_code": {tx}}.Encode()
 }
 
-func oauthCode(t *testing.T, w *httptest.ResponseRecorder) string {
+func oauthCode(t testing.TB, w *httptest.ResponseRecorder) string {
 	t.Helper()
 	var m map[string]string
 	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
@@ -244,7 +244,7 @@ func TestMetadata(t *testing.T) {
 }
 
 // redeem makes an offer and redeems it, returning the access token.
-func (ss *storeService) redeem(t *testing.T) string {
+func (ss *storeService) redeem(t testing.TB) string {
 	t.Helper()
 	a := ss.makeOffer(t)
 	w := ss.form(tokenForm(a.code, a.TxCode))
@@ -258,7 +258,7 @@ func (ss *storeService) redeem(t *testing.T) string {
 	return tok.AccessToken
 }
 
-func (ss *storeService) nonce(t *testing.T) string {
+func (ss *storeService) nonce(t testing.TB) string {
 	t.Helper()
 	w := ss.h("POST", "/nonce", "", "")
 	var n struct {

@@ -96,6 +96,17 @@ type qrDeflater struct {
 	fixedTokens []matchCand
 	dyn         dynCode
 	out         []byte
+
+	// Scratch of deflate and huffLengths, kept here rather than on the
+	// stack: frames of many kilobytes make every pooled goroutine that
+	// encodes grow (and, after a GC shrank it, regrow) its stack, and
+	// zeroing them costs as much as the work.
+	win      [maxWin]byte
+	litF     [numLitLen]uint32
+	distF    [numDist]uint32
+	litCode  [numLitLen]uint16
+	distCode [numDist]uint16
+	huff     huffScratch
 }
 
 var qrDeflaters = sync.Pool{New: func() any { return new(qrDeflater) }}
@@ -244,29 +255,28 @@ func bodyBits(lit *[numLitLen]uint32, dist *[numDist]uint32, litLen, distLen []u
 }
 
 func (e *qrDeflater) deflate(dst, src []byte) []byte {
-	var win [maxWin]byte
+	win := &e.win
 	copy(win[:], qrDictionary)
 	w := win[:dictLen+copy(win[dictLen:], src)]
 	e.findMatches(w)
 
-	var litF [numLitLen]uint32
-	var distF [numDist]uint32
+	litF, distF := &e.litF, &e.distF
 	e.parse(w, fixedLitLen[:numLitLen], fixedDistLen[:])
-	e.freqs(&litF, &distF)
-	fixedBits := 3 + bodyBits(&litF, &distF, fixedLitLen[:numLitLen], fixedDistLen[:])
+	e.freqs(litF, distF)
+	fixedBits := 3 + bodyBits(litF, distF, fixedLitLen[:numLitLen], fixedDistLen[:])
 
 	// A dynamic code fitted to the fixed parse; when it comes within
 	// dynSlack bits of the fixed block, the parse is redone with its costs
 	// and the code refitted to that parse.
 	dyn := &e.dyn
-	dyn.build(&litF, &distF)
-	dynBits := 3 + dyn.headerBits() + bodyBits(&litF, &distF, dyn.lit[:], dyn.dist[:])
+	dyn.build(litF, distF, &e.huff)
+	dynBits := 3 + dyn.headerBits() + bodyBits(litF, distF, dyn.lit[:], dyn.dist[:])
 	if dynBits < fixedBits+dynSlack {
 		e.fixedTokens = append(e.fixedTokens[:0], e.tokens...)
 		e.parse(w, dyn.lit[:], dyn.dist[:])
-		e.freqs(&litF, &distF)
-		dyn.build(&litF, &distF)
-		dynBits = 3 + dyn.headerBits() + bodyBits(&litF, &distF, dyn.lit[:], dyn.dist[:])
+		e.freqs(litF, distF)
+		dyn.build(litF, distF, &e.huff)
+		dynBits = 3 + dyn.headerBits() + bodyBits(litF, distF, dyn.lit[:], dyn.dist[:])
 		if dynBits >= fixedBits {
 			e.tokens = append(e.tokens[:0], e.fixedTokens...)
 		}
@@ -276,8 +286,7 @@ func (e *qrDeflater) deflate(dst, src []byte) []byte {
 	if dynBits < fixedBits {
 		bw.put(1|2<<1, 3)
 		dyn.writeHeader(&bw)
-		var litCode [numLitLen]uint16
-		var distCode [numDist]uint16
+		litCode, distCode := &e.litCode, &e.distCode
 		canonical(dyn.lit[:], litCode[:])
 		canonical(dyn.dist[:], distCode[:])
 		e.writeTokens(&bw, dyn.lit[:], litCode[:], dyn.dist[:], distCode[:])
@@ -355,15 +364,25 @@ func canonical(lengths []uint8, codes []uint16) {
 	}
 }
 
+// huffScratch is huffLengths' working memory; every part it reads it
+// has written first in the same call.
+type huffScratch struct {
+	f      [numLitLen]uint32
+	keys   [numLitLen]uint64 // frequency << 16 | symbol
+	nf     [2 * numLitLen]uint64
+	parent [2 * numLitLen]int16
+	depth  [2 * numLitLen]uint8
+}
+
 // huffLengths sets lengths to a Huffman code for freq (at most 286
 // symbols) limited to maxBits bits; every code has at least two symbols, so
 // any inflater takes it. When the code would be too deep, the frequencies
 // are halved (keeping every used symbol) and the code rebuilt.
-func huffLengths(freq []uint32, lengths []uint8, maxBits int) {
-	var f [numLitLen]uint32
-	copy(f[:], freq)
+func huffLengths(freq []uint32, lengths []uint8, maxBits int, hs *huffScratch) {
+	f := hs.f[:len(freq)]
+	copy(f, freq)
 	used := 0
-	for _, x := range f[:len(freq)] {
+	for _, x := range f {
 		if x != 0 {
 			used++
 		}
@@ -374,13 +393,10 @@ func huffLengths(freq []uint32, lengths []uint8, maxBits int) {
 			used++
 		}
 	}
-	var keys [numLitLen]uint64 // frequency << 16 | symbol
-	var nf [2 * numLitLen]uint64
-	var parent [2 * numLitLen]int16
-	var depth [2 * numLitLen]uint8
+	nf, parent, depth := &hs.nf, &hs.parent, &hs.depth
 	for {
-		leaves := keys[:0]
-		for i, x := range f[:len(freq)] {
+		leaves := hs.keys[:0]
+		for i, x := range f {
 			if x != 0 {
 				leaves = append(leaves, uint64(x)<<16|uint64(i))
 			}
@@ -443,9 +459,9 @@ type dynCode struct {
 	rleBuf      [numLitLen + numDist]uint16
 }
 
-func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32) {
-	huffLengths(litF[:], d.lit[:], maxCodeBits)
-	huffLengths(distF[:], d.dist[:], maxCodeBits)
+func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32, hs *huffScratch) {
+	huffLengths(litF[:], d.lit[:], maxCodeBits, hs)
+	huffLengths(distF[:], d.dist[:], maxCodeBits, hs)
 	d.nlit, d.ndist = numLitLen, numDist
 	for d.nlit > 257 && d.lit[d.nlit-1] == 0 {
 		d.nlit--
@@ -490,7 +506,7 @@ func (d *dynCode) build(litF *[numLitLen]uint32, distF *[numDist]uint32) {
 	for _, r := range d.rle {
 		cf[r&0xff]++
 	}
-	huffLengths(cf[:], d.clen[:], 7)
+	huffLengths(cf[:], d.clen[:], 7, hs)
 	d.nclen = 19
 	for d.nclen > 4 && d.clen[codeLenOrder[d.nclen-1]] == 0 {
 		d.nclen--

@@ -25,7 +25,9 @@ type OnceAnswer struct {
 
 // IssueOnce issues req as Issue does, at most once for (info.Client,
 // key): the idempotency record holding the answer and requestHash is
-// written in the same store write as the credential. When a record for
+// written in the same store write as the credential. The record is kept
+// for Options.IdempotencyTTL (or until the credential expires); after
+// that the key counts as unused. When a record for
 // the key exists, IssueOnce issues nothing and returns the recorded answer
 // with replayed set; when that record was made for another request (its
 // hash differs), it returns ErrKeyReused. Concurrent calls with one key
@@ -35,7 +37,10 @@ func (s *Service) IssueOnce(req Request, info IssueInfo, key string, requestHash
 	if key == "" {
 		return nil, false, fmt.Errorf("%w: an empty idempotency key", ErrRequest)
 	}
-	if ans, err := s.recorded(info.Client, key, requestHash); err == nil || !errors.Is(err, ErrNotFound) {
+	if ans, err := s.Recorded(info.Client, key, requestHash); err == nil || !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, ErrKeyReused) {
+			err = storeFailed(err)
+		}
 		return ans, err == nil, err
 	}
 	now := s.now().UTC()
@@ -46,11 +51,18 @@ func (s *Service) IssueOnce(req Request, info IssueInfo, key string, requestHash
 			return err
 		}
 		ans = &a
-		return tx.PutIdempotency(&IdempotencyRecord{Client: info.Client, Key: key, RequestHash: requestHash, Response: resp, Created: now})
+		expires := a.Expires
+		if s.idemTTL > 0 {
+			expires = now.Add(s.idemTTL)
+		}
+		return tx.PutIdempotency(&IdempotencyRecord{Client: info.Client, Key: key, RequestHash: requestHash, Response: resp, Created: now, Expires: expires})
 	})
 	if errors.Is(err, ErrExists) {
 		// Another call with this key committed first: its answer stands.
-		a, err := s.recorded(info.Client, key, requestHash)
+		a, err := s.Recorded(info.Client, key, requestHash)
+		if err != nil && !errors.Is(err, ErrKeyReused) {
+			err = storeFailed(err)
+		}
 		return a, err == nil, err
 	}
 	if err != nil {
@@ -59,9 +71,12 @@ func (s *Service) IssueOnce(req Request, info IssueInfo, key string, requestHash
 	return ans, false, nil
 }
 
-// recorded returns the answer recorded for (client, key): ErrNotFound when
-// there is none, ErrKeyReused when it was made for another request.
-func (s *Service) recorded(client, key string, requestHash []byte) (*OnceAnswer, error) {
+// Recorded returns the answer IssueOnce recorded for (client, key):
+// ErrNotFound when there is none (or it expired), ErrKeyReused when it was
+// made for a request whose hash is not requestHash. It is what a caller
+// checks before work that must not be repeated for a retry (judging
+// evidence that is used once).
+func (s *Service) Recorded(client, key string, requestHash []byte) (*OnceAnswer, error) {
 	var rec *IdempotencyRecord
 	err := s.st.View(func(tx Tx) error {
 		var err error
@@ -70,6 +85,9 @@ func (s *Service) recorded(client, key string, requestHash []byte) (*OnceAnswer,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !rec.Expires.IsZero() && !s.now().Before(rec.Expires) {
+		return nil, fmt.Errorf("%w: the record of key %q expired at %s", ErrNotFound, key, rec.Expires.Format(time.RFC3339))
 	}
 	if !bytes.Equal(rec.RequestHash, requestHash) {
 		return nil, fmt.Errorf("%w: key %q", ErrKeyReused, key)

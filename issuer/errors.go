@@ -16,9 +16,18 @@ var (
 	// ErrStoreLocked: another process holds the store (for example a
 	// running netcred serve).
 	ErrStoreLocked = errors.New("issuer: store is in use by another process")
+	// ErrStoreUnavailable: the store cannot be reached (a database
+	// server down, refusing connections or timing out). The write may be
+	// retried later; an Update that failed with it was not acknowledged.
+	ErrStoreUnavailable = errors.New("issuer: store unavailable")
 	// ErrStoreCorrupt: the store does not hold what this package wrote.
 	ErrStoreCorrupt = errors.New("issuer: store is corrupt")
 	// ErrKeyReused: an idempotency key recorded for another request
 	// (Service.IssueOnce).
 	ErrKeyReused = errors.New("issuer: idempotency key used for another request")
+	// ErrStoreFailed wraps a store failure met while issuing (a write or
+	// read that did not complete: disk full, store closed, lock lost), as
+	// opposed to a refusal of the request: retrying another request will
+	// not help until the cause is fixed. Nothing acknowledged is lost.
+	ErrStoreFailed = errors.New("issuer: the store failed")
 )

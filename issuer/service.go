@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -74,6 +75,9 @@ type Options struct {
 	// CheckpointEvery: a Service with a key signs a checkpoint after this
 	// many audit entries (zero: DefaultCheckpointEvery), and on Close.
 	CheckpointEvery int
+	// IdempotencyTTL is how long IssueOnce keeps the record of a key;
+	// zero means until the credential it names expires.
+	IdempotencyTTL time.Duration
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
 }
@@ -88,6 +92,9 @@ type Service struct {
 	listSize int
 	reserve  int
 	cpEvery  int
+	idemTTL  time.Duration
+	kid      string       // the signing key's kid, base64url ("" without a key)
+	keyUntil atomic.Int64 // the latest exp recorded for kid, Unix seconds
 
 	mu    sync.Mutex // guards the reserved range
 	rList uint32
@@ -118,7 +125,10 @@ func Open(st Store, is *Issuer, opts Options) (*Service, error) {
 			return nil, fmt.Errorf("%w: list size %d: want a positive multiple of 4 up to %d", ErrStoreConfig, opts.ListSize, status.MaxEntries)
 		}
 	}
-	s := &Service{st: st, is: is, now: opts.Now, reserve: opts.Reserve, cpEvery: opts.CheckpointEvery}
+	s := &Service{st: st, is: is, now: opts.Now, reserve: opts.Reserve, cpEvery: opts.CheckpointEvery, idemTTL: opts.IdempotencyTTL}
+	if is != nil {
+		s.kid = is.key.Public().KIDString()
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -131,8 +141,16 @@ func Open(st Store, is *Issuer, opts Options) (*Service, error) {
 	var cfg *Config
 	load := func(tx Tx) error {
 		var err error
-		cfg, err = tx.Config()
-		return err
+		if cfg, err = tx.Config(); err != nil || s.kid == "" {
+			return err
+		}
+		until, err := tx.KeyExpiry(s.kid)
+		if err == nil {
+			s.keyUntil.Store(until.Unix())
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return nil
 	}
 	err := st.View(load)
 	if errors.Is(err, ErrNotFound) || (err == nil && s.needsKeyEntry(cfg)) {
@@ -386,7 +404,7 @@ func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issue
 	}
 	n, idx, err := s.take()
 	if err != nil {
-		return nil, err
+		return nil, storeFailed(err)
 	}
 	claims.Status = &credential.StatusRef{Index: idx, URI: s.ListURI(n)}
 	out, err := s.is.sign(claims)
@@ -400,9 +418,17 @@ func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issue
 	if rec.Evidence.Method == "" && claims.Evidence != credential.EvidenceNone {
 		rec.Evidence.Method = claims.Evidence.String()
 	}
+	// The key's latest expiry is written only when this credential
+	// extends it: about once a second under a steady load.
+	extend := claims.Expiry.Unix() > s.keyUntil.Load()
 	err = s.st.Update(func(tx Tx) error {
 		if err := tx.InsertCredential(rec); err != nil {
 			return err
+		}
+		if extend {
+			if err := tx.ExtendKeyExpiry(s.kid, claims.Expiry); err != nil {
+				return err
+			}
 		}
 		if also != nil {
 			if err := also(tx, out); err != nil {
@@ -416,10 +442,66 @@ func (s *Service) issue(req Request, info IssueInfo, also func(tx Tx, out *Issue
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, storeFailed(err)
+	}
+	if extend {
+		for exp := claims.Expiry.Unix(); ; {
+			cur := s.keyUntil.Load()
+			if exp <= cur || s.keyUntil.CompareAndSwap(cur, exp) {
+				break
+			}
+		}
 	}
 	s.noteAudit(1)
 	return out, nil
+}
+
+// KeyExpiry returns the latest expiry of what the key kid (base64url)
+// signed with this store: ErrNotFound when it signed nothing that the
+// store recorded (a store written before this record existed keeps none
+// for its older keys).
+func (s *Service) KeyExpiry(kid string) (time.Time, error) {
+	var until time.Time
+	err := s.st.View(func(tx Tx) error {
+		var err error
+		until, err = tx.KeyExpiry(kid)
+		return err
+	})
+	return until, err
+}
+
+// DropExpired removes the used-once and idempotency records that expired
+// before now, in store writes of at most perTx records, stopping after
+// limit records (a sweep's bound) or when none is left. It returns how
+// many it removed.
+func (s *Service) DropExpired(perTx, limit int) (int, error) {
+	now := s.now()
+	total := 0
+	for total < limit {
+		var n int
+		err := s.st.Update(func(tx Tx) error {
+			var err error
+			n, err = tx.DropExpired(now, min(perTx, limit-total))
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < perTx {
+			break
+		}
+	}
+	return total, nil
+}
+
+// storeFailed wraps err, a failure of the store, in ErrStoreFailed
+// (keeping err's own chain, such as ErrExists for IssueOnce).
+func storeFailed(err error) error {
+	if errors.Is(err, ErrStoreFailed) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrStoreFailed, err)
 }
 
 // parseID splits a credential id into list number and index, checking

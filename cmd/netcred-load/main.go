@@ -13,18 +13,19 @@ package main
 
 import (
 	"bufio"
-	"crypto/ed25519"
-	"crypto/rand"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
+	"net"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ import (
 	"time"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/baseline"
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/issuer/store/bolt"
 	"github.com/netcred/netcred/keys"
@@ -72,18 +74,22 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	if url == "" || token == "" {
 		return fmt.Errorf("give --netcred BIN, or --url and --token")
 	}
-	signRate, signCPU := ed25519Rate(time.Second)
+	signRate, signCPU := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
-	c := &http.Client{Transport: &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
-	if _, _, err := load(c, url, token, warm, conc, idem, "w"); err != nil {
+	u, err := neturl.Parse(url)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("--url %s: want http://HOST:PORT (the generator speaks plain HTTP/1.1)", url)
+	}
+	c := &target{host: u.Host, path: strings.TrimSuffix(u.Path, "/") + "/v1/credentials", token: token}
+	if _, _, err := load(c, warm, conc, idem, "w"); err != nil {
 		return err
 	}
-	cpu0 := processCPU(servicePID)
-	elapsed, lat, err := load(c, url, token, n, conc, idem, "m")
+	cpu0, self0 := processCPU(servicePID), baseline.ProcessCPU()
+	elapsed, lat, err := load(c, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
-	cpu := processCPU(servicePID) - cpu0
+	cpu, self := processCPU(servicePID)-cpu0, baseline.ProcessCPU()-self0
 	rate := float64(n) / elapsed.Seconds()
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
@@ -95,7 +101,8 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		fmt.Printf("service CPU per credential: %.1f µs (user+sys), %.1f ed25519.Sign's worth; CPU-bound ceiling on %d cores: %.0f /s\n",
 			per.Seconds()*1e6, per.Seconds()/signCPU.Seconds(), runtime.NumCPU(), float64(runtime.NumCPU())/per.Seconds())
 	}
-	after, _ := ed25519Rate(time.Second)
+	fmt.Printf("load generator CPU per credential: %.1f µs (user+sys)\n", (self/time.Duration(n)).Seconds()*1e6)
+	after, _ := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil
 }
@@ -126,32 +133,122 @@ func processCPU(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-// ed25519Rate measures signatures per second on one goroutine, and the
-// CPU time of one (which other processes on the machine do not inflate).
-func ed25519Rate(d time.Duration) (float64, time.Duration) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var ru0, ru1 syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	msg := make([]byte, 200)
-	start := time.Now()
-	n := 0
-	for time.Since(start) < d {
-		for range 100 {
-			ed25519.Sign(priv, msg)
-		}
-		n += 100
+// target is the service's POST /v1/credentials.
+type target struct {
+	host, path, token string
+}
+
+// request returns the bytes of one request: HTTP/1.1, keep-alive, the
+// body pre-built.
+func (t *target) request(idemKey string) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
+		t.path, t.host, t.token, len(body))
+	if idemKey != "" {
+		fmt.Fprintf(&b, "Idempotency-Key: %s\r\n", idemKey)
 	}
-	wall := time.Since(start)
-	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
-	cpu := time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) / time.Duration(n)
-	return float64(n) / wall.Seconds(), cpu
+	b.WriteString("\r\n" + body)
+	return b.Bytes()
+}
+
+// conn is one keep-alive connection to the service.
+type conn struct {
+	t  *target
+	c  net.Conn
+	r  *bufio.Reader
+	hb []byte
+}
+
+// do sends req and reads the answer's status and body (which stays valid
+// until the next call). It reconnects when the service closed the
+// connection.
+func (c *conn) do(req []byte) (int, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		if c.c == nil {
+			nc, err := net.DialTimeout("tcp", c.t.host, 10*time.Second)
+			if err != nil {
+				return 0, nil, err
+			}
+			c.c = nc
+			c.r = bufio.NewReaderSize(nc, 8192)
+		}
+		c.c.SetDeadline(time.Now().Add(30 * time.Second))
+		status, data, closeAfter, err := c.roundTrip(req)
+		if err != nil {
+			c.c.Close()
+			c.c = nil
+			if attempt == 0 && status == 0 {
+				continue // a kept-alive connection the service had closed
+			}
+			return 0, nil, err
+		}
+		if closeAfter {
+			c.c.Close()
+			c.c = nil
+		}
+		return status, data, nil
+	}
+}
+
+// roundTrip writes req and parses just enough of the answer: the status
+// line, Content-Length and Connection headers, and the body.
+func (c *conn) roundTrip(req []byte) (status int, data []byte, closeAfter bool, err error) {
+	if _, err := c.c.Write(req); err != nil {
+		return 0, nil, false, err
+	}
+	line, err := c.r.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, false, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return -1, nil, false, fmt.Errorf("malformed status line %q", line)
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return -1, nil, false, fmt.Errorf("malformed status line %q", line)
+	}
+	length := -1
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return -1, nil, false, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, _ := bytes.Cut(h, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 || length > 1<<20 {
+				return -1, nil, false, fmt.Errorf("bad Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Connection")):
+			closeAfter = bytes.EqualFold(value, []byte("close"))
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			return -1, nil, false, fmt.Errorf("the answer is %s-encoded; the generator reads only Content-Length bodies", value)
+		}
+	}
+	if length < 0 {
+		return -1, nil, false, fmt.Errorf("answer %d without Content-Length", status)
+	}
+	if cap(c.hb) < length {
+		c.hb = make([]byte, length)
+	}
+	data = c.hb[:length]
+	if _, err := io.ReadFull(c.r, data); err != nil {
+		return -1, nil, false, err
+	}
+	return status, data, closeAfter, nil
 }
 
 // load issues n credentials with conc workers and returns the time and
-// each request's latency.
-func load(c *http.Client, url, token string, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
+// each request's latency. The generator shares the machine's cores with
+// the service, so it is lean: one keep-alive connection per worker, the
+// request's bytes built once (per request only with Idempotency-Key),
+// the answer's status line and two headers parsed, its body not.
+func load(t *target, n, conc int, idem bool, tag string) (time.Duration, []time.Duration, error) {
 	var next atomic.Int64
 	lat := make([]time.Duration, n)
 	var firstErr atomic.Value
@@ -159,28 +256,30 @@ func load(c *http.Client, url, token string, n, conc int, idem bool, tag string)
 	start := time.Now()
 	for range conc {
 		wg.Go(func() {
+			c := &conn{t: t}
+			defer func() {
+				if c.c != nil {
+					c.c.Close()
+				}
+			}()
+			req := t.request("")
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n || firstErr.Load() != nil {
 					return
 				}
-				req, _ := http.NewRequest("POST", url+"/v1/credentials", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("Content-Type", "application/json")
 				if idem {
-					req.Header.Set("Idempotency-Key", fmt.Sprintf("%s-%d-%d", tag, start.UnixNano(), i))
+					req = t.request(tag + "-" + strconv.FormatInt(start.UnixNano(), 10) + "-" + strconv.Itoa(i))
 				}
 				t0 := time.Now()
-				resp, err := c.Do(req)
+				status, data, err := c.do(req)
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				data, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
 				lat[i] = time.Since(t0)
-				if resp.StatusCode != 201 {
-					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d: %s", resp.StatusCode, data))
+				if status != 201 {
+					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d: %s", status, data))
 					return
 				}
 			}

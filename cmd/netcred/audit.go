@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/netcred/netcred/issuer"
-	"github.com/netcred/netcred/issuer/store/bolt"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -62,10 +61,9 @@ func runAuditVerify(args []string, e *env) int {
 	}
 	// Read the raw records only: the issuer rules (issuer.Open) would
 	// refuse a store whose config was tampered with before the log is read.
-	st, err := bolt.Open(*db, bolt.Options{ReadOnly: true})
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
+	st, code := openIssuerStore(e, *db, true)
+	if code != exitOK {
+		return code
 	}
 	defer st.Close()
 	r, err := issuer.VerifyAudit(st, trusted...)

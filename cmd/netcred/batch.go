@@ -33,7 +33,9 @@ package main
 // the middle of a write) is cut off first. --errors FILE (default
 // OUT.errors) is rewritten on each run with one JSON line {"line","ref"?,
 // "error"} per line that failed; failed lines do not stop the batch and
-// are tried again on the next run.
+// are tried again on the next run. A failure of the store (disk full,
+// store closed, lock lost) is no line's: it stops the run with exit code
+// 2, keeping what was committed, and the next run resumes.
 
 import (
 	"bufio"
@@ -53,6 +55,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -198,14 +201,27 @@ func runBatch(e *env, cfg *batchConfig) int {
 	}()
 	workers := batchInFlight * runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
+	// A store failure (disk full, store closed, lock lost) is no line's
+	// fault and would fail every line after it: the first one stops the
+	// run; the lines not yet issued wait for the next run.
+	var storeErr error
+	var storeOnce sync.Once
+	var storeStopped atomic.Bool
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
+				if storeStopped.Load() {
+					continue
+				}
 				if j.err != nil {
 					results <- batchResult{job: j, err: j.err}
 					continue
 				}
 				ans, replayed, err := cfg.svc.IssueOnce(j.req, issuer.IssueInfo{}, "batch/"+cfg.id+"/"+j.key, j.hash)
+				if errors.Is(err, issuer.ErrStoreFailed) {
+					storeOnce.Do(func() { storeErr = err; storeStopped.Store(true); cancel() })
+					continue
+				}
 				results <- batchResult{job: j, ans: ans, replayed: replayed, err: err}
 			}
 		})
@@ -227,6 +243,10 @@ func runBatch(e *env, cfg *batchConfig) int {
 	fmt.Fprintf(e.stderr, "%s: batch %s: issued %d, recovered %d, skipped %d (already in %s), failed %d; %.0f credentials/s\n",
 		progName, cfg.in, counts.issued, counts.recovered, counts.skipped, cfg.out, counts.failed, rate)
 	switch {
+	case storeErr != nil:
+		errorf(e, "stopped: %v", storeErr)
+		hint(e, "the %d credentials committed so far are kept (and in %s); fix the store's cause (disk space, the file, another process) and run the same command again: it resumes, issuing nothing twice", made, cfg.out)
+		return exitUsage
 	case werr != nil:
 		errorf(e, "%v", werr)
 		hint(e, "run the same command again: it resumes, issuing nothing twice")

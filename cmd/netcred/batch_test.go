@@ -5,11 +5,13 @@ import (
 	"crypto/ed25519"
 	crand "crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,4 +226,82 @@ func edSignRate() float64 {
 		ed25519.Sign(priv, msg)
 	}
 	return n / time.Since(start).Seconds()
+}
+
+// failingStore is a store whose writes fail after the first after ones,
+// as a full disk would.
+type failingStore struct {
+	issuer.Store
+	after int64
+	n     atomic.Int64
+}
+
+var errDiskFull = errors.New("write issuer.db: no space left on device")
+
+func (s *failingStore) Update(fn func(issuer.Tx) error) error {
+	if s.n.Add(1) > s.after {
+		return errDiskFull
+	}
+	return s.Store.Update(fn)
+}
+
+// TestBatchStoreFails: a store failure in the middle of a batch stops it
+// with exit code 2 and a clear message, instead of failing every line
+// after it; what was committed stays, and the next run resumes.
+func TestBatchStoreFails(t *testing.T) {
+	dir := t.TempDir()
+	in, out, db := filepath.Join(dir, "subjects.jsonl"), filepath.Join(dir, "issued.jsonl"), filepath.Join(dir, "issuer.db")
+	const n = 3000
+	writeSubjects(t, in, n)
+	key, err := keys.Generate(credential.EdDSA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry, err := loadRegistry("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func(after int64) (int, string) {
+		t.Helper()
+		st, err := bolt.Open(db, bolt.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := &failingStore{Store: st, after: 1 << 62}
+		svc, err := issuer.Open(fs, issuer.New(key, registry), issuer.Options{BaseURI: "https://issuer.example/status/", Reserve: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.Close()
+		fs.n.Store(0)
+		fs.after = after
+		var stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, now: time.Now}
+		code := runBatch(e, &batchConfig{in: in, out: out, errs: out + ".errors", id: "b1", typeName: "identity", level: "substantial",
+			registry: registry, svc: svc})
+		return code, stderr.String()
+	}
+	code, msg := batch(40)
+	if code != exitUsage {
+		t.Fatalf("batch on a failing store: exit %d; want %d\n%s", code, exitUsage, msg)
+	}
+	if !strings.Contains(msg, "stopped") || !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, "run the same command again") {
+		t.Errorf("batch on a failing store said %q; want the store's failure and how to resume", msg)
+	}
+	if errs, _ := os.ReadFile(out + ".errors"); len(errs) != 0 {
+		t.Errorf("the store's failure was written as failed lines:\n%.300s", errs)
+	}
+	lines, _ := batchOutLines(t, out, false)
+	stored := storeCredentials(t, db)
+	if len(lines) == 0 || len(lines) >= n || stored != len(lines) {
+		t.Errorf("after the failure: %d lines out, %d credentials stored; want the same number, some but not all of %d", len(lines), stored, n)
+	}
+	t.Logf("stopped after %d of %d lines:\n%s", len(lines), n, msg)
+	if code, msg := batch(1 << 62); code != exitOK {
+		t.Fatalf("rerun: exit %d\n%s", code, msg)
+	}
+	lines, ids := batchOutLines(t, out, false)
+	if len(lines) != n || len(ids) != n || storeCredentials(t, db) != n {
+		t.Errorf("after the rerun: %d lines, %d ids, %d stored; want %d of each", len(lines), len(ids), storeCredentials(t, db), n)
+	}
 }

@@ -57,6 +57,7 @@ func commands() []command {
 		{"clients", "add, list and revoke the HTTP API's enrollment clients", runClients},
 		{"terminals", "register, list and remove secured enrollment terminals", runTerminals},
 		{"audit", "verify the issuer store's hash-chained audit log", runAudit},
+		{"db", "migrate a PostgreSQL store; copy a store into another", runDB},
 		{"holder", "create the holder's device key (holder keys new)", runHolder},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
@@ -127,7 +128,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "wallet":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "db" || name == "wallet":
 		return " " + args[0]
 	}
 	return ""

@@ -16,6 +16,7 @@ func TestHelp(t *testing.T) {
 		"clients":   {"add", "list", "revoke"},
 		"terminals": {"add", "list", "remove"},
 		"audit":     {"verify"},
+		"db":        {"migrate", "copy"},
 		"evidence":  {"sign", "digest", "check"},
 		"holder":    {"keys"},
 		"wallet":    {"redeem"},

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/netcred/netcred/issuer/store/postgres/pgtest"
 )
 
 // readmeSkip marks a README shell block that TestREADME does not run; the
@@ -156,13 +158,34 @@ func TestREADME(t *testing.T) {
 		"  if [ -n \"$2\" ] && ! grep -q \"^$2\" .readme-out; then echo \"README FAIL unit $1: output lacks '$2'\"; failed=1; fi\n" +
 		"}\n")
 	ran := 0
+	readmeDB := ""
 	var listing []string
 	for _, b := range readmeBlocks(t, "../../README.md") {
 		if b.skip != "" {
 			t.Logf("README.md:%d: not run: %s", b.line, b.skip)
 			continue
 		}
-		if b.need != "" {
+		if b.need == "postgres" {
+			// Not a program: the test server, with a fresh database for the
+			// README in $NETCRED_README_DB.
+			if readmeDB == "" {
+				admin, err := pgtest.Server()
+				if err == nil {
+					var drop func() error
+					readmeDB, drop, err = pgtest.Create(admin)
+					if err == nil {
+						t.Cleanup(func() { drop() })
+					}
+				}
+				if err != nil {
+					if os.Getenv("CI") == "true" {
+						t.Fatalf("README.md:%d needs PostgreSQL: %v", b.line, err)
+					}
+					t.Logf("README.md:%d: not run: it needs PostgreSQL (%v; set %s)", b.line, err, pgtest.EnvServer)
+					continue
+				}
+			}
+		} else if b.need != "" {
 			if _, err := exec.LookPath(b.need); err != nil {
 				t.Logf("README.md:%d: not run: it needs %s, which is not on PATH", b.line, b.need)
 				continue
@@ -197,7 +220,7 @@ func TestREADME(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command("bash", "-c", script.String())
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "NETCRED_README_DB="+readmeDB)
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.Contains(string(out), "README FAIL") {
 		t.Errorf("README commands failed (%v):\n%s\n\nthe commands:\n%s", err, out, strings.Join(listing, "\n\n"))

@@ -49,7 +49,9 @@ func TestScript(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"pgdb":        cmdPgDB,
 			"resign":      cmdResign,
 			"serve":       cmdServe,
 			"writebyte":   cmdWriteBytes,

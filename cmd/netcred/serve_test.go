@@ -143,21 +143,10 @@ func (s *server) log() string {
 }
 
 func post(c *http.Client, url, token, body string, hdr ...string) (int, []byte, error) {
-	req, err := http.NewRequest("POST", url, strings.NewReader(body))
-	if err != nil {
+	resp, data, err := postHdr(c, url, token, body, hdr...)
+	if resp == nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, data, err
 }
 
@@ -186,6 +175,8 @@ func TestServeCrash(t *testing.T) {
 	var mu sync.Mutex
 	var acked []ackedCredential
 	revoked := map[string]ackedCredential{}
+	firstAnswer := map[string]string{} // Idempotency-Key -> 201 body
+	var unanswered []string            // keys sent without a 201 (the crash)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := range 16 {
@@ -196,10 +187,17 @@ func TestServeCrash(t *testing.T) {
 					return
 				default:
 				}
-				code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody, "Idempotency-Key", fmt.Sprintf("w%d-%d", w, i))
+				key := fmt.Sprintf("w%d-%d", w, i)
+				code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody, "Idempotency-Key", key)
 				if err != nil || code != 201 {
+					mu.Lock()
+					unanswered = append(unanswered, key)
+					mu.Unlock()
 					continue // the crash
 				}
+				mu.Lock()
+				firstAnswer[key] = string(body)
+				mu.Unlock()
 				var a ackedCredential
 				if err := json.Unmarshal(body, &a); err != nil {
 					t.Errorf("201 body %q: %v", body, err)
@@ -252,6 +250,34 @@ func TestServeCrash(t *testing.T) {
 		json.Unmarshal(body, &a)
 		acked = append(acked, a)
 		_ = i
+	}
+	// A retry with the key of a request the crash left unanswered gets a
+	// 201: the first answer when the credential was committed before the
+	// kill (credential and idempotency record are one write), a new one
+	// otherwise. A retry of an answered request gets the first answer.
+	replayed := 0
+	for _, key := range unanswered {
+		resp, body, err := postHdr(c, s.url+"/v1/credentials", f.token, loadBody, "Idempotency-Key", key)
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("retrying key %s after the restart: %v %s %v", key, resp, body, err)
+		}
+		if resp.Header.Get("Idempotent-Replayed") == "true" {
+			replayed++
+		}
+		var a ackedCredential
+		json.Unmarshal(body, &a)
+		acked = append(acked, a)
+	}
+	t.Logf("%d requests unanswered at the kill; on retry %d were answered from their idempotency record", len(unanswered), replayed)
+	n := 0
+	for key, first := range firstAnswer {
+		if n++; n > 50 {
+			break
+		}
+		resp, body, err := postHdr(c, s.url+"/v1/credentials", f.token, loadBody, "Idempotency-Key", key)
+		if err != nil || resp.StatusCode != 201 || string(body) != first || resp.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retrying answered key %s: %v %s (%v); want 201 %s, Idempotent-Replayed", key, resp, body, err, first)
+		}
 	}
 	seen := map[string]string{}
 	for _, a := range acked {
@@ -326,6 +352,51 @@ func TestServeCrash(t *testing.T) {
 	if strings.Contains(s.log(), "张三") || strings.Contains(s.log(), f.token) {
 		t.Error("serve's log holds personal data or a token")
 	}
+	// The store holds one credential per key, and the 200 without one.
+	st, err := bolt.Open(f.db, bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stored := 0
+	err = st.View(func(tx issuer.Tx) error {
+		lists, err := tx.Lists()
+		for _, l := range lists {
+			n, err := tx.CountCredentials(l.Number)
+			if err != nil {
+				return err
+			}
+			stored += n
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(firstAnswer) + len(unanswered) + 200; stored != want {
+		t.Errorf("the store holds %d credentials; want %d (%d answered keys, %d retried keys, 200 without a key)",
+			stored, want, len(firstAnswer), len(unanswered))
+	}
+}
+
+// postHdr is post that also returns the answer's headers.
+func postHdr(c *http.Client, url, token, body string, hdr ...string) (*http.Response, []byte, error) {
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp, data, err
 }
 
 // fetchList fetches and verifies the published token of uri, waiting for
@@ -384,8 +455,16 @@ func TestServeRotate(t *testing.T) {
 	f := newServeFixture(t)
 	s := startServe(t, f)
 	c := &http.Client{Timeout: 10 * time.Second}
-	if code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody); err != nil || code != 201 {
+	// The old key signs one credential, valid for 12 s: the store records
+	// that expiry, and the retired key is published exactly until then.
+	short := strings.Replace(loadBody, `"type":"identity"`, `"type":"identity","valid_for":12`, 1)
+	code, body, err := post(c, s.url+"/v1/credentials", f.token, short)
+	if err != nil || code != 201 {
 		t.Fatalf("issue: %d %s %v", code, body, err)
+	}
+	var first struct{ Expires time.Time }
+	if err := json.Unmarshal(body, &first); err != nil {
+		t.Fatal(err)
 	}
 	bin, _ := buildNetcred()
 	out, err := exec.Command(bin, "keys", "rotate", "--key", f.keyFile).CombinedOutput()
@@ -407,7 +486,7 @@ func TestServeRotate(t *testing.T) {
 	if getJWKS(t, c, s.url).Lookup(f.key.KID()) == nil {
 		t.Error("the old key left /v1/keys at the rotation")
 	}
-	code, body, err := post(c, s.url+"/v1/credentials", f.token, loadBody)
+	code, body, err = post(c, s.url+"/v1/credentials", f.token, loadBody)
 	if err != nil || code != 201 {
 		t.Fatalf("issue after rotation: %d %s %v", code, body, err)
 	}
@@ -442,8 +521,17 @@ func TestServeRotate(t *testing.T) {
 	<-s.done
 	s = startServe(t, f)
 	set := getJWKS(t, c, s.url)
-	if set.Lookup(next.KID()) == nil || set.Lookup(f.key.KID()) == nil {
-		t.Errorf("after a restart /v1/keys lacks the new or the retired key")
+	if set.Lookup(next.KID()) == nil {
+		t.Errorf("after a restart /v1/keys lacks the new key")
+	}
+	if time.Now().Before(first.Expires.Add(-time.Second)) && set.Lookup(f.key.KID()) == nil {
+		t.Errorf("after a restart, before %s, /v1/keys lacks the retired key", first.Expires)
+	}
+	// Once the old key's last credential has expired, it leaves the JWKS
+	// (before the store recorded expiries, it stayed for 10 years).
+	time.Sleep(time.Until(first.Expires.Add(time.Second)))
+	if getJWKS(t, c, s.url).Lookup(f.key.KID()) != nil {
+		t.Errorf("after %s, when its last credential expired, /v1/keys still serves the retired key", first.Expires)
 	}
 }
 

@@ -1,15 +1,19 @@
 package main
 
 // Opening the issuer store for the commands that use it (issue, revoke,
-// suspend, reinstate, status, clients, terminals, audit, bundle).
+// suspend, reinstate, status, clients, terminals, audit, bundle, serve,
+// db): --db names a bbolt file, or a PostgreSQL database by a postgres://
+// or postgresql:// URL.
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/issuer/store/bolt"
+	"github.com/netcred/netcred/issuer/store/postgres"
 )
 
 // storeFileName is the store's file inside a --status-dir DIR: --status-dir
@@ -38,6 +42,27 @@ func dbPath(db, dir string) string {
 // that sign nothing.
 func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, readOnly bool) (*issuer.Service, int) {
 	opts.Now = e.now
+	if postgres.IsURL(path) {
+		st, code := openPostgres(e, path, readOnly)
+		if code != exitOK {
+			return nil, code
+		}
+		if readOnly || opts.BaseURI == "" {
+			err := st.View(func(tx issuer.Tx) error { _, err := tx.Config(); return err })
+			if errors.Is(err, issuer.ErrNotFound) {
+				st.Close()
+				errorf(e, "no issuer store in %s (a new store needs a base URI for its status lists: --status-uri)", st.URL())
+				hint(e, "check the --db URL, or create the store with its first credential: netcred issue ... --db '%s' --status-uri https://issuer.example/status/", st.URL())
+				return nil, exitUsage
+			} else if err != nil {
+				st.Close()
+				errorf(e, "%v", err)
+				postgresHint(e, err)
+				return nil, exitUsage
+			}
+		}
+		return openRules(e, st, st.URL(), is, opts)
+	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		dir := filepath.Dir(path)
 		if _, err := os.Stat(filepath.Join(dir, oldStatusDBName)); err == nil && filepath.Base(path) == storeFileName {
@@ -63,17 +88,79 @@ func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, re
 		}
 		return nil, exitUsage
 	}
+	return openRules(e, st, path, is, opts)
+}
+
+// openRules opens the issuer rules over st (named name in messages).
+func openRules(e *env, st issuer.Store, name string, is *issuer.Issuer, opts issuer.Options) (*issuer.Service, int) {
 	svc, err := issuer.Open(st, is, opts)
 	if err != nil {
 		st.Close()
 		errorf(e, "%v", err)
 		switch {
+		case errors.Is(err, issuer.ErrStoreUnavailable):
+			postgresHint(e, err)
 		case errors.Is(err, issuer.ErrNoStore):
-			hint(e, "create the store with its first credential: netcred issue ... --db %s --status-uri https://issuer.example/status/", path)
+			hint(e, "create the store with its first credential: netcred issue ... --db %s --status-uri https://issuer.example/status/", name)
 		case errors.Is(err, issuer.ErrStoreConfig):
 			hint(e, "leave out --status-uri and --list-size: the store remembers them")
 		}
 		return nil, exitUsage
 	}
 	return svc, exitOK
+}
+
+// openIssuerStore opens the records of the store named by --db, without the
+// issuer rules (audit verify, db copy): a PostgreSQL database for a
+// postgres:// URL, else a bbolt file (which must exist when readOnly).
+func openIssuerStore(e *env, path string, readOnly bool) (storeSource, int) {
+	if postgres.IsURL(path) {
+		st, code := openPostgres(e, path, readOnly)
+		if code != exitOK {
+			return nil, code
+		}
+		return st, exitOK
+	}
+	st, err := bolt.Open(path, bolt.Options{ReadOnly: readOnly})
+	if err != nil {
+		errorf(e, "%v", err)
+		if errors.Is(err, issuer.ErrStoreLocked) {
+			hint(e, "another netcred process, such as netcred serve, holds %s; stop it first", path)
+		}
+		return nil, exitUsage
+	}
+	return st, exitOK
+}
+
+// storeSource is a store whose every record can be listed (db copy).
+type storeSource interface {
+	issuer.Store
+	Export(fn func(rec any) error) error
+}
+
+// openPostgres connects to the database at url and applies its pending
+// schema migrations (a read-only open refuses a schema that needs them).
+// Messages never show the URL's password.
+func openPostgres(e *env, url string, readOnly bool) (*postgres.Store, int) {
+	st, err := postgres.Open(context.Background(), url, postgres.Options{ReadOnly: readOnly})
+	if err != nil {
+		errorf(e, "%v", err)
+		postgresHint(e, err)
+		return nil, exitUsage
+	}
+	return st, exitOK
+}
+
+// postgresHint gives the hint for an error of the PostgreSQL store.
+func postgresHint(e *env, err error) {
+	switch {
+	case errors.Is(err, postgres.ErrURL):
+		hint(e, "--db takes a file path or a URL such as postgres://netcred@db.example:5432/netcred?sslmode=verify-full&sslrootcert=/etc/netcred/db-ca.pem")
+	case errors.Is(err, postgres.ErrSchemaNewer):
+		hint(e, "a newer netcred migrated this database: run that release (or a later one) of netcred against it")
+	case errors.Is(err, postgres.ErrSchemaOld):
+		hint(e, "apply the schema migrations first: netcred db migrate --db URL")
+	case errors.Is(err, issuer.ErrStoreUnavailable):
+		hint(e, "check that PostgreSQL runs at the URL's host and port and accepts the URL's user, database and sslmode; netcred retries nothing by itself here")
+	}
 }

@@ -48,6 +48,13 @@ type IssueRequest struct {
 	ValidFor time.Duration
 	// HolderKey is the holder's public key as a JWK, or nil.
 	HolderKey json.RawMessage
+	// IdempotencyKey, when not empty, makes the issuance happen at most
+	// once for (Client, IdempotencyKey): the backend records the answer
+	// with RequestHash (SHA-256 of the body) in the same durable write as
+	// the credential, and a request that finds the key recorded gets the
+	// first answer with Replayed set.
+	IdempotencyKey string
+	RequestHash    []byte
 }
 
 // Issued is a credential the backend has signed and durably recorded.
@@ -61,6 +68,9 @@ type Issued struct {
 	StatusIndex uint64
 	// Expires is the credential's exp.
 	Expires time.Time
+	// Replayed is set when this is the recorded answer to an earlier
+	// request with the same Idempotency-Key: nothing was issued.
+	Replayed bool
 }
 
 // Record is what the backend keeps of an issued credential.
@@ -83,15 +93,6 @@ type Record struct {
 	EvidenceTerminal string
 }
 
-// Saved is the first answer to a request with an Idempotency-Key.
-type Saved struct {
-	// RequestHash is SHA-256 of the request body it answered.
-	RequestHash []byte
-	// Status is the HTTP status and Body the JSON body that were sent.
-	Status int
-	Body   []byte
-}
-
 // Token is one signed status list token to serve.
 type Token struct {
 	// URI is the list's uri (the token's sub).
@@ -112,18 +113,20 @@ type Backend interface {
 	// error wrapping ErrUnauthenticated for an unknown or revoked token.
 	Authenticate(ctx context.Context, token string) (*Client, error)
 	// Issue signs and records a credential. When it returns nil, the
-	// record is durable.
+	// record is durable (with its idempotency record, when the request has
+	// a key).
 	Issue(ctx context.Context, req *IssueRequest) (*Issued, error)
+	// Replay returns the answer recorded for (client, key), with Replayed
+	// set, or nil, nil when there is none (or it expired). A record made
+	// for a request whose hash is not requestHash is an error wrapping
+	// ErrConflict (code idempotency_key_reused).
+	Replay(ctx context.Context, client, key string, requestHash []byte) (*Issued, error)
 	// Credential returns the record of id (ErrNotFound wrapped if none).
 	Credential(ctx context.Context, id string) (*Record, error)
 	// SetStatus changes the status of id, for client ("" for none), and
 	// returns the record after the change. When it returns nil, the change
 	// is durable. A change the rules forbid wraps ErrConflict.
 	SetStatus(ctx context.Context, id string, to status.Status, reason, client string) (*Record, error)
-	// Idempotency returns the answer saved for (client, key), or nil, nil.
-	Idempotency(ctx context.Context, client, key string) (*Saved, error)
-	// SaveIdempotency durably saves the answer for (client, key).
-	SaveIdempotency(ctx context.Context, client, key string, s *Saved) error
 	// Publish signs every status list at now and returns the tokens.
 	Publish(ctx context.Context, now time.Time) ([]Token, error)
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -16,6 +15,10 @@ import (
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
 const MaxIdempotencyKey = 255
+
+// DefaultIdempotencyTTL is how long netcred serve keeps the answer to a
+// request with an Idempotency-Key (spec/service.md §3).
+const DefaultIdempotencyTTL = 24 * time.Hour
 
 // statusRef is the status member of an answer: the credential's status
 // list entry, and in a record its current status.
@@ -151,19 +154,15 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 		defer unlock()
 		sum := sha256.Sum256(data)
 		hash = sum[:]
-		saved, err := s.backend.Idempotency(r.Context(), client.Name, key)
+		// A retry gets the first answer before anything is judged again
+		// (its evidence was used once already).
+		prev, err := s.backend.Replay(r.Context(), client.Name, key, hash)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if saved != nil {
-			if !bytes.Equal(saved.RequestHash, hash) {
-				s.fail(w, r, &Error{Status: http.StatusConflict, Code: CodeIdempotencyReused, Field: "Idempotency-Key",
-					Message: "this Idempotency-Key was used for another request"})
-				return
-			}
-			w.Header().Set("Idempotent-Replayed", "true")
-			writeRaw(w, saved.Status, saved.Body)
+		if prev != nil {
+			s.writeIssued(w, r, prev)
 			return
 		}
 	}
@@ -195,34 +194,36 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	issued, err := s.backend.Issue(r.Context(), &IssueRequest{Client: client, Type: in.Type, Level: in.Level, Claims: in.Claims,
-		Evidence: decision, ValidFor: in.ValidFor, HolderKey: in.HolderKey})
+		Evidence: decision, ValidFor: in.ValidFor, HolderKey: in.HolderKey, IdempotencyKey: key, RequestHash: hash})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.ObserveCommit(time.Since(start))
-	s.m.issued.WithLabelValues(in.Type, in.Level.String()).Inc()
-	body, err := json.Marshal(issueAnswer{ID: issued.ID, QR: issued.QR, Status: statusRef{URI: issued.StatusURI, Idx: issued.StatusIndex}, Expires: stamp(issued.Expires)})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	body = append(body, '\n')
-	if key != "" {
-		if err := s.backend.SaveIdempotency(r.Context(), client.Name, key, &Saved{RequestHash: hash, Status: http.StatusCreated, Body: body}); err != nil {
-			// The credential is durable; without the saved answer a retry
-			// would issue another, so say so instead of answering 201.
-			s.fail(w, r, fmt.Errorf("saving the idempotency record of %s: %w", issued.ID, err))
-			return
-		}
+	if !issued.Replayed {
+		s.ObserveCommit(time.Since(start))
+		s.m.issued.WithLabelValues(in.Type, in.Level.String()).Inc()
 	}
 	// A credential in a list not yet served (the first, or one opened by
 	// rollover) gets the list published.
 	if _, ok := s.pub.current.Load().byName["file:"+status.FileName(issued.StatusURI)]; !ok && issued.StatusURI != "" {
 		s.pub.request()
 	}
+	s.writeIssued(w, r, issued)
+}
+
+// writeIssued writes the 201 answer of POST /v1/credentials. A replayed
+// answer is the same bytes as the first, with Idempotent-Replayed: true.
+func (s *Server) writeIssued(w http.ResponseWriter, r *http.Request, issued *Issued) {
+	body, err := json.Marshal(issueAnswer{ID: issued.ID, QR: issued.QR, Status: statusRef{URI: issued.StatusURI, Idx: issued.StatusIndex}, Expires: stamp(issued.Expires)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if issued.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
 	w.Header().Set("Location", "/v1/credentials/"+issued.ID)
-	writeRaw(w, http.StatusCreated, body)
+	writeRaw(w, http.StatusCreated, append(body, '\n'))
 }
 
 // evidenceRefusal is the 403 for a level the evidence does not earn.

@@ -1,10 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +16,12 @@ import (
 	"github.com/netcred/netcred/status"
 )
 
+// savedAnswer is the fake's idempotency record.
+type savedAnswer struct {
+	hash   []byte
+	answer Issued
+}
+
 // fakeBackend is an in-memory Backend over the real signing code.
 type fakeBackend struct {
 	mu      sync.Mutex
@@ -25,7 +31,7 @@ type fakeBackend struct {
 	list    *status.List
 	used    map[uint64]bool
 	next    uint64
-	idem    map[string]*Saved
+	idem    map[string]*savedAnswer
 	base    string
 	// failIssue, when set, is returned by Issue.
 	failIssue error
@@ -35,7 +41,7 @@ type fakeBackend struct {
 func newFake(ring *KeyRing) *fakeBackend {
 	l, _ := status.New(1 << 10)
 	return &fakeBackend{ring: ring, clients: map[[32]byte]*Client{}, recs: map[string]*Record{}, list: l,
-		used: map[uint64]bool{}, idem: map[string]*Saved{}, base: "https://issuer.example/status/"}
+		used: map[uint64]bool{}, idem: map[string]*savedAnswer{}, base: "https://issuer.example/status/"}
 }
 
 func (f *fakeBackend) addClient(token string, c *Client) {
@@ -77,10 +83,20 @@ func (f *fakeBackend) Issue(_ context.Context, req *IssueRequest) (*Issued, erro
 	if f.used[idx] {
 		return nil, errors.New("index reused")
 	}
+	ik := req.Client.Name + "\x00" + req.IdempotencyKey
+	if prev := f.idem[ik]; req.IdempotencyKey != "" && prev != nil {
+		out := prev.answer
+		out.Replayed = true
+		return &out, nil
+	}
 	f.used[idx] = true
 	f.recs[id] = &Record{ID: id, Type: req.Type, Level: req.Level, StatusURI: uri, StatusIndex: idx, IssuedAt: out.Claims.IssuedAt,
 		Expires: out.Claims.Expiry, Status: status.Valid, Client: req.Client.Name, EvidenceMethod: req.Evidence.Method}
-	return &Issued{ID: id, QR: out.QR, StatusURI: uri, StatusIndex: idx, Expires: out.Claims.Expiry}, nil
+	issued := &Issued{ID: id, QR: out.QR, StatusURI: uri, StatusIndex: idx, Expires: out.Claims.Expiry}
+	if req.IdempotencyKey != "" {
+		f.idem[ik] = &savedAnswer{hash: req.RequestHash, answer: *issued}
+	}
+	return issued, nil
 }
 
 func (f *fakeBackend) Credential(_ context.Context, id string) (*Record, error) {
@@ -121,20 +137,19 @@ func (f *fakeBackend) SetStatus(_ context.Context, id string, to status.Status, 
 	return &out, nil
 }
 
-func (f *fakeBackend) Idempotency(_ context.Context, client, key string) (*Saved, error) {
+func (f *fakeBackend) Replay(_ context.Context, client, key string, hash []byte) (*Issued, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.idem[client+"\x00"+key], nil
-}
-
-func (f *fakeBackend) SaveIdempotency(_ context.Context, client, key string, s *Saved) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.idem[client+"\x00"+key] != nil {
-		return fmt.Errorf("exists")
+	saved := f.idem[client+"\x00"+key]
+	if saved == nil {
+		return nil, nil
 	}
-	f.idem[client+"\x00"+key] = s
-	return nil
+	if !bytes.Equal(saved.hash, hash) {
+		return nil, Refuse(ErrConflict, CodeIdempotencyReused, "Idempotency-Key", "reused")
+	}
+	out := saved.answer
+	out.Replayed = true
+	return &out, nil
 }
 
 func (f *fakeBackend) Publish(_ context.Context, now time.Time) ([]Token, error) {

@@ -58,6 +58,11 @@ type Options struct {
 	// DefaultBurst, a negative Rate no limit.
 	Rate  float64
 	Burst int
+	// FailRate and FailBurst limit failed authentications (401) per
+	// remote address; zero means DefaultFailRate and DefaultFailBurst, a
+	// negative FailRate no limit.
+	FailRate  float64
+	FailBurst int
 	// PublishDelay and PublishEvery steer the publisher (defaults above).
 	PublishDelay, PublishEvery time.Duration
 	// IssuerURL is the OpenID4VCI credential issuer identifier (see
@@ -77,6 +82,7 @@ type Server struct {
 	now     func() time.Time
 	maxBody int64
 	limits  *limiters
+	fails   *failLimits
 	m       *metrics
 	pub     *publisher
 	handler http.Handler
@@ -113,6 +119,17 @@ func New(o Options) (*Server, error) {
 		burst = max(DefaultBurst, int(2*lim))
 	}
 	s.limits = &limiters{limit: lim, burst: burst, m: map[string]*rate.Limiter{}}
+	flim, fburst := rate.Limit(o.FailRate), o.FailBurst
+	switch {
+	case o.FailRate < 0:
+		flim = rate.Inf
+	case o.FailRate == 0:
+		flim = DefaultFailRate
+	}
+	if fburst <= 0 {
+		fburst = DefaultFailBurst
+	}
+	s.fails = newFailLimits(flim, fburst, DefaultFailAddrs)
 	if o.Bundle != nil {
 		s.SetBundle(o.Bundle)
 	}
@@ -317,20 +334,31 @@ func writeRaw(w http.ResponseWriter, status int, data []byte) {
 // authenticate returns the client of the request's bearer token, after
 // its rate limit; on failure it has answered.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*Client, bool) {
+	// An address past its failed authentications is refused before its
+	// token is looked up.
+	if blocked, wait := s.fails.blocked(r.RemoteAddr, s.now()); blocked {
+		secs := max(int((wait+time.Second-1)/time.Second), 1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.fail(w, r, &Error{Status: 429, Code: CodeRateLimited, Message: fmt.Sprintf("too many failed authentications from this address; retry after %d s", secs)})
+		return nil, false
+	}
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if h == "" {
+		s.fails.failed(r.RemoteAddr, s.now())
 		s.fail(w, r, &Error{Status: 401, Code: CodeUnauthenticated, Message: "no bearer token: send Authorization: Bearer TOKEN"})
 		return nil, false
 	}
 	token = strings.TrimSpace(token)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || len(token) > 512 {
+		s.fails.failed(r.RemoteAddr, s.now())
 		s.fail(w, r, &Error{Status: 401, Code: CodeUnauthenticated, Message: "the Authorization header is not Bearer TOKEN"})
 		return nil, false
 	}
 	c, err := s.backend.Authenticate(r.Context(), token)
 	if err != nil {
 		if errors.Is(err, ErrUnauthenticated) {
+			s.fails.failed(r.RemoteAddr, s.now())
 			s.fail(w, r, &Error{Status: 401, Code: CodeUnauthenticated, Message: "unknown or revoked token", Err: err})
 		} else {
 			s.fail(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,8 +144,19 @@ func (b *ServiceBackend) Issue(_ context.Context, req *IssueRequest) (*Issued, e
 	if ev == nil {
 		ev = &Decision{}
 	}
-	out, err := svc.Issue(issuer.Request{Type: req.Type, Level: req.Level, Evidence: ev.Evidence, Claims: req.Claims, ValidFor: req.ValidFor, HolderKey: holder},
-		issuer.IssueInfo{Client: req.Client.Name, Evidence: issuer.EvidenceSummary{Method: ev.Method, At: ev.At, Terminal: ev.Terminal}})
+	ireq := issuer.Request{Type: req.Type, Level: req.Level, Evidence: ev.Evidence, Claims: req.Claims, ValidFor: req.ValidFor, HolderKey: holder}
+	info := issuer.IssueInfo{Client: req.Client.Name, Evidence: issuer.EvidenceSummary{Method: ev.Method, At: ev.At, Terminal: ev.Terminal}}
+	if req.IdempotencyKey != "" {
+		ans, replayed, err := svc.IssueOnce(ireq, info, req.IdempotencyKey, req.RequestHash)
+		if err != nil {
+			return nil, onceError(issueError(err))
+		}
+		if !replayed {
+			b.ring.Signed(svc.Issuer().KID(), ans.Expires)
+		}
+		return b.onceIssued(ans, replayed)
+	}
+	out, err := svc.Issue(ireq, info)
 	if err != nil {
 		return nil, issueError(err)
 	}
@@ -257,27 +269,36 @@ func (b *ServiceBackend) client(name string) (*issuer.Client, error) {
 	return c, err
 }
 
-// Idempotency implements Backend.
-func (b *ServiceBackend) Idempotency(_ context.Context, client, key string) (*Saved, error) {
-	var r *issuer.IdempotencyRecord
-	err := b.svc.Load().Store().View(func(tx issuer.Tx) error {
-		var err error
-		r, err = tx.Idempotency(client, key)
-		return err
-	})
+// Replay implements Backend: the answer issuer.Service.IssueOnce
+// recorded for the key.
+func (b *ServiceBackend) Replay(_ context.Context, client, key string, requestHash []byte) (*Issued, error) {
+	ans, err := b.svc.Load().Recorded(client, key, requestHash)
 	if errors.Is(err, issuer.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, onceError(err)
 	}
-	return &Saved{RequestHash: r.RequestHash, Status: 201, Body: r.Response}, nil
+	return b.onceIssued(ans, true)
 }
 
-// SaveIdempotency implements Backend. Only 201 answers are saved.
-func (b *ServiceBackend) SaveIdempotency(_ context.Context, client, key string, s *Saved) error {
-	rec := &issuer.IdempotencyRecord{Client: client, Key: key, RequestHash: s.RequestHash, Response: s.Body, Created: time.Now().UTC()}
-	return b.svc.Load().Store().Update(func(tx issuer.Tx) error { return tx.PutIdempotency(rec) })
+// onceError maps IssueOnce's refusal of a reused key.
+func onceError(err error) error {
+	if errors.Is(err, issuer.ErrKeyReused) {
+		return Refuse(ErrConflict, CodeIdempotencyReused, "Idempotency-Key", "this Idempotency-Key was used for another request")
+	}
+	return err
+}
+
+// onceIssued is the answer of an idempotency record (spec/issuer.md §2.7).
+func (b *ServiceBackend) onceIssued(a *issuer.OnceAnswer, replayed bool) (*Issued, error) {
+	uri, idxText, ok := strings.Cut(a.ID, "#")
+	idx, err := strconv.ParseUint(idxText, 10, 64)
+	if !ok || err != nil {
+		return nil, fmt.Errorf("%w: idempotency record names credential %q", issuer.ErrStoreCorrupt, a.ID)
+	}
+	ref := &credential.StatusRef{URI: uri, Index: idx}
+	return &Issued{ID: b.apiID(ref), QR: a.QR, StatusURI: uri, StatusIndex: idx, Expires: a.Expires, Replayed: replayed}, nil
 }
 
 // Publish implements Backend: every list signed by the ring's current key.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -263,4 +264,85 @@ func TestServiceBackendRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss.list(t, next)
+}
+
+// TestServiceIdempotency: through the store, requests with one key issue
+// one credential, however concurrent, and a retry is answered before its
+// used-once evidence is judged again; another body with the key is 409.
+func TestServiceIdempotency(t *testing.T) {
+	ss := newStoreService(t)
+	body := issueBodyJSON("high", ss.attest(t, identityClaims, time.Now()))
+	post := func(body, key string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/v1/credentials", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+ss.tokens["police"])
+		req.Header.Set("Idempotency-Key", key)
+		w := httptest.NewRecorder()
+		ss.srv.Handler().ServeHTTP(w, req)
+		return w
+	}
+	const n = 8
+	answers := make([]*httptest.ResponseRecorder, n)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Go(func() { answers[i] = post(body, "enroll-42") })
+	}
+	wg.Wait()
+	replayed := 0
+	for i, w := range answers {
+		if w.Code != 201 || w.Body.String() != answers[0].Body.String() {
+			t.Fatalf("request %d: %d %s; want 201 %s", i, w.Code, w.Body, answers[0].Body)
+		}
+		if w.Header().Get("Idempotent-Replayed") == "true" {
+			replayed++
+		}
+	}
+	if replayed != n-1 {
+		t.Errorf("%d of %d answers replayed; want %d", replayed, n, n-1)
+	}
+	lists, err := ss.backend.Service().Lists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct{ ID string }
+	json.Unmarshal(answers[0].Body.Bytes(), &a)
+	if w := ss.h("GET", "/v1/credentials/"+a.ID, "police", ""); w.Code != 200 {
+		t.Errorf("GET of the idempotent credential: %d %s", w.Code, w.Body)
+	}
+	stored := 0
+	ss.backend.Service().Store().View(func(tx issuer.Tx) error {
+		for _, l := range lists {
+			c, _ := tx.CountCredentials(l.Number)
+			stored += c
+		}
+		return nil
+	})
+	if stored != 1 {
+		t.Errorf("the store holds %d credentials for one key; want 1", stored)
+	}
+	if w := post(issueBodyJSON("substantial", faceMatch), "enroll-42"); w.Code != 409 || !strings.Contains(w.Body.String(), CodeIdempotencyReused) {
+		t.Errorf("the key with another body: %d %s; want 409 %s", w.Code, w.Body, CodeIdempotencyReused)
+	}
+	// The answer is the one record format of spec/issuer.md §2.7.
+	rec := idemRecord(t, ss, "police", "enroll-42")
+	var once issuer.OnceAnswer
+	if err := json.Unmarshal(rec.Response, &once); err != nil || once.ID == "" || once.QR == "" || once.Expires.IsZero() {
+		t.Errorf("the idempotency record's response %s: %v; want an OnceAnswer", rec.Response, err)
+	}
+	if !rec.Expires.After(rec.Created) {
+		t.Errorf("the idempotency record expires %v, created %v; want an expiry", rec.Expires, rec.Created)
+	}
+}
+
+func idemRecord(t *testing.T, ss *storeService, client, key string) *issuer.IdempotencyRecord {
+	t.Helper()
+	var rec *issuer.IdempotencyRecord
+	err := ss.backend.Service().Store().View(func(tx issuer.Tx) error {
+		var err error
+		rec, err = tx.Idempotency(client, key)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
 }

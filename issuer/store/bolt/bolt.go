@@ -6,9 +6,9 @@
 // Open takes bbolt's file lock (exclusive, or shared for a read-only
 // open) for the lifetime of the Store, so one process at a time writes; a
 // second Open waits at most Options.Timeout and then fails with
-// issuer.ErrStoreLocked. Update goes through bbolt's Batch: concurrent
-// Updates are committed together (one fsync for many), and each returns
-// only once its commit is on disk.
+// issuer.ErrStoreLocked. Update groups commits: concurrent Updates are
+// committed together (one fsync for many), and each returns only once its
+// commit is on disk.
 //
 // Records are JSON values in buckets named for their kind; spec/issuer.md
 // §2 lists the layout, so that an export can be audited without this code.
@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -79,9 +80,34 @@ type Options struct {
 	NoSync bool
 }
 
+// MaxBatch is the most Updates one commit carries.
+const MaxBatch = 1000
+
 // Store is an issuer.Store in one bbolt file.
 type Store struct {
 	db *bolt.DB
+
+	// Group commit: Updates wait in pending; one committer at a time
+	// takes all of them into one transaction (one fsync).
+	mu         sync.Mutex
+	pending    []*call
+	committing bool
+
+	// lastAudit is the audit entry last appended and the write
+	// transaction it was appended in (kept alive by this reference, so
+	// no later transaction has its address): LastAudit in the same
+	// transaction, as every entry of a group commit asks, then needs no
+	// decoding. Only write transactions touch it, one at a time.
+	lastAudit struct {
+		btx *bolt.Tx
+		e   issuer.AuditEntry
+	}
+}
+
+// call is one Update waiting for its commit.
+type call struct {
+	fn   func(*bolt.Tx) error
+	done chan error
 }
 
 var _ issuer.Store = (*Store)(nil)
@@ -112,8 +138,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("issuer/store/bolt: opening %s: %w", path, err)
 	}
-	db.MaxBatchDelay = 2 * time.Millisecond
-	db.MaxBatchSize = 2000
 	if !opts.ReadOnly {
 		err = db.Update(func(btx *bolt.Tx) error {
 			indexed := btx.Bucket(bExpiries) != nil
@@ -135,12 +159,94 @@ func Open(path string, opts Options) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
-// Update implements issuer.Store through bbolt's Batch (group commit).
+// Update implements issuer.Store with group commit: the Updates that
+// arrive while a commit is being written go together into the next one,
+// so that one fsync serves them all, and each returns only once its
+// commit is on disk. An idle store commits at once (no batching delay);
+// a busy one makes batches as large as the time a commit takes. An
+// Update whose function fails (or panics) is taken out of the batch and
+// run alone, as with bbolt's Batch, so that it never fails the others.
 func (s *Store) Update(fn func(issuer.Tx) error) error {
 	if s.db.IsReadOnly() {
 		return fmt.Errorf("%w: the store was opened read-only", issuer.ErrReadOnly)
 	}
-	return s.db.Batch(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, writable: true}) })
+	bfn := func(btx *bolt.Tx) error { return fn(&tx{tx: btx, writable: true, st: s}) }
+	c := &call{fn: bfn, done: make(chan error, 1)}
+	s.mu.Lock()
+	s.pending = append(s.pending, c)
+	start := !s.committing
+	s.committing = true
+	s.mu.Unlock()
+	if start {
+		go s.commitLoop()
+	}
+	err := <-c.done
+	if err == errTrySolo {
+		err = s.db.Update(bfn)
+	}
+	return err
+}
+
+// errTrySolo tells an Update that its function failed in a batch and is
+// to be run alone.
+var errTrySolo = errors.New("issuer/store/bolt: run alone")
+
+// commitLoop commits batches of pending Updates until none is left.
+func (s *Store) commitLoop() {
+	var batch []*call
+	for {
+		s.mu.Lock()
+		n := min(len(s.pending), MaxBatch)
+		if n == 0 {
+			s.committing = false
+			s.mu.Unlock()
+			return
+		}
+		batch = append(batch[:0], s.pending[:n]...)
+		rest := copy(s.pending, s.pending[n:])
+		clear(s.pending[rest:])
+		s.pending = s.pending[:rest]
+		s.mu.Unlock()
+		s.commit(batch)
+		clear(batch)
+	}
+}
+
+// commit runs batch in one transaction. A function that fails is told to
+// run alone and the rest are run again without it.
+func (s *Store) commit(batch []*call) {
+	for len(batch) > 0 {
+		failed := -1
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			for i, c := range batch {
+				if err := safelyCall(c.fn, btx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			batch[failed].done <- errTrySolo
+			batch = append(batch[:failed], batch[failed+1:]...)
+			continue
+		}
+		for _, c := range batch {
+			c.done <- err
+		}
+		return
+	}
+}
+
+// safelyCall runs fn, turning a panic into an error (the Update then
+// runs alone, where the panic reaches its caller).
+func safelyCall(fn func(*bolt.Tx) error, btx *bolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("issuer/store/bolt: panic in a batched update: %v", p)
+		}
+	}()
+	return fn(btx)
 }
 
 // View implements issuer.Store.
@@ -157,6 +263,7 @@ func (s *Store) Path() string { return s.db.Path() }
 type tx struct {
 	tx       *bolt.Tx
 	writable bool
+	st       *Store // for lastAudit; nil in a View
 }
 
 func (t *tx) bucket(name []byte) (*bolt.Bucket, error) {
@@ -660,6 +767,11 @@ func (t *tx) ExtendKeyExpiry(kid string, until time.Time) error {
 }
 
 func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
+	if t.st != nil && t.st.lastAudit.btx == t.tx {
+		e := t.st.lastAudit.e
+		e.Body = bytes.Clone(e.Body)
+		return &e, nil
+	}
 	b, err := t.bucket(bAudit)
 	if err != nil {
 		return nil, err
@@ -690,7 +802,14 @@ func (t *tx) AppendAudit(e *issuer.AuditEntry) error {
 	if e.Seq != last+1 {
 		return fmt.Errorf("%w: audit entry %d after entry %d", issuer.ErrConflict, e.Seq, last)
 	}
-	return t.put(bAudit, u64(e.Seq), e)
+	if err := t.put(bAudit, u64(e.Seq), e); err != nil {
+		return err
+	}
+	if t.st != nil {
+		t.st.lastAudit.btx, t.st.lastAudit.e = t.tx, *e
+		t.st.lastAudit.e.Body = bytes.Clone(e.Body)
+	}
+	return nil
 }
 
 func (t *tx) Audit(from uint64, fn func(*issuer.AuditEntry) error) error {

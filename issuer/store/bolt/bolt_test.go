@@ -1,7 +1,9 @@
 package bolt_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -100,5 +102,120 @@ func TestIndexExpiriesOnOpen(t *testing.T) {
 	})
 	if err != nil || n != 2 {
 		t.Errorf("DropExpired after reindexing: %d, %v; want 2, nil", n, err)
+	}
+}
+
+// TestGroupCommit: Updates made at once share commits; one that fails or
+// panics fails alone, and every other one is durable after a reopen.
+func TestGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "issuer.db")
+	st, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errBad := errors.New("refused")
+	const n = 200
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			defer func() { panics[i] = recover() }()
+			errs[i] = st.Update(func(tx issuer.Tx) error {
+				switch {
+				case i%50 == 7:
+					return errBad
+				case i == 99:
+					panic("boom")
+				}
+				return tx.InsertTerminal(&issuer.Terminal{Name: fmt.Sprintf("t%03d", i), Key: json.RawMessage(`{}`)})
+			})
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		switch {
+		case i%50 == 7:
+			if !errors.Is(errs[i], errBad) {
+				t.Errorf("update %d: got %v; want its own error", i, errs[i])
+			}
+		case i == 99:
+			if panics[i] != "boom" {
+				t.Errorf("update %d: got panic %v; want boom in its caller", i, panics[i])
+			}
+		default:
+			if errs[i] != nil || panics[i] != nil {
+				t.Errorf("update %d: got %v, panic %v; want success", i, errs[i], panics[i])
+			}
+		}
+	}
+	st.Close()
+	st, err = bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.View(func(tx issuer.Tx) error {
+		terms, err := tx.Terminals()
+		if err != nil {
+			return err
+		}
+		if got, want := len(terms), n-4-1; got != want {
+			t.Errorf("after reopening: %d terminals; want %d", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLastAuditAfterRollback: the entry an Update appended and then lost
+// to a failure is not the last entry the next Update sees.
+func TestLastAuditAfterRollback(t *testing.T) {
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "issuer.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	entry := func(seq uint64) *issuer.AuditEntry {
+		return &issuer.AuditEntry{Seq: seq, Body: json.RawMessage(fmt.Sprintf(`{"n":%d}`, seq)), Hash: issuer.Hash{byte(seq)}}
+	}
+	if err := st.Update(func(tx issuer.Tx) error { return tx.AppendAudit(entry(1)) }); err != nil {
+		t.Fatal(err)
+	}
+	errLost := errors.New("lost")
+	err = st.Update(func(tx issuer.Tx) error {
+		if err := tx.AppendAudit(entry(2)); err != nil {
+			return err
+		}
+		last, err := tx.LastAudit()
+		if err != nil || last.Seq != 2 {
+			t.Errorf("LastAudit after appending 2: %v, %v; want entry 2", last, err)
+		}
+		last.Body[0] = 'X' // a copy: the store's entry stays
+		return errLost
+	})
+	if !errors.Is(err, errLost) {
+		t.Fatalf("Update: got %v; want errLost", err)
+	}
+	err = st.Update(func(tx issuer.Tx) error {
+		last, err := tx.LastAudit()
+		if err != nil {
+			return err
+		}
+		if last.Seq != 1 || string(last.Body) != `{"n":1}` {
+			t.Errorf("LastAudit after the rollback: entry %d %s; want entry 1", last.Seq, last.Body)
+		}
+		if err := tx.AppendAudit(entry(2)); err != nil {
+			return err
+		}
+		if last, err = tx.LastAudit(); err != nil || last.Seq != 2 || string(last.Body) != `{"n":2}` {
+			t.Errorf("LastAudit after appending 2 again: %+v, %v", last, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

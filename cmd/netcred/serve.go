@@ -174,6 +174,10 @@ func runServe(args []string, e *env) int {
 	}
 	if *publicURL == "" {
 		*publicURL = scheme + "://" + ln.Addr().String()
+	} else if err := httpapi.CheckIssuerURL(*publicURL); err != nil {
+		errorf(e, "--public-url: %v", err)
+		hint(e, "give the origin wallets reach, such as https://id.example.cn")
+		return exitUsage
 	}
 	srv.SetIssuerURL(*publicURL)
 	served := make(chan error, 1)

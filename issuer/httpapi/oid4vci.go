@@ -76,6 +76,17 @@ func newOID4VCI(o Options) *oid4vci {
 
 func (v *oid4vci) issuer() string { return *v.issuerURL.Load() }
 
+// CheckIssuerURL reports whether u can be a credential issuer identifier:
+// an http or https URL with a host and no user, path, query or fragment.
+func CheckIssuerURL(u string) error {
+	p, err := url.Parse(strings.TrimSuffix(u, "/"))
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.User != nil ||
+		p.Path != "" || p.RawQuery != "" || p.ForceQuery || p.Fragment != "" {
+		return fmt.Errorf("httpapi: credential issuer URL %q: want http(s)://HOST[:PORT] with no path, query or fragment", u)
+	}
+	return nil
+}
+
 // SetIssuerURL sets the credential issuer identifier (an https or http
 // URL without a path, query or fragment), for a server that learns its
 // address only once it listens.

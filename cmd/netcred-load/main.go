@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +54,7 @@ const body = `{"type":"identity","level":"substantial","claims":{"name":"张三"
 
 func main() {
 	bin := flag.String("netcred", "", "netcred binary to start as the service")
-	url := flag.String("url", "", "base URL of a running service (instead of --netcred)")
+	url := flag.String("url", "", "base URL of a running service (instead of --netcred); several, comma-separated, are loaded together")
 	token := flag.String("token", "", "client token for --url")
 	n := flag.Int("n", 20000, "credentials to issue")
 	conc := flag.Int("c", 64, "concurrent requests")
@@ -77,7 +76,11 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		}
 		defer os.RemoveAll(dir)
 		var stop func()
-		url, token, stop, err = startService(bin, dir, &servicePID)
+		if *pgAdmin != "" {
+			url, token, stop, err = startShared(bin, dir)
+		} else {
+			url, token, stop, err = startService(bin, dir, &servicePID)
+		}
 		if err != nil {
 			return err
 		}
@@ -88,16 +91,15 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 	}
 	signRate, signCPU := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine): %.0f /s wall, %.1f µs CPU each\n", signRate, signCPU.Seconds()*1e6)
-	u, err := neturl.Parse(url)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return fmt.Errorf("--url %s: want http://HOST:PORT (the generator speaks plain HTTP/1.1)", url)
-	}
-	c := &target{host: u.Host, path: strings.TrimSuffix(u.Path, "/") + "/v1/credentials", token: token}
-	if _, _, err := load(c, warm, conc, idem, "w"); err != nil {
+	targets, err := parseTargets(url, token)
+	if err != nil {
 		return err
 	}
-	cpu0, self0 := processCPU(servicePID), baseline.ProcessCPU()
-	elapsed, lat, err := load(c, n, conc, idem, "m")
+	if _, _, err := loadAll(targets, warm, conc, idem, "w"); err != nil {
+		return err
+	}
+	cpu0, self0, db0 := processCPU(servicePID), baseline.ProcessCPU(), snapshot()
+	elapsed, lat, err := loadAll(targets, n, conc, idem, "m")
 	if err != nil {
 		return err
 	}
@@ -124,6 +126,7 @@ func run(bin, url, token string, n, conc, warm int, idem bool) error {
 		fmt.Printf("CPU-bound estimate (service + generator on %d cores): %.0f /s, ratio %.2f to one core's ed25519.Sign by CPU time (%.0f /s)\n",
 			runtime.NumCPU(), ceiling, ceiling*signCPU.Seconds(), 1/signCPU.Seconds())
 	}
+	reportShared(db0, n, elapsed)
 	after, _ := baseline.Ed25519(time.Second)
 	fmt.Printf("ed25519.Sign (one goroutine, after): %.0f /s\n", after)
 	return nil

@@ -34,7 +34,11 @@ path), /healthz and /metrics. Clients authenticate with the bearer tokens
 of netcred clients add. A new store needs --status-uri.
 
 Status lists are republished within a second of a status change and
-before they go stale. SIGTERM or SIGINT stops accepting requests and
+before they go stale. With --db postgres://USER@HOST/DB, several serve
+instances may share the database: one at a time (the holder of its
+publish lock) signs the lists, every instance serves what it stored, and
+another takes over within seconds when it dies; while the database is
+unreachable, requests get 503 store_unavailable with a Retry-After. SIGTERM or SIGINT stops accepting requests and
 drains those in flight. SIGHUP reloads --bundle and --key: after netcred
 keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
 until its credentials expire (retired keys are read from KEY.<kid>.retired
@@ -50,7 +54,7 @@ Example:
 
 func runServe(args []string, e *env) int {
 	fs := newFlags(e, "serve", serveSynopsis)
-	dbFile := fs.String("db", "", "the issuer store (bbolt file; required)")
+	dbFile := fs.String("db", "", "the issuer store: a bbolt file, or a postgres:// URL that several instances may share (required)")
 	keyFile := fs.String("key", "", "the issuer's private key file (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080 (required)")
@@ -63,6 +67,7 @@ func runServe(args []string, e *env) int {
 	rate := fs.Float64("rate", httpapi.DefaultRate, "requests per second each client may send (negative: no limit)")
 	burst := fs.Int("burst", 0, "requests a client may send at once (default: twice --rate, at least 4000)")
 	maxBody := fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes")
+	publicURL := fs.String("public-url", "", "the OpenID4VCI credential issuer URL wallets reach (default: the address it serves on)")
 	failRate := fs.Float64("auth-fail-rate", httpapi.DefaultFailRate, "failed authentications per second allowed from one address (negative: no limit)")
 	failBurst := fs.Int("auth-fail-burst", httpapi.DefaultFailBurst, "failed authentications one address may have at once")
 	listValidity := issuer.DefaultStatusValidity
@@ -144,7 +149,7 @@ func runServe(args []string, e *env) int {
 	backend := httpapi.NewServiceBackend(svc, ring, httpapi.ServiceOptions{Open: openOpts, ListValidity: listValidity, ListTTL: listTTL})
 	defer func() {
 		if err := backend.Close(); err != nil {
-			errorf(e, "closing %s: %v", *dbFile, err)
+			errorf(e, "closing %s: %v", displayDB(*dbFile), err)
 		}
 	}()
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -183,13 +188,21 @@ func runServe(args []string, e *env) int {
 	published := make(chan struct{})
 	go func() { srv.Run(ctx); close(published) }()
 	swept := make(chan struct{})
-	go func() { sweep(ctx, logger, backend); close(swept) }()
+	go func() { sweep(ctx, logger, backend, sweepEvery); close(swept) }()
 	defer func() { cancel(); <-published; <-swept }()
 
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"
 	}
+	if *publicURL == "" {
+		*publicURL = scheme + "://" + ln.Addr().String()
+	} else if err := httpapi.CheckIssuerURL(*publicURL); err != nil {
+		errorf(e, "--public-url: %v", err)
+		hint(e, "give the origin wallets reach, such as https://id.example.cn")
+		return exitUsage
+	}
+	srv.SetIssuerURL(*publicURL)
 	served := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
@@ -198,7 +211,7 @@ func runServe(args []string, e *env) int {
 			served <- hs.Serve(ln)
 		}
 	}()
-	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, *dbFile, scheme, ln.Addr(), key.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, displayDB(*dbFile), scheme, ln.Addr(), key.Public().KIDString(), retired)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -277,7 +290,9 @@ func reload(e *env, log *slog.Logger, b *httpapi.ServiceBackend, srv *httpapi.Se
 		return
 	}
 	log.Info("rotated the signing key", "kid", key.Public().KIDString())
-	if err := srv.Republish(context.Background()); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Republish(ctx); err != nil {
 		log.Error("republishing after the rotation", "err", err)
 	}
 }
@@ -291,9 +306,10 @@ const (
 	sweepMax   = 100000
 )
 
-// sweep drops expired used-once and idempotency records until ctx ends.
-func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend) {
-	t := time.NewTicker(sweepEvery)
+// sweep drops expired used-once and idempotency records every every,
+// until ctx ends.
+func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

@@ -115,7 +115,17 @@ func IsURL(s string) bool {
 func Redact(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
-		return "(a database URL that does not parse)"
+		// Cut the password out by hand: SCHEME://USER:PASSWORD@REST.
+		scheme, rest, ok := strings.Cut(u, "://")
+		at := strings.LastIndex(rest, "@")
+		if !ok || at < 0 || strings.Contains(rest[at:], "password=") || strings.Contains(rest[:at], "password=") {
+			return "(a database URL that does not parse)"
+		}
+		user, _, _ := strings.Cut(rest[:at], ":")
+		if strings.ContainsAny(user, "/?#") {
+			return "(a database URL that does not parse)"
+		}
+		return scheme + "://" + user + ":xxxxx" + rest[at:]
 	}
 	if p.User != nil {
 		if _, ok := p.User.Password(); ok {
@@ -133,10 +143,19 @@ func Redact(u string) string {
 // secrets returns the passwords in u, to be kept out of messages.
 func secrets(u string) []string {
 	var out []string
+	// The password as written in the URL, whether or not it parses.
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(rest[:at], ":"); ok && pw != "" {
+				out = append(out, pw)
+			}
+		}
+	}
 	if p, err := url.Parse(u); err == nil {
 		if p.User != nil {
 			if pw, ok := p.User.Password(); ok && pw != "" {
-				out = append(out, pw, url.PathEscape(pw), url.QueryEscape(pw))
+				_, userinfo, _ := strings.Cut(url.UserPassword("", pw).String(), ":")
+				out = append(out, pw, userinfo, url.PathEscape(pw), url.QueryEscape(pw))
 			}
 		}
 		if pw := p.Query().Get("password"); pw != "" {

@@ -17,6 +17,11 @@
 // Update is group commit: calls that arrive while a transaction is
 // committing are run together in the next one, each fn behind its own
 // savepoint, so a failing fn is rolled back alone and the others commit.
+// Their inserts and replacements are kept until the next read or the
+// commit and then sent together, pipelined (the batch's credentials in one
+// multi-row insert): a batch of issuances costs a few round trips, not a
+// few per credential. One that the database refuses makes the batch run
+// again statement by statement, where it fails in its own fn.
 // Update returns after COMMIT, with synchronous_commit on: the write is
 // durable (on the primary, and on synchronous standbys when the server
 // is configured so).
@@ -762,7 +767,7 @@ func (t *tx) sendChecked(b *pgx.Batch, checks []int64) error {
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil && !unavailable(err) {
+	if err != nil && !unavailable(err) && t.deferWrites {
 		t.fallback = true
 		err = errFallback
 	}
@@ -1369,7 +1374,9 @@ func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
 		return nil, fmt.Errorf("%w: the audit log is empty", issuer.ErrNotFound)
 	}
 	if t.last == nil || t.last.Seq != t.headSeq {
-		e, err := scanAudit(t.q.QueryRow(t.ctx, `SELECT seq, prev, hash, body FROM audit WHERE seq = $1`, int64(t.headSeq)))
+		// (t.raw: the deferred writes touch no audit entry, so this read
+		// need not send them.)
+		e, err := scanAudit(t.raw.QueryRow(t.ctx, `SELECT seq, prev, hash, body FROM audit WHERE seq = $1`, int64(t.headSeq)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("%w: audit_head names entry %d, which is missing", issuer.ErrStoreCorrupt, t.headSeq)
 		}

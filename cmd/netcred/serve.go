@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 
 const serveSynopsis = `serve --db PATH --key KEY --listen ADDR [--status-uri BASE_URI] [--policy FILE]
       [--bundle FILE] [--tls-cert FILE --tls-key FILE] [--rate N] [--burst N]
+      [--pprof ADDR]
 
 Runs the issuer service (spec/service.md): the /v1 HTTP API for enrollment
 clients, the JWKS at /v1/keys, the distribution point verifiers sync from
@@ -41,6 +43,10 @@ drains those in flight. SIGHUP reloads --bundle and --key: after netcred
 keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
 until its credentials expire (retired keys are read from KEY.<kid>.retired
 on start).
+
+--pprof ADDR serves Go's runtime profiles (net/http/pprof, under
+/debug/pprof/) on a second listener, for profiling the service under
+load; it has no authentication, so bind it to a loopback address only.
 
 Example:
   netcred serve --db issuer.db --key issuer.jwk --listen 127.0.0.1:8080 \
@@ -67,6 +73,7 @@ func runServe(args []string, e *env) int {
 	fs.Var(durationFlag{d: &listValidity}, "list-validity", "validity of published status list tokens (default 48h)")
 	listTTL := issuer.DefaultStatusTTL
 	fs.Var(durationFlag{d: &listTTL}, "list-ttl", "ttl of published status list tokens (default 1h)")
+	pprofAddr := fs.String("pprof", "", "serve runtime profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (no authentication)")
 	drain := 30 * time.Second
 	fs.Var(durationFlag{d: &drain}, "drain", "how long SIGTERM waits for requests in flight (default 30s)")
 	idemTTL := httpapi.DefaultIdempotencyTTL
@@ -164,11 +171,23 @@ func runServe(args []string, e *env) int {
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
+	if *pprofAddr != "" {
+		pln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			errorf(e, "--pprof: %v", err)
+			return exitUsage
+		}
+		ps := &http.Server{Handler: pprofHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go ps.Serve(pln)
+		defer ps.Close()
+		fmt.Fprintf(e.stderr, "%s: runtime profiles on http://%s/debug/pprof/\n", progName, pln.Addr())
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	published := make(chan struct{})
 	go func() { srv.Run(ctx); close(published) }()
 	swept := make(chan struct{})
-	go func() { sweep(ctx, logger, backend); close(swept) }()
+	go func() { sweep(ctx, logger, backend, sweepEvery); close(swept) }()
 	defer func() { cancel(); <-published; <-swept }()
 
 	scheme := "http"
@@ -210,6 +229,18 @@ func runServe(args []string, e *env) int {
 			return exitOK
 		}
 	}
+}
+
+// pprofHandler serves net/http/pprof's pages on a mux of its own (not
+// http.DefaultServeMux).
+func pprofHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // readBundleFile reads a bundle file and checks that it is a JWS compact
@@ -266,9 +297,10 @@ const (
 	sweepMax   = 100000
 )
 
-// sweep drops expired used-once and idempotency records until ctx ends.
-func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend) {
-	t := time.NewTicker(sweepEvery)
+// sweep drops expired used-once and idempotency records every every,
+// until ctx ends.
+func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

@@ -59,6 +59,7 @@ func commands() []command {
 		{"audit", "verify the issuer store's hash-chained audit log", runAudit},
 		{"db", "migrate a PostgreSQL store; copy a store into another", runDB},
 		{"holder", "create the holder's device key (holder keys new)", runHolder},
+		{"present", "sign a presentation of a device-bound credential (NP1: QR text)", runPresent},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},
@@ -66,6 +67,7 @@ func commands() []command {
 		{"sync", "refresh a trust store over HTTP when online", runSync},
 		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
 		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
+		{"wallet", "redeem a credential offer for device-bound credentials (OpenID4VCI)", runWallet},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }
@@ -127,7 +129,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "db":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "db" || name == "wallet":
 		return " " + args[0]
 	}
 	return ""

@@ -67,6 +67,7 @@ func runServe(args []string, e *env) int {
 	rate := fs.Float64("rate", httpapi.DefaultRate, "requests per second each client may send (negative: no limit)")
 	burst := fs.Int("burst", 0, "requests a client may send at once (default: twice --rate, at least 4000)")
 	maxBody := fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes")
+	publicURL := fs.String("public-url", "", "the OpenID4VCI credential issuer URL wallets reach (default: the address it serves on)")
 	failRate := fs.Float64("auth-fail-rate", httpapi.DefaultFailRate, "failed authentications per second allowed from one address (negative: no limit)")
 	failBurst := fs.Int("auth-fail-burst", httpapi.DefaultFailBurst, "failed authentications one address may have at once")
 	listValidity := issuer.DefaultStatusValidity
@@ -194,6 +195,14 @@ func runServe(args []string, e *env) int {
 	if *tlsCert != "" {
 		scheme = "https"
 	}
+	if *publicURL == "" {
+		*publicURL = scheme + "://" + ln.Addr().String()
+	} else if err := httpapi.CheckIssuerURL(*publicURL); err != nil {
+		errorf(e, "--public-url: %v", err)
+		hint(e, "give the origin wallets reach, such as https://id.example.cn")
+		return exitUsage
+	}
+	srv.SetIssuerURL(*publicURL)
 	served := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {

@@ -73,6 +73,10 @@ type Options struct {
 	// PublishDelay, PublishEvery and PublishPoll steer the publisher
 	// (defaults above).
 	PublishDelay, PublishEvery, PublishPoll time.Duration
+	// IssuerURL is the OpenID4VCI credential issuer identifier (see
+	// SetIssuerURL); the endpoints are served when it is set and Backend
+	// is an OfferBackend.
+	IssuerURL string
 }
 
 // Coordinated is implemented by a Backend whose store other service
@@ -105,6 +109,7 @@ type Server struct {
 	m       *metrics
 	pub     *publisher
 	handler http.Handler
+	oid     *oid4vci
 
 	idemMu   sync.Mutex
 	inflight map[string]chan struct{}
@@ -169,6 +174,7 @@ func New(o Options) (*Server, error) {
 		coord = issuer.NewLocalCoordinator()
 	}
 	s.pub = newPublisher(o.Backend, coord, s.log, s.m, s.now, delay, every, poll)
+	s.oid = newOID4VCI(o)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -190,7 +196,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // or a new list asks for it and before the tokens go stale, until ctx
 // ends; with a shared store, only while this instance holds the publish
 // lock (Coordinated). It closes the Coordinator when it returns.
-func (s *Server) Run(ctx context.Context) { s.pub.run(ctx) }
+func (s *Server) Run(ctx context.Context) {
+	go s.sweepOffers(ctx)
+	s.pub.run(ctx)
+}
 
 // Republish asks for a publication and waits until one that reflects
 // every write acknowledged before the call is served (or ctx ends). Run
@@ -217,6 +226,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/status/{list}", s.handleList)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{}))
+	s.oid4vciRoutes(mux)
 	mux.HandleFunc("/", s.handleDistribution)
 	return s.middleware(mux)
 }

@@ -16,7 +16,8 @@
 // # Security
 //
 // Records hold no claims and no biometrics: only what revocation and audit
-// need. Client tokens are stored as SHA-256 hashes.
+// need. The one exception is an open credential offer (offers.go), which
+// holds its claims for the minutes until a wallet redeems it. Client tokens are stored as SHA-256 hashes.
 package issuer
 
 import (

@@ -67,6 +67,7 @@ func commands() []command {
 		{"sync", "refresh a trust store over HTTP when online", runSync},
 		{"serve", "run the issuer service: HTTP API, JWKS, distribution point", runServe},
 		{"evidence", "sign and check terminal attestations (document checks)", runEvidence},
+		{"wallet", "redeem a credential offer for device-bound credentials (OpenID4VCI)", runWallet},
 		{"demo", "issue and verify a credential on built-in defaults", runDemo},
 	}
 }
@@ -128,7 +129,7 @@ func subcommand(name string, args []string) string {
 	switch {
 	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
 		return ""
-	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "db":
+	case name == "keys" || name == "status" || name == "trust" || name == "bundle" || name == "evidence" || name == "clients" || name == "holder" || name == "db" || name == "wallet":
 		return " " + args[0]
 	}
 	return ""

@@ -19,6 +19,7 @@ func TestHelp(t *testing.T) {
 		"db":        {"migrate", "copy"},
 		"evidence":  {"sign", "digest", "check"},
 		"holder":    {"keys"},
+		"wallet":    {"redeem"},
 	}
 	var all [][]string
 	for _, c := range commands() {

@@ -36,6 +36,7 @@ func TestServeScript(t *testing.T) {
 			"trustinit": cmdTrustInit,
 			"sleep":     cmdSleep,
 			"mkrequest": cmdMkRequest,
+			"offered":   cmdOffered,
 		},
 	})
 }

@@ -66,6 +66,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
 		os.Exit(1)
 	}
+	if err := writeProofVectors(filepath.Join(*out, "oid4vci")); err != nil {
+		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 // Marshal formats a vector file.

@@ -1,6 +1,9 @@
 // Package httpapi is the issuer's HTTP service (spec/service.md): the /v1
 // JSON API that enrollment clients use to ask for credentials and change
-// their status, the JWKS of the issuer's keys, the distribution point
+// their status, the OpenID4VCI pre-authorized code flow that gives a
+// holder's wallet device-bound credentials (spec/oid4vci.md: POST
+// /v1/offers, /token, /nonce, /credential and the issuer metadata; an
+// [OfferBackend]), the JWKS of the issuer's keys, the distribution point
 // that verifiers sync from (bundle.jws and the status list tokens), a
 // health check and Prometheus metrics.
 //
@@ -18,5 +21,9 @@
 // Logs carry a request id, the route, the client's name, the status and
 // the error code, never claims, evidence or tokens. Bodies are capped
 // (413), decoded strictly (400 naming the field), and every client has a
-// rate limit (429 with Retry-After).
+// rate limit (429 with Retry-After). Pre-authorized codes and access
+// tokens are 256-bit secrets whose hashes alone are stored; a wrong
+// transaction code is counted durably and the fifth invalidates the
+// offer; a proof JWT is checked against an allow-list (ES256, EdDSA, a
+// bare jwk, no other header) and its c_nonce is used once.
 package httpapi

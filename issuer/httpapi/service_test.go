@@ -32,7 +32,7 @@ type storeService struct {
 	h        func(method, path, token, body string) *httptest.ResponseRecorder
 }
 
-func newStoreService(t *testing.T) *storeService {
+func newStoreService(t testing.TB) *storeService {
 	t.Helper()
 	key, _ := keys.Generate(credential.EdDSA)
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "issuer.db"), bolt.Options{NoSync: true})

@@ -70,7 +70,8 @@ type oid4vci struct {
 func newOID4VCI(o Options) *oid4vci {
 	v := &oid4vci{nonces: newNonces()}
 	v.offers, _ = o.Backend.(OfferBackend)
-	v.issuerURL.Store(&o.IssuerURL)
+	u := strings.TrimSuffix(o.IssuerURL, "/")
+	v.issuerURL.Store(&u)
 	return v
 }
 

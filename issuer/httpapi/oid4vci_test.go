@@ -99,7 +99,7 @@ func TestOfferEndpoint(t *testing.T) {
 	}
 	u, err := url.Parse(a.OfferURI)
 	if err != nil || u.Scheme != "openid-credential-offer" || u.Query().Get("credential_offer") != string(a.CredentialOffer) {
-		t.Errorf("credential_offer_uri %q does not carry the offer %s", a.OfferURI, a.CredentialOffer)
+		t.Errorf("offer_uri %q does not carry the offer %s", a.OfferURI, a.CredentialOffer)
 	}
 	var o credentialOffer
 	json.Unmarshal(a.CredentialOffer, &o)

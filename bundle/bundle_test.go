@@ -20,6 +20,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/keytest"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -160,7 +161,7 @@ func checkSameBundle(tb testing.TB, got, want *Bundle) {
 }
 
 func TestBundleRoundTrip(t *testing.T) {
-	for _, alg := range testAlgorithms {
+	for _, alg := range keytest.Algorithms {
 		t.Run(string(alg), func(t *testing.T) {
 			root := mustGenerate(t, alg)
 			issuerKeys := testIssuerKeys(t)
@@ -249,22 +250,22 @@ func jwsHeader(tb testing.TB, data []byte) map[string]any {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return jwkMap(tb, raw)
+	return keytest.Object(tb, raw)
 }
 
 func TestBundleSignHeader(t *testing.T) {
-	for _, alg := range testAlgorithms {
+	for _, alg := range keytest.Algorithms {
 		t.Run(string(alg), func(t *testing.T) {
 			root := mustGenerate(t, alg)
 			data := mustSign(t, testBundle(t, testIssuerKeys(t)...), root)
 			h := jwsHeader(t, data)
-			if got := strings.Join(sortedKeys(h), ","); got != "alg,jwk,kid,typ" {
+			if got := strings.Join(keytest.SortedKeys(h), ","); got != "alg,jwk,kid,typ" {
 				t.Errorf("header members %s; want alg,jwk,kid,typ", got)
 			}
 			if h["alg"] != string(alg) || h["kid"] != root.Public().KIDString() || h["typ"] != Type {
 				t.Errorf("header alg %v kid %v typ %v; want %s %s %s", h["alg"], h["kid"], h["typ"], alg, root.Public().KIDString(), Type)
 			}
-			jwk, err := keys.ParsePublicJWK(mustMarshal(t, h["jwk"]))
+			jwk, err := keys.ParsePublicJWK(keytest.Marshal(t, h["jwk"]))
 			if err != nil {
 				t.Fatalf("header jwk: %v", err)
 			}
@@ -281,7 +282,7 @@ func TestBundleSignHeader(t *testing.T) {
 // signature empty.
 func rawJWS(tb testing.TB, header map[string]any, payload []byte, signer crypto.Signer) []byte {
 	tb.Helper()
-	input := base64.RawURLEncoding.EncodeToString(mustMarshal(tb, header)) + "." + base64.RawURLEncoding.EncodeToString(payload)
+	input := base64.RawURLEncoding.EncodeToString(keytest.Marshal(tb, header)) + "." + base64.RawURLEncoding.EncodeToString(payload)
 	var sig []byte
 	switch k := signer.(type) {
 	case nil:
@@ -306,7 +307,7 @@ func rootHeader(tb testing.TB, root *keys.PublicKey) map[string]any {
 	return map[string]any{
 		"alg": string(root.Algorithm()),
 		"kid": root.KIDString(),
-		"jwk": jwkMap(tb, mustJSON(tb, root)),
+		"jwk": keytest.Object(tb, keytest.MustJSON(tb, root)),
 		"typ": Type,
 	}
 }
@@ -328,7 +329,7 @@ func payloadMap(tb testing.TB, b *Bundle) map[string]any {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return jwkMap(tb, data)
+	return keytest.Object(tb, data)
 }
 
 // editPayload returns the JSON of b with edit applied to its map form.
@@ -336,7 +337,7 @@ func editPayload(tb testing.TB, b *Bundle, edit func(m map[string]any)) []byte {
 	tb.Helper()
 	m := payloadMap(tb, b)
 	edit(m)
-	return mustMarshal(tb, m)
+	return keytest.Marshal(tb, m)
 }
 
 func issuerAt(m map[string]any, i int) map[string]any {
@@ -381,9 +382,9 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 	tampered := editPayload(tb, b, func(m map[string]any) { keyAt(m, 1, 0)["max_level"] = "high" })
 	tamperedJWS := []byte(parts[0] + "." + base64.RawURLEncoding.EncodeToString(tampered) + "." + parts[2])
 
-	hsKey := mustJSON(tb, root.Public())
+	hsKey := keytest.MustJSON(tb, root.Public())
 	mac := hmac.New(sha256.New, hsKey)
-	hsInput := base64.RawURLEncoding.EncodeToString(mustMarshal(tb, withHeader(header, func(h map[string]any) { h["alg"] = "HS256" }))) +
+	hsInput := base64.RawURLEncoding.EncodeToString(keytest.Marshal(tb, withHeader(header, func(h map[string]any) { h["alg"] = "HS256" }))) +
 		"." + parts[1]
 	mac.Write([]byte(hsInput))
 	hs256 := []byte(hsInput + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)))
@@ -397,7 +398,7 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 	sigSegment[len(sigSegment)-1] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last|1]
 	nonCanonical := []byte(parts[0] + "." + parts[1] + "." + string(sigSegment))
 
-	duplicateHeader := strings.Replace(string(mustMarshal(tb, header)), `"alg":"EdDSA"`, `"alg":"EdDSA","alg":"none"`, 1)
+	duplicateHeader := strings.Replace(string(keytest.Marshal(tb, header)), `"alg":"EdDSA"`, `"alg":"EdDSA","alg":"none"`, 1)
 	duplicateHeaderJWS := rawJWSRawHeader(tb, []byte(duplicateHeader), payload, root.Signer())
 
 	rootAsIssuer := testBundle(tb, root, issuerKeys[1], issuerKeys[2])
@@ -420,7 +421,7 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"alg not a string", signHeader(func(h map[string]any) { h["alg"] = 1 }), pinned, []error{ErrMalformed}},
 		{"empty signature", rawJWS(tb, header, payload, nil), pinned, []error{ErrUntrusted}},
 		{"jwk missing", signHeader(func(h map[string]any) { delete(h, "jwk") }), pinned, []error{ErrUntrusted}},
-		{"jwk private", signHeader(func(h map[string]any) { h["jwk"] = jwkMap(tb, mustJSON(tb, root)) }), pinned, []error{ErrUntrusted, keys.ErrUnexpectedPrivateKey}},
+		{"jwk private", signHeader(func(h map[string]any) { h["jwk"] = keytest.Object(tb, keytest.MustJSON(tb, root)) }), pinned, []error{ErrUntrusted, keys.ErrUnexpectedPrivateKey}},
 		{"jwk without alg", signHeader(func(h map[string]any) {
 			h["jwk"] = withHeader(header["jwk"].(map[string]any), func(j map[string]any) { delete(j, "alg") })
 		}), pinned, []error{ErrUntrusted, keys.ErrMissingAlgorithm}},
@@ -451,7 +452,7 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"JWE-shaped", []byte(parts[0] + ".." + parts[1] + "." + parts[2] + "." + parts[2]), pinned, []error{ErrMalformed}},
 		{"whitespace inside", []byte(parts[0] + ".\n" + parts[1] + "." + parts[2]), pinned, []error{ErrMalformed}},
 		{"truncated", good[:len(good)/2], pinned, []error{ErrMalformed}},
-		{"short signature", []byte(parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(decodeB64(tb, parts[2])[:40])), pinned, []error{ErrUntrusted}},
+		{"short signature", []byte(parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(keytest.DecodeB64(tb, parts[2])[:40])), pinned, []error{ErrUntrusted}},
 		{"empty", nil, pinned, []error{ErrMalformed}},
 		{"garbage", []byte("\x00\xff not a bundle"), pinned, []error{ErrMalformed}},
 		{"9 MiB", append(bytes.Clone(good), bytes.Repeat([]byte("A"), 9<<20)...), pinned, []error{ErrTooLarge}},
@@ -502,12 +503,14 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"not_before missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "not_before") }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
 		{"not_after before not_before", signPayload(func(m map[string]any) { keyAt(m, 0, 1)["not_after"] = "2025-12-31T00:00:00Z" }), pinned, []error{ErrInvalid, ErrMissingAuthorization}},
 		{"jwk missing", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0), "jwk") }), pinned, []error{ErrInvalid}},
-		{"private JWK", signPayload(func(m map[string]any) { keyAt(m, 1, 0)["jwk"] = jwkMap(tb, mustJSON(tb, issuerKeys[2])) }), pinned, []error{ErrInvalid, keys.ErrUnexpectedPrivateKey}},
+		{"private JWK", signPayload(func(m map[string]any) {
+			keyAt(m, 1, 0)["jwk"] = keytest.Object(tb, keytest.MustJSON(tb, issuerKeys[2]))
+		}), pinned, []error{ErrInvalid, keys.ErrUnexpectedPrivateKey}},
 		{"JWK without alg", signPayload(func(m map[string]any) { delete(keyAt(m, 0, 0)["jwk"].(map[string]any), "alg") }), pinned, []error{ErrInvalid, keys.ErrMissingAlgorithm}},
 		{"JWK with the kid of another key", signPayload(func(m map[string]any) {
 			keyAt(m, 0, 0)["jwk"].(map[string]any)["kid"] = issuerKeys[2].Public().KIDString()
 		}), pinned, []error{ErrInvalid, keys.ErrKIDMismatch}},
-		{"root key as an issuer key", sign(mustMarshal(tb, rootAsIssuer)), pinned, []error{ErrInvalid}},
+		{"root key as an issuer key", sign(keytest.Marshal(tb, rootAsIssuer)), pinned, []error{ErrInvalid}},
 		{"no keys", signPayload(func(m map[string]any) { issuerAt(m, 1)["keys"] = []any{} }), pinned, []error{ErrInvalid}},
 		{"duplicate status URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"https://id.gov.example/s/2"} }), pinned, []error{ErrInvalid}},
 		{"relative URI", signPayload(func(m map[string]any) { issuerAt(m, 1)["status_lists"] = []any{"/s/2"} }), pinned, []error{ErrInvalid}},
@@ -535,7 +538,7 @@ func badBundles(tb testing.TB, root, ecRoot *keys.PrivateKey) []badBundle {
 		{"byte-order mark after whitespace", append([]byte(" \n\xef\xbb\xbf"), good...), pinned, []error{ErrMalformed}},
 		{"byte-order mark after the JWS", append(bytes.Clone(good), "\xef\xbb\xbf"...), pinned, []error{ErrMalformed}},
 		{"UTF-16 byte-order mark", append([]byte("\xff\xfe"), good...), pinned, []error{ErrMalformed}},
-		{"byte-order mark in the header", rawJWSRawHeader(tb, append([]byte("\xef\xbb\xbf"), mustMarshal(tb, header)...), payload, root.Signer()), pinned, []error{ErrMalformed}},
+		{"byte-order mark in the header", rawJWSRawHeader(tb, append([]byte("\xef\xbb\xbf"), keytest.Marshal(tb, header)...), payload, root.Signer()), pinned, []error{ErrMalformed}},
 		{"byte-order mark in the payload", sign(append([]byte("\xef\xbb\xbf"), payload...)), pinned, []error{ErrMalformed}},
 		{"alg null", signHeader(func(h map[string]any) { h["alg"] = nil }), pinned, []error{ErrMalformed}},
 		{"alg an array", signHeader(func(h map[string]any) { h["alg"] = []string{"EdDSA"} }), pinned, []error{ErrMalformed}},
@@ -592,7 +595,7 @@ func TestParseBundleRejects(t *testing.T) {
 				t.Errorf("got bundle %v and root %v; want nil", b != nil, r)
 			}
 			for _, want := range tt.want {
-				wantErr(t, err, want)
+				keytest.WantErr(t, err, want)
 			}
 			if !strings.HasPrefix(err.Error(), "bundle: ") {
 				t.Errorf("error %q does not start with \"bundle: \"", err)
@@ -642,7 +645,7 @@ func joseJWK(pub *keys.PublicKey) jose.JSONWebKey {
 func flattenedJWS(tb testing.TB, compact []byte) []byte {
 	tb.Helper()
 	parts := strings.Split(string(compact), ".")
-	return mustMarshal(tb, map[string]string{"protected": parts[0], "payload": parts[1], "signature": parts[2]})
+	return keytest.Marshal(tb, map[string]string{"protected": parts[0], "payload": parts[1], "signature": parts[2]})
 }
 
 func TestParseBundleEveryPrefix(t *testing.T) {
@@ -673,7 +676,7 @@ func TestInspectBundle(t *testing.T) {
 	attacker := mustGenerate(t, credential.EdDSA)
 	forged := rawJWS(t, rootHeader(t, root.Public()), jwsPayload(t, data), attacker.Signer())
 	_, _, err = Inspect(forged)
-	wantErr(t, err, ErrUntrusted)
+	keytest.WantErr(t, err, ErrUntrusted)
 }
 
 func TestBundleValidate(t *testing.T) {
@@ -749,7 +752,7 @@ func TestBundleValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.bundle.Validate()
 			for _, want := range tt.want {
-				wantErr(t, err, want)
+				keytest.WantErr(t, err, want)
 			}
 			for _, s := range tt.contains {
 				if !strings.Contains(err.Error(), s) {
@@ -796,7 +799,7 @@ func TestBundleValidate(t *testing.T) {
 	}
 
 	var nilBundle *Bundle
-	wantErr(t, nilBundle.Validate(), ErrInvalid)
+	keytest.WantErr(t, nilBundle.Validate(), ErrInvalid)
 }
 
 func TestBundleSignRefuses(t *testing.T) {
@@ -807,7 +810,7 @@ func TestBundleSignRefuses(t *testing.T) {
 	}
 	// The root key must not also be an issuer key.
 	_, err := b.Sign(issuerKeys[1])
-	wantErr(t, err, ErrInvalid)
+	keytest.WantErr(t, err, ErrInvalid)
 	if !strings.Contains(err.Error(), "id.gov.example") {
 		t.Errorf("error %q does not name the issuer", err)
 	}
@@ -821,15 +824,15 @@ func TestBundleJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := jwkMap(t, data)
-	if got := strings.Join(sortedKeys(m), ","); got != "issued_at,issuers,next_update,schemas,serial" {
+	m := keytest.Object(t, data)
+	if got := strings.Join(keytest.SortedKeys(m), ","); got != "issued_at,issuers,next_update,schemas,serial" {
 		t.Errorf("bundle members %s", got)
 	}
-	if got := string(mustMarshal(t, issuerAt(m, 1)["status_lists"])); got != "[]" {
+	if got := string(keytest.Marshal(t, issuerAt(m, 1)["status_lists"])); got != "[]" {
 		t.Errorf("empty status_lists encoded as %s; want []", got)
 	}
 	k := keyAt(m, 0, 1)
-	if got := strings.Join(sortedKeys(k), ","); got != "jwk,max_level,not_after,not_before,types" {
+	if got := strings.Join(keytest.SortedKeys(k), ","); got != "jwk,max_level,not_after,not_before,types" {
 		t.Errorf("key members %s", got)
 	}
 	if k["max_level"] != "substantial" || k["not_after"] != "2026-02-01T00:00:00Z" {
@@ -849,21 +852,21 @@ func TestBundleJSON(t *testing.T) {
 	}
 	checkSameBundle(t, &back, b)
 	var key Key
-	if err := json.Unmarshal(mustMarshal(t, k), &key); err != nil {
+	if err := json.Unmarshal(keytest.Marshal(t, k), &key); err != nil {
 		t.Fatalf("json.Unmarshal(Key): %v", err)
 	}
 	if key.Key.Thumbprint() != issuerKeys[1].Public().Thumbprint() || key.MaxLevel != credential.LevelSubstantial {
 		t.Errorf("Key = %s %s", key.Key.Thumbprint(), key.MaxLevel)
 	}
 	var iss Issuer
-	if err := json.Unmarshal(mustMarshal(t, issuerAt(m, 0)), &iss); err != nil {
+	if err := json.Unmarshal(keytest.Marshal(t, issuerAt(m, 0)), &iss); err != nil {
 		t.Fatalf("json.Unmarshal(Issuer): %v", err)
 	}
 	if iss.ID != "id.gov.example" || len(iss.Keys) != 2 {
 		t.Errorf("Issuer = %q with %d keys", iss.ID, len(iss.Keys))
 	}
 	k["extra"] = true
-	if err := json.Unmarshal(mustMarshal(t, k), &key); err == nil {
+	if err := json.Unmarshal(keytest.Marshal(t, k), &key); err == nil {
 		t.Error("json.Unmarshal(Key) with an unknown member succeeded")
 	}
 	if err := json.Unmarshal([]byte(`{"ID":"x","name":"X","keys":[],"status_lists":[]}`), &iss); err == nil {
@@ -886,7 +889,7 @@ func TestParseBundleJSON(t *testing.T) {
 		t.Error("ParseJSON of an oversized input succeeded")
 	}
 	_, err = ParseJSON(bytes.Replace(data, []byte(`"serial":7`), []byte(`"serial":0`), 1))
-	wantErr(t, err, ErrInvalid)
+	keytest.WantErr(t, err, ErrInvalid)
 }
 
 func TestAuthorizationCheck(t *testing.T) {
@@ -940,8 +943,8 @@ func TestAuthorizationCheck(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, tt.wantErr)
-			wantErr(t, err, ErrNotAuthorized)
+			keytest.WantErr(t, err, tt.wantErr)
+			keytest.WantErr(t, err, ErrNotAuthorized)
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("Check = %q; want it to contain %q", err, tt.wantMsg)
 			}
@@ -1005,7 +1008,7 @@ func TestKeyRefCheckStatusList(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, ErrNotAuthorized)
+			keytest.WantErr(t, err, ErrNotAuthorized)
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("CheckStatusList = %q; want it to contain %q", err, tt.wantMsg)
 			}
@@ -1162,7 +1165,7 @@ func benchmarkBundle(tb testing.TB, n int) (*Bundle, [][]byte) {
 				StatusLists: []string{"https://" + id + ".example/s/1", "https://" + id + ".example/s/2"},
 			})
 		}
-		k := mustGenerate(tb, testAlgorithms[i%2])
+		k := mustGenerate(tb, keytest.Algorithms[i%2])
 		kids = append(kids, k.KID())
 		iss := &b.Issuers[len(b.Issuers)-1]
 		iss.Keys = append(iss.Keys, Key{Key: k.Public(), Authorization: Authorization{
@@ -1176,7 +1179,7 @@ func benchmarkBundle(tb testing.TB, n int) (*Bundle, [][]byte) {
 }
 
 func BenchmarkParseBundle100Keys(b *testing.B) {
-	for _, alg := range testAlgorithms {
+	for _, alg := range keytest.Algorithms {
 		b.Run(string(alg)+" root", func(b *testing.B) {
 			bundle, _ := benchmarkBundle(b, 100)
 			root := mustGenerate(b, alg)
@@ -1254,7 +1257,7 @@ func TestParseBundleTime(t *testing.T) {
 		case tt.want == "" && err == nil:
 			t.Errorf("parseBundleTime(%q) = %v; want an error", tt.in, got)
 		case tt.want == "":
-			wantErr(t, err, ErrMalformed)
+			keytest.WantErr(t, err, ErrMalformed)
 		case err != nil:
 			t.Errorf("parseBundleTime(%q): %v", tt.in, err)
 		case got.UTC().Format(time.RFC3339Nano) != tt.want:
@@ -1264,7 +1267,7 @@ func TestParseBundleTime(t *testing.T) {
 }
 
 func TestBundlePayloadDigest(t *testing.T) {
-	for _, alg := range testAlgorithms {
+	for _, alg := range keytest.Algorithms {
 		t.Run(string(alg), func(t *testing.T) {
 			root := mustGenerate(t, alg)
 			pinned := []string{root.Public().Thumbprint()}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netcred/netcred/internal/keytest"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -93,7 +94,7 @@ func FuzzParseBundleJSON(f *testing.F) {
 	}
 	f.Add(valid)
 	b.Issuers[0].StatusPrefixes = []string{"https://id.gov.example/p/", "https://lists.id.gov.example/"}
-	f.Add(mustJSON(f, b))
+	f.Add(keytest.MustJSON(f, b))
 	for _, bad := range badBundles(f, seed[0], seed[1]) {
 		parts := bytes.Split(bad.data, []byte("."))
 		if len(parts) == 3 && len(bad.data) <= 64<<10 {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/netcred/netcred/internal/keytest"
 )
 
 func TestStatusPrefixValidate(t *testing.T) {
@@ -61,7 +63,7 @@ func TestStatusPrefixValidate(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, ErrInvalid)
+			keytest.WantErr(t, err, ErrInvalid)
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("Validate = %q; want it to contain %q", err, tt.wantMsg)
 			}
@@ -134,12 +136,12 @@ func TestStatusPrefixAuthorizes(t *testing.T) {
 func TestStatusPrefixJSON(t *testing.T) {
 	issuerKeys := testIssuerKeys(t)
 	b := testBundle(t, issuerKeys...)
-	plain := string(mustJSON(t, b))
+	plain := string(keytest.MustJSON(t, b))
 	if strings.Contains(plain, "status_prefixes") {
 		t.Errorf("a bundle without prefixes writes status_prefixes: %s", plain)
 	}
 	b.Issuers[0].StatusPrefixes = []string{"https://id.gov.example/lists/"}
-	data := mustJSON(t, b)
+	data := keytest.MustJSON(t, b)
 	if !strings.Contains(string(data), `"status_lists":["https://id.gov.example/s/1","https://id.gov.example/s/2"],"status_prefixes":["https://id.gov.example/lists/"]`) {
 		t.Errorf("MarshalJSON = %s; want status_prefixes after status_lists", data)
 	}

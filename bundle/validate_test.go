@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netcred/netcred/internal/keytest"
 	"github.com/netcred/netcred/schemas"
 )
 
@@ -63,7 +64,7 @@ func TestCheckRegistry(t *testing.T) {
 				}
 				return
 			}
-			wantErr(t, err, ErrSchemaMismatch)
+			keytest.WantErr(t, err, ErrSchemaMismatch)
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("CheckRegistry = %q; want it to contain %q", err, tt.wantMsg)
 			}

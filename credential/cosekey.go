@@ -8,6 +8,7 @@ import (
 	"crypto/elliptic"
 	"errors"
 	"fmt"
+	"sync"
 
 	"filippo.io/edwards25519"
 	"github.com/netcred/netcred/internal/strictcbor"
@@ -209,8 +210,51 @@ func MarshalConfirmation(pub crypto.PublicKey) ([]byte, error) {
 // ParseConfirmation decodes a cnf claim of the profile: a map with exactly
 // one member, 1 (COSE_Key), holding a key ParseCOSEKey accepts. A cnf
 // holding only a kid (3) or an encrypted key (2) is refused: a verifier
-// offline has no way to find the key they name.
+// offline has no way to find the key they name. The key returned may be
+// shared with other callers: do not modify it.
 func ParseConfirmation(cnf []byte) (Algorithm, crypto.PublicKey, error) {
+	if len(cnf) <= 2+MaxCOSEKeySize {
+		if k, ok := holderKeys.get(cnf); ok {
+			return k.alg, k.pub, nil
+		}
+	}
+	alg, pub, err := parseConfirmation(cnf)
+	if err == nil {
+		holderKeys.put(cnf, holderKey{alg: alg, pub: pub})
+	}
+	return alg, pub, err
+}
+
+// holderKeys remembers the cnf claims that decoded, so that a holder's
+// next presentations do not pay for the P-256 point decompression (a
+// square root modulo p) again. The keys are public; a hit needs the same
+// bytes, so it returns what decoding them returned.
+var holderKeys = &keyMemo{max: 1024}
+
+// keyMemo is a bounded map of decoded cnf claims, emptied when full.
+type keyMemo struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]holderKey
+}
+
+func (c *keyMemo) get(cnf []byte) (holderKey, bool) {
+	c.mu.Lock()
+	k, ok := c.m[string(cnf)]
+	c.mu.Unlock()
+	return k, ok
+}
+
+func (c *keyMemo) put(cnf []byte, k holderKey) {
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[string]holderKey, c.max)
+	}
+	c.m[string(cnf)] = k
+	c.mu.Unlock()
+}
+
+func parseConfirmation(cnf []byte) (Algorithm, crypto.PublicKey, error) {
 	if err := strictcbor.Check(cnf); err != nil {
 		return "", nil, fmt.Errorf("%w: cnf: %w", ErrCOSEKey, err)
 	}
@@ -233,6 +277,9 @@ func ParseConfirmation(cnf []byte) (Algorithm, crypto.PublicKey, error) {
 func (c *Claims) HolderKey() (alg Algorithm, pub crypto.PublicKey, ok bool, err error) {
 	if c.Confirmation == nil {
 		return "", nil, false, nil
+	}
+	if h := c.holder; h.pub != nil && bytes.Equal(h.from, c.Confirmation) {
+		return h.alg, h.pub, true, nil
 	}
 	alg, pub, err = ParseConfirmation(c.Confirmation)
 	return alg, pub, err == nil, err

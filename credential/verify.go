@@ -109,6 +109,19 @@ func (s *Signed) VerifyWith(k *VerifyKey) (*Claims, error) {
 	return &c, nil
 }
 
+// VerifySign1 checks signature over the COSE Sig_structure of protected
+// and payload (RFC 9052 §4.4, empty external data) with k, for signed
+// objects that share this package's signature rules but not its header
+// profile: presentations (package presentation). alg is the algorithm
+// their header names; it must be the one k is bound to.
+func (k *VerifyKey) VerifySign1(alg Algorithm, protected, payload, signature []byte) error {
+	if len(signature) != 64 {
+		return fmt.Errorf("%w: signature is %d bytes, want 64", ErrSignatureInvalid, len(signature))
+	}
+	s := Signed{alg: alg, protected: protected, payload: payload, signature: signature}
+	return s.VerifySignatureWith(k)
+}
+
 // sigStackSize is the message buffer kept on the stack: a typical
 // credential's Sig_structure (plus R and A for EdDSA) fits.
 const sigStackSize = 640

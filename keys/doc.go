@@ -13,7 +13,10 @@
 //
 //	{"use":"sig","kty":"OKP","kid":"…","crv":"Ed25519","alg":"EdDSA","x":"…"}
 //
-// and a private JWK is the same object with "d". Key files, plain or
+// and a private JWK is the same object with "d". A holder's device key
+// also has a COSE_Key form (RFC 9052 §7), the one a credential's cnf claim
+// carries (spec/credential.md §4.6): MarshalCOSEKey writes it, with a
+// compressed point for P-256, and ParseCOSEKey reads it strictly. Key files, plain or
 // encrypted under a passphrase, are package keyfile's: package keys does
 // not link a JOSE library, so that a verifier built on it stays small
 // (a WebAssembly verifier imports keys, never keyfile).

@@ -36,3 +36,13 @@ func ExampleParseSet() {
 	// kPrK_qmxVWY EdDSA kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k
 	// found kPrK_qmxVWY
 }
+
+// A holder's device key in the COSE_Key form of a credential's cnf claim:
+// 44 bytes for P-256 (the point compressed), 42 for Ed25519.
+func ExamplePublicKey_MarshalCOSEKey() {
+	device, _ := keys.Generate(credential.ES256)
+	b, _ := device.Public().MarshalCOSEKey()
+	back, err := keys.ParseCOSEKey(b)
+	fmt.Println(len(b), err, back.Thumbprint() == device.Public().Thumbprint())
+	// Output: 44 <nil> true
+}

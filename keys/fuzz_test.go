@@ -3,30 +3,11 @@ package keys
 import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"testing"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/keytest"
 )
-
-// seedKeys returns fixed keys of both algorithms (RFC 8037 A.1 and
-// RFC 7517 A.2), so that seed corpora do not change between runs.
-func seedKeys(tb testing.TB) []*PrivateKey {
-	tb.Helper()
-	ed, err := NewPrivateKey(ed25519.NewKeyFromSeed(decodeB64(tb, rfc8037D)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p256, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), decodeB64(tb, rfc7517D))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ec, err := NewPrivateKey(p256)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return []*PrivateKey{ed, ec}
-}
 
 // checkPublicRoundTrip asserts that an accepted key is in the profile and
 // survives marshal and parse with the same thumbprint.
@@ -44,17 +25,7 @@ func checkPublicRoundTrip(t *testing.T, k *PublicKey) {
 	default:
 		t.Fatalf("accepted a %T", k.Key())
 	}
-	data, err := k.MarshalJSON()
-	if err != nil {
-		t.Fatalf("MarshalJSON of an accepted key: %v", err)
-	}
-	again, err := ParsePublicJWK(data)
-	if err != nil {
-		t.Fatalf("ParsePublicJWK(%s) of a marshalled key: %v", data, err)
-	}
-	if again.Thumbprint() != k.Thumbprint() || again.KIDString() != k.KIDString() {
-		t.Fatalf("round trip changed the key: %s -> %s", k.Thumbprint(), again.Thumbprint())
-	}
+	keytest.CheckRoundTrip(t, k, ParsePublicJWK)
 }
 
 func FuzzParsePublicJWK(f *testing.F) {

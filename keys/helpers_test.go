@@ -1,58 +1,45 @@
 package keys
 
 import (
-	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/keytest"
 )
 
-// testAlgorithms are the algorithms every round-trip test covers.
-var testAlgorithms = []credential.Algorithm{credential.EdDSA, credential.ES256}
+// The helpers shared with the tests of bundle and keys/keyfile live in
+// internal/keytest.
+var (
+	// testAlgorithms are the algorithms every round-trip test covers.
+	testAlgorithms = keytest.Algorithms
+	decodeB64      = keytest.DecodeB64
+	mustMarshal    = keytest.Marshal
+	mustJSON       = keytest.MustJSON
+	jwkMap         = keytest.Object
+	sortedKeys     = keytest.SortedKeys
+	edited         = keytest.Edited
+	wantErr        = keytest.WantErr
+)
 
 func mustGenerate(tb testing.TB, alg credential.Algorithm) *PrivateKey {
 	tb.Helper()
-	k, err := Generate(alg)
-	if err != nil {
-		tb.Fatalf("Generate(%q): %v", alg, err)
-	}
-	return k
+	return keytest.Generate(tb, Generate, alg)
 }
 
-func mustMarshal(tb testing.TB, v any) []byte {
+// seedKeys returns fixed keys of both algorithms (RFC 8037 A.1 and
+// RFC 7517 A.2), so that seed corpora do not change between runs.
+func seedKeys(tb testing.TB) []*PrivateKey {
 	tb.Helper()
-	data, err := json.Marshal(v)
-	if err != nil {
-		tb.Fatalf("json.Marshal: %v", err)
-	}
-	return data
+	return keytest.SeedKeys(tb, NewPrivateKey)
 }
 
-// jwkMap decodes a JWK into a map so that a test can change its members.
-func jwkMap(tb testing.TB, data []byte) map[string]any {
+func checkSameKey(tb testing.TB, got, want *PublicKey) {
 	tb.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		tb.Fatalf("json.Unmarshal(%s): %v", data, err)
-	}
-	return m
+	keytest.CheckSameKey(tb, got, want)
 }
 
-// edited returns the JSON of a copy of m with edit applied.
-func edited(tb testing.TB, m map[string]any, edit func(map[string]any)) []byte {
+// checkSignature signs with k and verifies with pub.
+func checkSignature(tb testing.TB, k *PrivateKey, pub *PublicKey) {
 	tb.Helper()
-	c := make(map[string]any, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	edit(c)
-	return mustMarshal(tb, c)
-}
-
-func wantErr(tb testing.TB, err, want error) {
-	tb.Helper()
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v; want %v", err, want)
-	}
+	keytest.CheckSignature(tb, k.Signer(), pub.Key())
 }

@@ -43,19 +43,6 @@ func TestJWKRoundTrip(t *testing.T) {
 	}
 }
 
-func checkSameKey(tb testing.TB, got, want *PublicKey) {
-	tb.Helper()
-	if got.Thumbprint() != want.Thumbprint() {
-		tb.Errorf("thumbprint = %q; want %q", got.Thumbprint(), want.Thumbprint())
-	}
-	if !bytes.Equal(got.KID(), want.KID()) {
-		tb.Errorf("kid = %x; want %x", got.KID(), want.KID())
-	}
-	if got.Algorithm() != want.Algorithm() {
-		tb.Errorf("algorithm = %q; want %q", got.Algorithm(), want.Algorithm())
-	}
-}
-
 func TestJWKMembers(t *testing.T) {
 	tests := []struct {
 		alg         credential.Algorithm
@@ -84,21 +71,6 @@ func TestJWKMembers(t *testing.T) {
 			}
 		})
 	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := range keys {
-		for j := i + 1; j < len(keys); j++ {
-			if keys[j] < keys[i] {
-				keys[i], keys[j] = keys[j], keys[i]
-			}
-		}
-	}
-	return keys
 }
 
 // badJWKs are the public JWKs an attacker would try, each with the error
@@ -209,15 +181,6 @@ func nonCanonical(s string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	i := strings.IndexByte(alphabet, s[len(s)-1])
 	return s[:len(s)-1] + string(alphabet[i|1])
-}
-
-func mustJSON(tb testing.TB, v interface{ MarshalJSON() ([]byte, error) }) []byte {
-	tb.Helper()
-	data, err := v.MarshalJSON()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return data
 }
 
 func TestParsePublicJWKRejects(t *testing.T) {

@@ -18,11 +18,12 @@ import (
 	"testing"
 
 	"github.com/netcred/netcred/credential"
+	"github.com/netcred/netcred/internal/keytest"
 )
 
 // RFC 8037 Appendix A.1 (Ed25519 key) and A.3 (its SHA-256 thumbprint).
 const (
-	rfc8037D          = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
+	rfc8037D          = keytest.RFC8037D
 	rfc8037X          = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
 	rfc8037Thumbprint = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 )
@@ -31,7 +32,7 @@ const (
 const (
 	rfc7517X = "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4"
 	rfc7517Y = "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"
-	rfc7517D = "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE"
+	rfc7517D = keytest.RFC7517D
 )
 
 func TestGenerate(t *testing.T) {
@@ -82,30 +83,6 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-// checkSignature signs with k and verifies with pub.
-func checkSignature(tb testing.TB, k *PrivateKey, pub *PublicKey) {
-	tb.Helper()
-	message := []byte("netcred")
-	switch signer := k.Signer().(type) {
-	case ed25519.PrivateKey:
-		sig := ed25519.Sign(signer, message)
-		if !ed25519.Verify(pub.Key().(ed25519.PublicKey), message, sig) {
-			tb.Fatal("ed25519 signature does not verify with the public key")
-		}
-	case *ecdsa.PrivateKey:
-		digest := sha256.Sum256(message)
-		sig, err := signer.Sign(rand.Reader, digest[:], crypto.SHA256)
-		if err != nil {
-			tb.Fatalf("ecdsa Sign: %v", err)
-		}
-		if !ecdsa.VerifyASN1(pub.Key().(*ecdsa.PublicKey), digest[:], sig) {
-			tb.Fatal("ecdsa signature does not verify with the public key")
-		}
-	default:
-		tb.Fatalf("Signer() is %T", signer)
-	}
-}
-
 func TestGenerateUnsupported(t *testing.T) {
 	for _, alg := range []credential.Algorithm{"none", "RS256", "ES384", "HS256", "eddsa", "ed25519"} {
 		if _, err := Generate(alg); err == nil {
@@ -126,15 +103,6 @@ func TestGenerateUsesParseAlgorithm(t *testing.T) {
 			t.Errorf("Generate(ParseAlgorithm(%q)).Algorithm() = %q; want %q", name, got, alg)
 		}
 	}
-}
-
-func decodeB64(tb testing.TB, s string) []byte {
-	tb.Helper()
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		tb.Fatalf("decoding %q: %v", s, err)
-	}
-	return b
 }
 
 // TestThumbprintVectors checks thumbprints against RFC 8037 A.3 and against

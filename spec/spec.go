@@ -13,7 +13,7 @@ import (
 
 // Vectors holds the vector files.
 //
-//go:embed vectors/*.json
+//go:embed vectors/*.json vectors/presentation/*.json
 var Vectors embed.FS
 
 // Vector is one conformance case (credential.md §11). Kind "verify" (the
@@ -29,7 +29,11 @@ type Vector struct {
 	Trust   *VectorTrust    `json:"trust,omitempty"`
 	Update  *VectorTrust    `json:"update,omitempty"`
 	Policy  VectorPolicy    `json:"policy"`
-	Expect  VectorExpect    `json:"expect"`
+	// Seen, for a presentation vector (presentation.md §7), are inputs a
+	// verifier with a replay cache verified, each valid, before Input,
+	// with the same policy.
+	Seen   []string     `json:"seen,omitempty"`
+	Expect VectorExpect `json:"expect"`
 }
 
 // Kinds of vectors.
@@ -56,6 +60,13 @@ type VectorPolicy struct {
 	MaxStatusAge     string   `json:"max_status_age,omitempty"`
 	AllowStaleStatus bool     `json:"allow_stale_status,omitempty"`
 	BundleGrace      string   `json:"bundle_grace,omitempty"`
+	// Holder binding (presentation.md §7): the policy's requirement and
+	// window, and the nonce (hex) and audience the verifier shows.
+	RequireHolderBinding bool   `json:"require_holder_binding,omitempty"`
+	MaxPresentationAge   string `json:"max_presentation_age,omitempty"`
+	PresentationSkew     string `json:"presentation_skew,omitempty"`
+	Nonce                string `json:"nonce,omitempty"`
+	Audience             string `json:"audience,omitempty"`
 }
 
 // VectorExpect is the expected result (credential.md §11). Level and Type
@@ -81,9 +92,18 @@ type VectorExpect struct {
 	Stored *VectorTrust `json:"stored,omitempty"`
 }
 
-// LoadVectors parses every embedded vector, sorted by name.
-func LoadVectors() ([]Vector, error) {
-	names, err := fs.Glob(Vectors, "vectors/*.json")
+// LoadVectors parses every embedded credential vector (vectors/*.json),
+// sorted by name.
+func LoadVectors() ([]Vector, error) { return loadVectors("vectors/*.json") }
+
+// LoadPresentationVectors parses the presentation vectors
+// (vectors/presentation/*.json, presentation.md §7), sorted by name.
+func LoadPresentationVectors() ([]Vector, error) {
+	return loadVectors("vectors/presentation/*.json")
+}
+
+func loadVectors(pattern string) ([]Vector, error) {
+	names, err := fs.Glob(Vectors, pattern)
 	if err != nil {
 		return nil, err
 	}

@@ -7,14 +7,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
-	"github.com/netcred/netcred/credential/sign"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/status"
 	"github.com/netcred/netcred/verifier"
@@ -59,21 +57,11 @@ func (w *prefixWorld) bundle(tb testing.TB, serial uint64) []byte {
 	return jws
 }
 
-// tokenFor signs a small list for uri, revoking the given entries.
+// tokenFor signs a small list for uri at fixedNow, revoking the given
+// entries.
 func tokenFor(tb testing.TB, uri string, signer *keys.PrivateKey, revoked ...uint64) []byte {
 	tb.Helper()
-	l, err := status.New(1024)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, i := range revoked {
-		l.Set(i, status.Revoked)
-	}
-	tok, err := sign.StatusToken(l, uri, fixedNow, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tok
+	return statusToken(tb, uri, signer, fixedNow, revoked...)
 }
 
 func aggregation(tb testing.TB, uris ...string) []byte {
@@ -83,31 +71,6 @@ func aggregation(tb testing.TB, uris ...string) []byte {
 		tb.Fatal(err)
 	}
 	return data
-}
-
-// distPoint serves files and records the paths asked for.
-type distPoint struct {
-	*httptest.Server
-	mu    sync.Mutex
-	files map[string][]byte
-	asked []string
-}
-
-func newDistPoint(tb testing.TB, files map[string][]byte) *distPoint {
-	d := &distPoint{files: files}
-	d.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		d.mu.Lock()
-		d.asked = append(d.asked, r.URL.Path)
-		data, ok := d.files[r.URL.Path]
-		d.mu.Unlock()
-		if !ok {
-			http.NotFound(rw, r)
-			return
-		}
-		rw.Write(data)
-	}))
-	tb.Cleanup(d.Close)
-	return d
 }
 
 func listPath(uri string) string { return "/status/" + status.FileName(uri) }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,6 +60,13 @@ func (w *world) bundle(tb testing.TB, serial uint64, root *keys.PrivateKey, name
 
 func (w *world) token(tb testing.TB, signer *keys.PrivateKey, at time.Time, revoked ...uint64) []byte {
 	tb.Helper()
+	return statusToken(tb, listURI, signer, at, revoked...)
+}
+
+// statusToken signs a list of 1024 entries for uri at at, valid for 48
+// hours with a ttl of an hour, revoking the given entries.
+func statusToken(tb testing.TB, uri string, signer *keys.PrivateKey, at time.Time, revoked ...uint64) []byte {
+	tb.Helper()
 	l, err := status.New(1024)
 	if err != nil {
 		tb.Fatal(err)
@@ -66,11 +74,36 @@ func (w *world) token(tb testing.TB, signer *keys.PrivateKey, at time.Time, revo
 	for _, i := range revoked {
 		l.Set(i, status.Revoked)
 	}
-	tok, err := sign.StatusToken(l, listURI, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
+	tok, err := sign.StatusToken(l, uri, at, 48*time.Hour, time.Hour, signer.Algorithm(), signer.KID(), signer.Signer())
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return tok
+}
+
+// distPoint serves files and records the paths asked for.
+type distPoint struct {
+	*httptest.Server
+	mu    sync.Mutex
+	files map[string][]byte
+	asked []string
+}
+
+func newDistPoint(tb testing.TB, files map[string][]byte) *distPoint {
+	d := &distPoint{files: files}
+	d.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		d.asked = append(d.asked, r.URL.Path)
+		data, ok := d.files[r.URL.Path]
+		d.mu.Unlock()
+		if !ok {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Write(data)
+	}))
+	tb.Cleanup(d.Close)
+	return d
 }
 
 func (w *world) store(tb testing.TB) (*Store, string) {
@@ -220,19 +253,10 @@ func TestOpenSkipsBrokenStatusFiles(t *testing.T) {
 
 func TestSync(t *testing.T) {
 	w := newWorld(t)
-	files := map[string][]byte{
+	srv := newDistPoint(t, map[string][]byte{
 		"/bundle.jws":                         w.bundle(t, 3, w.root, "x"),
 		"/status/" + status.FileName(listURI): w.token(t, w.issuer, fixedNow, 5),
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		data, ok := files[r.URL.Path]
-		if !ok {
-			http.NotFound(rw, r)
-			return
-		}
-		rw.Write(data)
-	}))
-	defer srv.Close()
+	})
 	s, dir := w.store(t)
 	var steps []string
 	rep, err := s.Sync(context.Background(), srv.URL, srv.Client(), func(f string, a ...any) { steps = append(steps, f) })
@@ -251,7 +275,9 @@ func TestSync(t *testing.T) {
 		t.Fatalf("synced list: entry 5 is %s, want revoked", st)
 	}
 	// A distribution point serving an older bundle is refused.
-	files["/bundle.jws"] = w.bundle(t, 2, w.root, "x")
+	srv.mu.Lock()
+	srv.files["/bundle.jws"] = w.bundle(t, 2, w.root, "x")
+	srv.mu.Unlock()
 	if _, err := s.Sync(context.Background(), srv.URL, srv.Client(), nil); codeOf(err) != verifier.CodeBundleRollback {
 		t.Fatalf("Sync of an older bundle: got %v, want bundle_rollback", err)
 	}

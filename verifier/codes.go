@@ -57,6 +57,32 @@ const (
 	// CodeLevelTooLow: the level is below the policy's minimum.
 	CodeLevelTooLow Code = "level_too_low"
 
+	// Codes of holder binding (spec/presentation.md).
+
+	// CodeHolderBindingMissing: the policy requires holder binding and
+	// the credential was shown bare (not in a presentation), or the
+	// presented credential has no cnf.
+	CodeHolderBindingMissing Code = "holder_binding_missing"
+	// CodePresentationSignatureInvalid: the presentation is not signed by
+	// the key in the credential's cnf (another key, another algorithm, a
+	// tampered presentation).
+	CodePresentationSignatureInvalid Code = "presentation_signature_invalid"
+	// CodePresentationStale: the presentation's iat is older than the
+	// maximum presentation age plus the presentation skew: a screenshot.
+	CodePresentationStale Code = "presentation_stale"
+	// CodePresentationFuture: the presentation's iat is later than now
+	// plus the presentation skew.
+	CodePresentationFuture Code = "presentation_future"
+	// CodeNonceMismatch: the presentation's cnonce is not the nonce this
+	// verifier showed (or one is missing).
+	CodeNonceMismatch Code = "nonce_mismatch"
+	// CodeAudienceMismatch: the presentation's aud is not this verifier's
+	// audience.
+	CodeAudienceMismatch Code = "audience_mismatch"
+	// CodePresentationReplayed: the replay cache has seen this
+	// presentation within its window.
+	CodePresentationReplayed Code = "presentation_replayed"
+
 	// CodeRevoked: the issuer's status list says the credential is revoked.
 	CodeRevoked Code = "revoked"
 	// CodeSuspended: the issuer's status list says the credential is
@@ -127,6 +153,8 @@ var Codes = []Code{
 	CodeEvidenceInsufficient, CodeSchemaInvalid, CodeRevoked, CodeSuspended, CodeStatusInvalid,
 	CodeStatusUnavailable, CodeStatusStale, CodeTypeNotAllowed, CodeLevelTooLow,
 	CodeBundleExpired,
+	CodeHolderBindingMissing, CodePresentationSignatureInvalid, CodePresentationStale,
+	CodePresentationFuture, CodeNonceMismatch, CodeAudienceMismatch, CodePresentationReplayed,
 }
 
 // TrustCodes lists the codes of loading and updating trust material.

@@ -12,9 +12,17 @@
 // invalid, or undetermined when the signature holds but the verifier's own
 // data is too old to decide (a stale status list, an expired bundle). An
 // invalid finding always wins over an undetermined one. What changes per
-// call (the verification time; later a presentation's challenge and
-// audience) comes in Options; findings that do not change the verdict come
-// back as Warnings, each with a stable WarningCode.
+// call (the verification time, the nonce and audience the verifier showed,
+// a gate's replay cache) comes in Options; findings that do not change the
+// verdict come back as Warnings, each with a stable WarningCode.
+//
+// Verify also takes presentations ("NP1:", spec/presentation.md): a
+// credential signed, with the time, by the holder's device key its cnf
+// names. VerifyPresentation checks the credential as VerifyCOSE does, then
+// the holder's signature, the presentation's window (Policy.
+// MaxPresentationAge, PresentationSkew), the nonce and audience of Options
+// and, last, Options.Replay. Policy.RequireHolderBinding refuses a
+// credential shown bare.
 //
 // It links no signing code (credential/sign), no COSE or JOSE library, no
 // x509, no database and no HTTP client; cmd/netcred-wasm is a minimal

@@ -7,8 +7,27 @@ import "time"
 type Options struct {
 	// Now is the verification time; zero means the current time.
 	Now time.Time
-	// Challenge and Audience (the verifier's nonce and its identity) will
-	// come with presentations; a credential alone has neither.
+	// Nonce is the nonce this verifier showed the holder for this
+	// verification (a presentation's cnonce must equal it); nil when it
+	// showed none, and then a presentation must carry none
+	// (spec/presentation.md §5).
+	Nonce []byte
+	// Audience is this verifier's identity as it shows it to holders (a
+	// presentation's aud must equal it); "" when it shows none, and then
+	// only presentations for no particular verifier (aud "") are accepted.
+	Audience string
+	// Replay, when set, is the replay cache of a gate: a presentation it
+	// has seen within its window is refused (presentation_replayed).
+	Replay ReplayCache
+}
+
+// ReplayCache remembers presentations until their window closes. It is
+// defined here, by its consumer; presentation/replay has one kept in a
+// file. Implementations are safe for concurrent use.
+type ReplayCache interface {
+	// Seen reports whether key was recorded before and is still within its
+	// window at now, and records it until until (when not seen).
+	Seen(key [32]byte, now, until time.Time) bool
 }
 
 // now returns the verification time of these options.

@@ -11,6 +11,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/strictcbor"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/presentation"
 	"github.com/netcred/netcred/spec"
 )
 
@@ -87,15 +88,41 @@ func VectorPolicy(tb testing.TB, vp spec.VectorPolicy) (Policy, Options) {
 		p.BundleGrace = dur(vp.BundleGrace)
 	}
 	p.AllowStaleStatus = vp.AllowStaleStatus
+	p.RequireHolderBinding = vp.RequireHolderBinding
+	if vp.MaxPresentationAge != "" {
+		p.MaxPresentationAge = dur(vp.MaxPresentationAge)
+	}
+	if vp.PresentationSkew != "" {
+		if p.PresentationSkew = dur(vp.PresentationSkew); p.PresentationSkew == 0 {
+			p.PresentationSkew = -1
+		}
+	}
+	if vp.Nonce != "" {
+		if o.Nonce, err = hex.DecodeString(vp.Nonce); err != nil {
+			tb.Fatalf("policy.nonce: %v", err)
+		}
+	}
+	o.Audience = vp.Audience
 	return p, o
+}
+
+// allVectors are the credential and the presentation vectors.
+func allVectors(tb testing.TB) []spec.Vector {
+	tb.Helper()
+	vectors, err := spec.LoadVectors()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pv, err := spec.LoadPresentationVectors()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(vectors, pv...)
 }
 
 // TestVectors runs the verifier over every conformance vector.
 func TestVectors(t *testing.T) {
-	vectors, err := spec.LoadVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors := allVectors(t)
 	if len(vectors) == 0 {
 		t.Fatal("no vectors embedded")
 	}
@@ -105,7 +132,16 @@ func TestVectors(t *testing.T) {
 		}
 		t.Run(v.Name, func(t *testing.T) {
 			_, opts := VectorPolicy(t, v.Policy)
-			got := vectorVerifier(t, v).Verify(v.Input, opts)
+			ver := vectorVerifier(t, v)
+			if v.Seen != nil {
+				opts.Replay = &memReplay{}
+				for i, in := range v.Seen {
+					if r := ver.Verify(in, opts); !r.Valid {
+						t.Fatalf("seen[%d]: %s (%s); want valid", i, r.Code, r.Detail)
+					}
+				}
+			}
+			got := ver.Verify(v.Input, opts)
 			if v.Expect.Verdict != "" && string(got.Verdict) != v.Expect.Verdict {
 				t.Errorf("verdict: got %s, want %s", got.Verdict, v.Expect.Verdict)
 			}
@@ -149,10 +185,7 @@ func TestVectors(t *testing.T) {
 
 // TestVectorsCoverEveryCode: each reason code has at least one vector.
 func TestVectorsCoverEveryCode(t *testing.T) {
-	vectors, err := spec.LoadVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors := allVectors(t)
 	covered := map[string]bool{}
 	for _, v := range vectors {
 		covered[v.Expect.Code] = true
@@ -177,10 +210,7 @@ func TestVectorsCoverEveryCode(t *testing.T) {
 // rule it breaks, with a reason of credential.md §11, so that none passes
 // by failing for another reason (TestVectors checks the verifier gives it).
 func TestMalformedVectorsNameTheirReason(t *testing.T) {
-	vectors, err := spec.LoadVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors := allVectors(t)
 	for _, v := range vectors {
 		switch {
 		case v.Expect.Code == string(CodeMalformed) && !knownReasons[v.Expect.Reason]:
@@ -197,6 +227,7 @@ var knownReasons = map[string]bool{
 	credential.ReasonCOSEStructure: true, credential.ReasonCOSEUnprotected: true, credential.ReasonCOSEHeader: true,
 	credential.ReasonClaims: true, credential.ReasonClaimsDate: true, credential.ReasonClaimsStatus: true,
 	credential.ReasonClaimsCnf: true,
+	presentation.ReasonHeader:  true, presentation.ReasonClaims: true,
 	strictcbor.ReasonTruncated: true, strictcbor.ReasonTrailingBytes: true, strictcbor.ReasonIndefinite: true,
 	strictcbor.ReasonNonShortest: true, strictcbor.ReasonKeyOrder: true, strictcbor.ReasonDuplicateKey: true,
 	strictcbor.ReasonDepth: true, strictcbor.ReasonTooManyItems: true, strictcbor.ReasonTag: true,

@@ -9,6 +9,7 @@ import (
 	"github.com/netcred/netcred/bundle"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/presentation"
 	"github.com/netcred/netcred/schemas"
 	"github.com/netcred/netcred/status"
 )
@@ -21,6 +22,11 @@ const (
 	// DefaultMaxStatusAge is how old (since its iat) a status list may be
 	// before a result that depends on it is undetermined.
 	DefaultMaxStatusAge = 24 * time.Hour
+	// DefaultMaxPresentationAge is how old a presentation may be: twice
+	// the 30 seconds a wallet shows each one.
+	DefaultMaxPresentationAge = 60 * time.Second
+	// DefaultPresentationSkew is the tolerance on a presentation's iat.
+	DefaultPresentationSkew = 5 * time.Second
 )
 
 // KeyResolver finds the trusted key a kid names, or nil. keys.Set is one:
@@ -48,6 +54,20 @@ type Policy struct {
 	// BundleGrace is how long past its next_update a bundle is still used;
 	// zero means none.
 	BundleGrace time.Duration
+
+	// RequireHolderBinding accepts a credential only inside a presentation
+	// its holder's device signed (spec/presentation.md): a credential shown
+	// bare, with or without cnf, is holder_binding_missing. Without it, a
+	// bare credential with cnf is valid with the warning
+	// holder_binding_unchecked, and presentations are checked all the same.
+	RequireHolderBinding bool
+	// MaxPresentationAge is how old a presentation (now minus its iat) may
+	// be; zero means DefaultMaxPresentationAge.
+	MaxPresentationAge time.Duration
+	// PresentationSkew is the tolerance on a presentation's iat, at both
+	// ends of its window; zero means DefaultPresentationSkew, a negative
+	// value none. (ClockSkew, minutes, is for credentials' validity.)
+	PresentationSkew time.Duration
 }
 
 // Config builds a Verifier. Exactly one of Keys and Trust is set.
@@ -125,6 +145,18 @@ func New(cfg Config) (*Verifier, error) {
 	if p.MaxStatusAge == 0 {
 		p.MaxStatusAge = DefaultMaxStatusAge
 	}
+	switch {
+	case p.PresentationSkew == 0:
+		p.PresentationSkew = DefaultPresentationSkew
+	case p.PresentationSkew < 0:
+		p.PresentationSkew = 0
+	}
+	if p.MaxPresentationAge == 0 {
+		p.MaxPresentationAge = DefaultMaxPresentationAge
+	}
+	if p.MaxPresentationAge < 0 {
+		return nil, fmt.Errorf("%w: negative maximum presentation age", ErrBadPolicy)
+	}
 	if p.MaxStatusAge < 0 || p.BundleGrace < 0 {
 		return nil, fmt.Errorf("%w: negative status age or bundle grace", ErrBadPolicy)
 	}
@@ -169,6 +201,10 @@ type Result struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// Status is the credential's status list entry ("uri#idx"), if any.
 	Status string `json:"status,omitempty"`
+	// Presented is set when the input was a presentation whose holder
+	// signature held: when the holder's device signed it (iat) and for
+	// which audience.
+	Presented *Presented `json:"presented,omitempty"`
 	// Credential is the decoded claims set; only in a valid result.
 	Credential *credential.Claims `json:"-"`
 	// Schema is the credential's schema, once known.
@@ -186,8 +222,16 @@ func failErr(err error) Result {
 	return r
 }
 
-// Verify checks QR text ("NC1:..."). See VerifyCOSE for the rest.
+// Verify checks QR text: a credential ("NC1:...", see VerifyCOSE) or a
+// presentation ("NP1:...", see VerifyPresentation).
 func (v *Verifier) Verify(text string, opts Options) Result {
+	if presentation.IsQR(text) {
+		cose, err := presentation.DecodeQR(text)
+		if err != nil {
+			return failErr(err)
+		}
+		return v.VerifyPresentation(cose, opts)
+	}
 	cose, err := credential.DecodeQR(text)
 	if err != nil {
 		return failErr(err)
@@ -200,9 +244,18 @@ func (v *Verifier) Verify(text string, opts Options) Result {
 // leaves it undetermined: a revoked credential is reported revoked even when
 // the verifier's bundle is past its next_update.
 func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
+	r, _ := v.verifyCredential(data, opts, false)
+	return r
+}
+
+// verifyCredential is VerifyCOSE; presented says the credential came in a
+// presentation (no holder binding warning or requirement here: the caller
+// checks the binding). claims are the decoded claims once the signature
+// held, whatever the verdict.
+func (v *Verifier) verifyCredential(data []byte, opts Options, presented bool) (r Result, claims *credential.Claims) {
 	msg, err := credential.Parse(data)
 	if err != nil {
-		return failErr(err)
+		return failErr(err), nil
 	}
 	var ref *bundle.KeyRef
 	var key *keys.PublicKey
@@ -214,17 +267,17 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 		key = v.keys.Lookup(msg.KID())
 	}
 	if key == nil {
-		return fail(CodeUnknownKey, "no trusted key has kid %s", credential.KIDIssuer(msg.KID()))
+		return fail(CodeUnknownKey, "no trusted key has kid %s", credential.KIDIssuer(msg.KID())), nil
 	}
 	vk, err := v.decoded.get(key)
 	if err != nil {
-		return failErr(err)
+		return failErr(err), nil
 	}
-	claims, err := msg.VerifyWith(vk)
+	claims, err = msg.VerifyWith(vk)
 	if err != nil {
-		return failErr(err)
+		return failErr(err), nil
 	}
-	r := Result{
+	r = Result{
 		Level:     claims.Level.String(),
 		Warnings:  []Warning{},
 		Issuer:    claims.Issuer,
@@ -239,36 +292,36 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 	// ValidFrom is nbf, which is never before iat: a credential issued in
 	// the future (a key not yet in service signing for later) is not valid.
 	if at.Add(skew).Before(claims.ValidFrom()) {
-		return r.fail(CodeNotYetValid, "valid from %s, now %s", stamp(claims.ValidFrom()), stamp(at))
+		return r.fail(CodeNotYetValid, "valid from %s, now %s", stamp(claims.ValidFrom()), stamp(at)), claims
 	}
 	if !at.Add(-skew).Before(claims.Expiry) {
-		return r.fail(CodeExpired, "expired at %s, now %s", stamp(claims.Expiry), stamp(at))
+		return r.fail(CodeExpired, "expired at %s, now %s", stamp(claims.Expiry), stamp(at)), claims
 	}
 	if ref != nil {
 		if claims.Issuer != "" && claims.Issuer != ref.Issuer.ID {
-			return r.fail(CodeIssuerMismatch, "credential names issuer %q, key %s belongs to %q", claims.Issuer, key.KIDString(), ref.Issuer.ID)
+			return r.fail(CodeIssuerMismatch, "credential names issuer %q, key %s belongs to %q", claims.Issuer, key.KIDString(), ref.Issuer.ID), claims
 		}
 		r.Issuer = ref.Issuer.ID
 	}
 	schema, ok := v.schemas.ByID(claims.Type)
 	if !ok {
-		return r.fail(CodeUnknownType, "credential type %d is not in the schema registry", claims.Type)
+		return r.fail(CodeUnknownType, "credential type %d is not in the schema registry", claims.Type), claims
 	}
 	r.Type, r.Schema = schema.Name, schema
 	if claims.Version != schema.Version {
-		return r.fail(CodeUnknownType, "%s schema version %d is not known (have version %d)", schema.Name, claims.Version, schema.Version)
+		return r.fail(CodeUnknownType, "%s schema version %d is not known (have version %d)", schema.Name, claims.Version, schema.Version), claims
 	}
 	if ref != nil {
 		if err := ref.Key.Authorization.Check(schema.Name, claims.Level, claims.IssuedAt); err != nil {
-			return r.fail(CodeKeyNotAuthorized, "issuer %s key %s: %v", ref.Issuer.ID, key.KIDString(), err)
+			return r.fail(CodeKeyNotAuthorized, "issuer %s key %s: %v", ref.Issuer.ID, key.KIDString(), err), claims
 		}
 	}
 	if !claims.Evidence.Supports(claims.Level) {
 		return r.fail(CodeEvidenceInsufficient, "level %s needs evidence %s or stronger, the credential records %s",
-			claims.Level, credential.DefaultEvidence(claims.Level), claims.Evidence)
+			claims.Level, credential.DefaultEvidence(claims.Level), claims.Evidence), claims
 	}
 	if claims.Level < schema.MinLevel {
-		return r.fail(CodeSchemaInvalid, "%s credentials need level %s or higher, got %s", schema.Name, schema.MinLevel, claims.Level)
+		return r.fail(CodeSchemaInvalid, "%s credentials need level %s or higher, got %s", schema.Name, schema.MinLevel, claims.Level), claims
 	}
 	attrs, err := schema.Decode(claims.Attributes)
 	if err != nil {
@@ -280,23 +333,29 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 			if name == "" {
 				name = "key " + strconv.FormatInt(ce.Key, 10)
 			}
-			return r.fail(CodeSchemaInvalid, "claim %s fails the %s check of schema %s", name, ce.Rule, schema.Name)
+			return r.fail(CodeSchemaInvalid, "claim %s fails the %s check of schema %s", name, ce.Rule, schema.Name), claims
 		}
-		return r.fail(CodeSchemaInvalid, "attributes break schema %s", schema.Name)
+		return r.fail(CodeSchemaInvalid, "attributes break schema %s", schema.Name), claims
 	}
 	// From here on a finding may leave the result undetermined; keep the
 	// first such finding and let any later invalid finding override it.
 	var pending *Result
 	if res, done := v.checkStatus(&r, claims, ref, at); done {
-		return res
+		return res, claims
 	} else if res.Code != "" {
 		pending = &res
 	}
 	if v.types != nil && !v.types[schema.Name] {
-		return r.fail(CodeTypeNotAllowed, "type %s is not accepted here (accepted: %v)", schema.Name, v.policy.Types)
+		return r.fail(CodeTypeNotAllowed, "type %s is not accepted here (accepted: %v)", schema.Name, v.policy.Types), claims
 	}
 	if claims.Level < v.policy.MinLevel {
-		return r.fail(CodeLevelTooLow, "level %s is below the required %s", claims.Level, v.policy.MinLevel)
+		return r.fail(CodeLevelTooLow, "level %s is below the required %s", claims.Level, v.policy.MinLevel), claims
+	}
+	if v.policy.RequireHolderBinding && !presented {
+		if claims.Confirmation == nil {
+			return r.fail(CodeHolderBindingMissing, "holder binding is required: this credential has no holder key (cnf) and cannot be presented"), claims
+		}
+		return r.fail(CodeHolderBindingMissing, "holder binding is required: show a presentation the holder's device signs (netcred present), not the credential itself"), claims
 	}
 	if v.trust != nil && pending == nil {
 		if next := v.trust.Bundle.NextUpdate.Add(v.policy.BundleGrace); !at.Before(next) {
@@ -307,13 +366,13 @@ func (v *Verifier) VerifyCOSE(data []byte, opts Options) Result {
 		}
 	}
 	if pending != nil {
-		return *pending
+		return *pending, claims
 	}
-	if claims.Confirmation != nil {
+	if claims.Confirmation != nil && !presented {
 		r.warn(WarnHolderBindingUnchecked, "holder binding (cnf) present but not checked: the QR code alone does not prove possession")
 	}
 	r.Valid, r.Verdict, r.Code, r.Claims, r.Credential = true, VerdictValid, CodeValid, attrs, claims
-	return r
+	return r, claims
 }
 
 // checkStatus looks the credential up in its status list. done reports a

@@ -28,21 +28,12 @@ func runAudit(args []string, e *env) int {
 }
 
 func runAuditVerify(args []string, e *env) int {
-	const example = "netcred audit verify --db issuer.db --key issuer.pub.jwk"
-	fs := newFlags(e, "audit verify", "audit verify --db PATH [--key PUBLIC_JWK]...\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
+	c := newStoreCommand(e, "audit verify", "audit verify --db PATH [--key PUBLIC_JWK]...", "netcred audit verify --db issuer.db --key issuer.pub.jwk", false)
 	var keyFiles listFlag
-	fs.Var(&keyFiles, "key", "an issuer public JWK file that checkpoints must be signed by (repeatable)")
-	rest, code, ok := parseFlags(fs, args)
+	c.fs.Var(&keyFiles, "key", "an issuer public JWK file that checkpoints must be signed by (repeatable)")
+	_, db, code, ok := c.parse(args, noArgs, "")
 	if !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		errorf(e, "audit verify takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	if !needDB(e, "audit verify", *db, example) {
-		return exitUsage
 	}
 	var trusted []*keys.PublicKey
 	for _, f := range keyFiles {
@@ -61,7 +52,7 @@ func runAuditVerify(args []string, e *env) int {
 	}
 	// Read the raw records only: the issuer rules (issuer.Open) would
 	// refuse a store whose config was tampered with before the log is read.
-	st, code := openIssuerStore(e, *db, true)
+	st, code := openIssuerStore(e, db, true)
 	if code != exitOK {
 		return code
 	}

@@ -59,6 +59,7 @@ func commands() []command {
 		{"audit", "verify the issuer store's hash-chained audit log", runAudit},
 		{"db", "migrate a PostgreSQL store; copy a store into another", runDB},
 		{"holder", "create the holder's device key (holder keys new)", runHolder},
+		{"present", "sign a presentation of a device-bound credential (NP1: QR text)", runPresent},
 		{"verify", "verify a credential offline", runVerify},
 		{"inspect", "decode any COSE_Sign1 / CWT without a key (trusts nothing)", runInspect},
 		{"bundle", "sign and show the root-signed trust bundle", runBundle},

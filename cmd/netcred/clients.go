@@ -54,35 +54,18 @@ func runGroup(e *env, name, usage string, args []string, subs map[string]func([]
 	return exitUsage
 }
 
-// needDB reports (with the error and a hint) a missing --db.
-func needDB(e *env, cmd, path, example string) bool {
-	if path != "" {
-		return true
-	}
-	errorf(e, "%s needs --db PATH", cmd)
-	hint(e, "%s", example)
-	return false
-}
-
 func runClientsAdd(args []string, e *env) int {
 	const example = "netcred clients add --db issuer.db --name mini-app --max-level substantial --types identity"
-	fs := newFlags(e, "clients add", "clients add --db PATH --name NAME --max-level LEVEL --types T,... [--scope issue|admin] [--status-uri BASE_URI]\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
+	c := newStoreCommand(e, "clients add", "clients add --db PATH --name NAME --max-level LEVEL --types T,... [--scope issue|admin] [--status-uri BASE_URI]", example, false)
+	fs := c.fs
 	name := fs.String("name", "", "the client's name: letters, digits, '.', '_', '-' (required)")
 	maxLevel := fs.String("max-level", "", "highest level it may request: low, substantial or high (required)")
 	types := fs.String("types", "", "comma-separated credential types it may request (required)")
 	scope := fs.String("scope", issuer.ScopeIssue, "issue, or admin to change the status of any credential")
 	statusURI := fs.String("status-uri", "", "base URI of the status lists, when this creates a new store")
-	rest, code, ok := parseFlags(fs, args)
+	_, db, code, ok := c.parse(args, noArgs, "")
 	if !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		errorf(e, "clients add takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	if !needDB(e, "clients add", *db, example) {
-		return exitUsage
 	}
 	for flagName, v := range map[string]string{"name": *name, "max-level": *maxLevel, "types": *types} {
 		if v == "" {
@@ -97,41 +80,31 @@ func runClientsAdd(args []string, e *env) int {
 		hint(e, levelHint)
 		return exitUsage
 	}
-	svc, code := openService(e, *db, nil, issuer.Options{BaseURI: *statusURI}, false)
+	svc, code := openService(e, db, nil, issuer.Options{BaseURI: *statusURI}, false)
 	if svc == nil {
 		return code
 	}
 	defer svc.Close()
-	token, c, err := svc.AddClient(*name, level, splitList(*types), *scope)
+	token, added, err := svc.AddClient(*name, level, splitList(*types), *scope)
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrExists) {
-			hint(e, "client names are unique; netcred clients list --db %s shows them", *db)
+			hint(e, "client names are unique; netcred clients list --db %s shows them", displayDB(db))
 		}
 		return exitUsage
 	}
 	fmt.Fprintf(e.stderr, "%s: added client %s (max level %s, types %s, scope %s); its token follows, shown this once\n",
-		progName, c.Name, c.MaxLevel, strings.Join(c.Types, ","), c.Scope)
+		progName, added.Name, added.MaxLevel, strings.Join(added.Types, ","), added.Scope)
 	fmt.Fprintln(e.stdout, token)
 	return exitOK
 }
 
 func runClientsList(args []string, e *env) int {
-	const example = "netcred clients list --db issuer.db"
-	fs := newFlags(e, "clients list", "clients list --db PATH\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
-	rest, code, ok := parseFlags(fs, args)
+	_, db, code, ok := newStoreCommand(e, "clients list", "clients list --db PATH", "netcred clients list --db issuer.db", false).parse(args, noArgs, "")
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		errorf(e, "clients list takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	if !needDB(e, "clients list", *db, example) {
-		return exitUsage
-	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, true)
+	svc, code := openService(e, db, nil, issuer.Options{}, true)
 	if svc == nil {
 		return code
 	}
@@ -156,15 +129,11 @@ func runClientsList(args []string, e *env) int {
 
 func runClientsRevoke(args []string, e *env) int {
 	const example = "netcred clients revoke --db issuer.db mini-app"
-	fs := newFlags(e, "clients revoke", "clients revoke --db PATH NAME (or --name NAME)\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
-	name := fs.String("name", "", "the client to revoke (or give NAME as the argument)")
-	rest, code, ok := parseFlags(fs, args)
+	c := newStoreCommand(e, "clients revoke", "clients revoke --db PATH NAME (or --name NAME)", example, false)
+	name := c.fs.String("name", "", "the client to revoke (or give NAME as the argument)")
+	rest, db, code, ok := c.parse(args, anyArgs, "")
 	if !ok {
 		return code
-	}
-	if !needDB(e, "clients revoke", *db, example) {
-		return exitUsage
 	}
 	if *name != "" {
 		rest = append(rest, *name)
@@ -174,7 +143,7 @@ func runClientsRevoke(args []string, e *env) int {
 		hint(e, "%s", example)
 		return exitUsage
 	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, false)
+	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code
 	}
@@ -182,7 +151,7 @@ func runClientsRevoke(args []string, e *env) int {
 	if err := svc.RevokeClient(rest[0]); err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrNotFound) {
-			hint(e, "netcred clients list --db %s shows the clients", *db)
+			hint(e, "netcred clients list --db %s shows the clients", displayDB(db))
 		}
 		return exitUsage
 	}

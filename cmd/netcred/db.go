@@ -178,7 +178,7 @@ func runDBCopy(args []string, e *env) int {
 		errorf(e, "target audit entry %d %s: %s", p.Seq, p.Kind, p.Detail)
 	}
 	if !r.OK() {
-		hint(e, "the source's log has the same problems: netcred audit verify --db %s", *from)
+		hint(e, "the source's log has the same problems: netcred audit verify --db %s", displayDB(*from))
 		return exitInvalid
 	}
 	fmt.Fprintf(e.stdout, "target audit log ok: %d entries, %d signed checkpoints, signed up to entry %d\n", r.Entries, r.Checkpoints, r.Covered)

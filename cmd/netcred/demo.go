@@ -155,6 +155,10 @@ func (d *demo) run(drawQR bool) int {
 		return d.fail(err)
 	}
 	fmt.Fprintf(w, "PNG written to %s\n", pngFile)
+	bound, code := d.issueBound(sd)
+	if bound == nil {
+		return code
+	}
 
 	d.say("the trust-root operator signs a bundle: this issuer may sign identity and ticket up to high")
 	lists, err := bundleLists(sd)
@@ -197,7 +201,8 @@ func (d *demo) run(drawQR bool) int {
 	if err != nil {
 		return d.fail(fmt.Errorf("reading the PNG back: %w", err))
 	}
-	res, code := d.verify("trust", scanned, verifier.Policy{}, now.Add(time.Minute))
+	var res verifier.Result
+	res, code = d.verify("trust", scanned, verifier.Policy{}, now.Add(time.Minute))
 	if code != exitOK {
 		return code
 	}
@@ -211,6 +216,10 @@ func (d *demo) run(drawQR bool) int {
 	}
 	if res.Code != verifier.CodeLevelTooLow {
 		return d.fail(fmt.Errorf("expected %s, got %s", verifier.CodeLevelTooLow, res.Code))
+	}
+
+	if code := d.presentSteps(bound, now.Add(time.Minute)); code != exitOK {
+		return code
 	}
 
 	d.say("the holder reports the phone stolen: the issuer revokes and republishes")
@@ -294,6 +303,26 @@ func (d *demo) verify(name, text string, p verifier.Policy, at time.Time) (verif
 		return verifier.Result{}, d.fail(err)
 	}
 	res := v.Verify(text, verifier.Options{Now: at})
+	printResult(d.e, res)
+	return res, exitOK
+}
+
+// verifyWith is verify with per-call options (time, nonce, audience,
+// replay cache).
+func (d *demo) verifyWith(name, text string, p verifier.Policy, opts verifier.Options) (verifier.Result, int) {
+	store, err := trust.OpenWith(d.path(name), trust.Options{Now: func() time.Time { return opts.Now }})
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	t, err := store.Trust()
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	v, err := verifier.New(verifier.Config{Trust: t, Policy: p})
+	if err != nil {
+		return verifier.Result{}, d.fail(err)
+	}
+	res := v.Verify(text, opts)
 	printResult(d.e, res)
 	return res, exitOK
 }

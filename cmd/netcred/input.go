@@ -12,6 +12,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
+	"github.com/netcred/netcred/internal/regularfile"
 )
 
 // Size caps of what the CLI reads. Every file goes through readFile.
@@ -29,58 +30,20 @@ func readFile(e *env, name string, limit int64) ([]byte, error) {
 	if name == "-" {
 		return readCapped(e.stdin, "standard input", limit)
 	}
-	if err := checkFile(name, limit); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(name)
+	f, _, err := regularfile.Open(name, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// The name may have been swapped since Stat: check what was opened.
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegular(name, fi, limit); err != nil {
-		return nil, err
-	}
 	return readCapped(f, name, limit)
 }
 
 // checkFile refuses, before anything opens it, a file that readFile would
-// refuse. Readers of other packages (key files, schemas) are called after
+// refuse. Readers of other packages (schemas, configs) are called after
 // it, so that they never open a FIFO or a device.
 func checkFile(name string, limit int64) error {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return err
-	}
-	return checkRegular(name, fi, limit)
-}
-
-func checkRegular(name string, fi os.FileInfo, limit int64) error {
-	switch {
-	case fi.IsDir():
-		return fmt.Errorf("%s: %w", name, errIsDir)
-	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s: %w (%s)", name, errNotRegular, fileKind(fi.Mode()))
-	case fi.Size() > limit:
-		return fmt.Errorf("%s: %w (%d bytes, at most %d)", name, errTooLarge, fi.Size(), limit)
-	}
-	return nil
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a plain file"
+	_, err := regularfile.Check(name, limit)
+	return err
 }
 
 func readCapped(r io.Reader, name string, limit int64) ([]byte, error) {

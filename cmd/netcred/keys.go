@@ -193,14 +193,10 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 		fileHint(e, err)
 		return nil, exitUsage
 	}
-	if err := checkFile(name, maxSmallFile); err != nil {
-		errorf(e, "%v", err)
-		fileHint(e, err)
-		return nil, exitUsage
-	}
 	key, warnings, err := keyfile.Read(name, passphrase)
 	if err != nil {
 		errorf(e, "%v", err)
+		fileHint(e, err)
 		switch {
 		case errors.Is(err, keyfile.ErrPassphraseRequired):
 			hint(e, "the key is encrypted: add --passphrase-file FILE")
@@ -218,9 +214,6 @@ func loadPrivate(e *env, name, passFile string) (*keys.PrivateKey, int) {
 func readPassphrase(name string) ([]byte, error) {
 	if name == "" {
 		return nil, nil
-	}
-	if err := checkFile(name, maxSmallFile); err != nil {
-		return nil, err
 	}
 	return keyfile.ReadPassphrase(name)
 }

@@ -55,32 +55,18 @@ func runSuspend(args []string, e *env) int   { return suspendCommand.run(args, e
 func runReinstate(args []string, e *env) int { return reinstateCommand.run(args, e) }
 
 func (c statusChange) run(args []string, e *env) int {
-	fs := newFlags(e, c.name, c.synopsis)
-	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
-	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
-	reason := fs.String("reason", "", "why, for the issuer's own record (no personal data; at most 256 bytes)")
-	rest, code, ok := parseFlags(fs, args)
+	cmd := newStoreCommand(e, c.name, c.synopsis, "netcred "+c.name+" --db issuer.db https://issuer.example/status/1#734512", true)
+	reason := cmd.fs.String("reason", "", "why, for the issuer's own record (no personal data; at most 256 bytes)")
+	rest, path, code, ok := cmd.parse(args, oneArg, "credential or credential id")
 	if !ok {
 		return code
 	}
-	path := dbPath(*db, *dirFlag)
-	dir := &path
-	if *dir == "" {
-		errorf(e, "%s needs --db PATH (or --status-dir DIR)", c.name)
-		hint(e, "netcred %s --db issuer.db https://issuer.example/status/1#734512", c.name)
-		return exitUsage
-	}
-	if len(rest) != 1 {
-		errorf(e, "%s needs exactly one credential or credential id", c.name)
-		hint(e, "netcred %s --db %s https://issuer.example/status/1#734512", c.name, *dir)
-		return exitUsage
-	}
-	d, code := openService(e, *dir, nil, issuer.Options{}, false)
+	d, code := openService(e, path, nil, issuer.Options{}, false)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
-	rec, code := findCredential(e, d, *dir, rest[0])
+	rec, code := findCredential(e, d, path, rest[0])
 	if rec == nil {
 		return code
 	}
@@ -102,7 +88,7 @@ func (c statusChange) run(args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: %s %s (%s credential at level %s, issued %s)\n",
 		progName, c.done, rec.ID, rec.Type, rec.Level, rfc3339(rec.IssuedAt))
-	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", *dir)
+	hint(e, "verifiers see it once you publish: netcred status publish --db %s --key ISSUER_KEY --out DIR", displayDB(path))
 	return exitOK
 }
 
@@ -120,7 +106,7 @@ func findCredential(e *env, d *issuer.Service, path, arg string) (*issuer.Creden
 	case errors.Is(err, issuer.ErrMalformedID):
 		hint(e, "netcred issue prints each credential's id; or give the credential itself (QR text, a file or an image)")
 	case errors.Is(err, issuer.ErrNotIssued):
-		hint(e, "only the store that issued a credential knows it; is %s the right --db?", path)
+		hint(e, "only the store that issued a credential knows it; is %s the right --db?", displayDB(path))
 	}
 	return nil, exitUsage
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 
 const serveSynopsis = `serve --db PATH --key KEY --listen ADDR [--status-uri BASE_URI] [--policy FILE]
       [--bundle FILE] [--tls-cert FILE --tls-key FILE] [--rate N] [--burst N]
+      [--pprof ADDR]
 
 Runs the issuer service (spec/service.md): the /v1 HTTP API for enrollment
 clients, the JWKS at /v1/keys, the distribution point verifiers sync from
@@ -32,11 +34,19 @@ path), /healthz and /metrics. Clients authenticate with the bearer tokens
 of netcred clients add. A new store needs --status-uri.
 
 Status lists are republished within a second of a status change and
-before they go stale. SIGTERM or SIGINT stops accepting requests and
+before they go stale. With --db postgres://USER@HOST/DB, several serve
+instances may share the database: one at a time (the holder of its
+publish lock) signs the lists, every instance serves what it stored, and
+another takes over within seconds when it dies; while the database is
+unreachable, requests get 503 store_unavailable with a Retry-After. SIGTERM or SIGINT stops accepting requests and
 drains those in flight. SIGHUP reloads --bundle and --key: after netcred
 keys rotate --key KEY, the new key signs and /v1/keys keeps the old one
 until its credentials expire (retired keys are read from KEY.<kid>.retired
 on start).
+
+--pprof ADDR serves Go's runtime profiles (net/http/pprof, under
+/debug/pprof/) on a second listener, for profiling the service under
+load; it has no authentication, so bind it to a loopback address only.
 
 Example:
   netcred serve --db issuer.db --key issuer.jwk --listen 127.0.0.1:8080 \
@@ -44,7 +54,7 @@ Example:
 
 func runServe(args []string, e *env) int {
 	fs := newFlags(e, "serve", serveSynopsis)
-	dbFile := fs.String("db", "", "the issuer store (bbolt file; required)")
+	dbFile := fs.String("db", "", "the issuer store: a bbolt file, or a postgres:// URL that several instances may share (required)")
 	keyFile := fs.String("key", "", "the issuer's private key file (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	listen := fs.String("listen", "", "address to listen on, e.g. 127.0.0.1:8080 (required)")
@@ -64,6 +74,7 @@ func runServe(args []string, e *env) int {
 	fs.Var(durationFlag{d: &listValidity}, "list-validity", "validity of published status list tokens (default 48h)")
 	listTTL := issuer.DefaultStatusTTL
 	fs.Var(durationFlag{d: &listTTL}, "list-ttl", "ttl of published status list tokens (default 1h)")
+	pprofAddr := fs.String("pprof", "", "serve runtime profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (no authentication)")
 	drain := 30 * time.Second
 	fs.Var(durationFlag{d: &drain}, "drain", "how long SIGTERM waits for requests in flight (default 30s)")
 	idemTTL := httpapi.DefaultIdempotencyTTL
@@ -138,7 +149,7 @@ func runServe(args []string, e *env) int {
 	backend := httpapi.NewServiceBackend(svc, ring, httpapi.ServiceOptions{Open: openOpts, ListValidity: listValidity, ListTTL: listTTL})
 	defer func() {
 		if err := backend.Close(); err != nil {
-			errorf(e, "closing %s: %v", *dbFile, err)
+			errorf(e, "closing %s: %v", displayDB(*dbFile), err)
 		}
 	}()
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -161,11 +172,23 @@ func runServe(args []string, e *env) int {
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
+	if *pprofAddr != "" {
+		pln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			errorf(e, "--pprof: %v", err)
+			return exitUsage
+		}
+		ps := &http.Server{Handler: pprofHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go ps.Serve(pln)
+		defer ps.Close()
+		fmt.Fprintf(e.stderr, "%s: runtime profiles on http://%s/debug/pprof/\n", progName, pln.Addr())
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	published := make(chan struct{})
 	go func() { srv.Run(ctx); close(published) }()
 	swept := make(chan struct{})
-	go func() { sweep(ctx, logger, backend); close(swept) }()
+	go func() { sweep(ctx, logger, backend, sweepEvery); close(swept) }()
 	defer func() { cancel(); <-published; <-swept }()
 
 	scheme := "http"
@@ -188,7 +211,7 @@ func runServe(args []string, e *env) int {
 			served <- hs.Serve(ln)
 		}
 	}()
-	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, *dbFile, scheme, ln.Addr(), key.Public().KIDString(), retired)
+	fmt.Fprintf(e.stderr, "%s: serving %s on %s://%s (kid %s%s)\n", progName, displayDB(*dbFile), scheme, ln.Addr(), key.Public().KIDString(), retired)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
@@ -215,6 +238,18 @@ func runServe(args []string, e *env) int {
 			return exitOK
 		}
 	}
+}
+
+// pprofHandler serves net/http/pprof's pages on a mux of its own (not
+// http.DefaultServeMux).
+func pprofHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // readBundleFile reads a bundle file and checks that it is a JWS compact
@@ -255,7 +290,9 @@ func reload(e *env, log *slog.Logger, b *httpapi.ServiceBackend, srv *httpapi.Se
 		return
 	}
 	log.Info("rotated the signing key", "kid", key.Public().KIDString())
-	if err := srv.Republish(context.Background()); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Republish(ctx); err != nil {
 		log.Error("republishing after the rotation", "err", err)
 	}
 }
@@ -269,9 +306,10 @@ const (
 	sweepMax   = 100000
 )
 
-// sweep drops expired used-once and idempotency records until ctx ends.
-func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend) {
-	t := time.NewTicker(sweepEvery)
+// sweep drops expired used-once and idempotency records every every,
+// until ctx ends.
+func sweep(ctx context.Context, log *slog.Logger, b *httpapi.ServiceBackend, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -12,8 +13,10 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -29,6 +32,7 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/issuer"
+	"github.com/netcred/netcred/issuer/httpapi"
 	"github.com/netcred/netcred/issuer/store/bolt"
 	"github.com/netcred/netcred/keys"
 	"github.com/netcred/netcred/keys/keyfile"
@@ -569,4 +573,87 @@ func TestServeTLS(t *testing.T) {
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
+}
+
+// TestServeSweep: serve's sweep drops expired used-once and idempotency
+// records, and keeps those not yet expired.
+func TestServeSweep(t *testing.T) {
+	f := newServeFixture(t)
+	st, err := bolt.Open(f.db, bolt.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := issuer.Open(st, issuer.New(f.key, nil), issuer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	err = st.Update(func(tx issuer.Tx) error {
+		for i := range 2500 {
+			if err := tx.UseOnce("attestation", fmt.Sprint("old-", i), now.Add(-time.Hour), now.Add(-2*time.Hour)); err != nil {
+				return err
+			}
+		}
+		if err := tx.UseOnce("attestation", "fresh", now.Add(time.Hour), now); err != nil {
+			return err
+		}
+		return tx.PutIdempotency(&issuer.IdempotencyRecord{Client: "load", Key: "k", Response: []byte(`{}`), Created: now.Add(-2 * time.Hour), Expires: now.Add(-time.Hour)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := httpapi.NewServiceBackend(svc, httpapi.NewKeyRing(f.key), httpapi.ServiceOptions{})
+	defer b.Close()
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sweep(ctx, slog.New(slog.NewJSONHandler(&logs, nil)), b, 10*time.Millisecond); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), `"dropped":2501`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sweep dropped the 2501 expired records within 10 s; log:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	// Everything expired went (in 3 store writes of at most 1000); the
+	// fresh record stays.
+	var n int
+	err = st.Update(func(tx issuer.Tx) error {
+		var err error
+		n, err = tx.DropExpired(now, 10000)
+		return err
+	})
+	if err != nil || n != 0 {
+		t.Errorf("after the sweep DropExpired removed %d more (%v); want 0", n, err)
+	}
+	st.View(func(tx issuer.Tx) error {
+		if _, err := tx.Idempotency("load", "k"); !errors.Is(err, issuer.ErrNotFound) {
+			t.Errorf("the expired idempotency record after the sweep: %v; want dropped", err)
+		}
+		return nil
+	})
+	err = st.Update(func(tx issuer.Tx) error { return tx.UseOnce("attestation", "fresh", now.Add(time.Hour), now) })
+	if !errors.Is(err, issuer.ErrExists) {
+		t.Errorf("the fresh used-once record after the sweep: %v; want kept (ErrExists)", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

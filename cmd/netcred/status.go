@@ -53,26 +53,20 @@ func runStatus(args []string, e *env) int {
 }
 
 func runStatusPublish(args []string, e *env) int {
-	fs := newFlags(e, "status publish", "status publish --db PATH --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]")
-	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
-	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
+	c := newStoreCommand(e, "status publish", "status publish --db PATH --key ISSUER_KEY --out DIR [--passphrase-file F] [--valid-for D] [--ttl D]",
+		"netcred status publish --db issuer.db --key issuer.jwk --out www", true)
+	fs := c.fs
 	keyFile := fs.String("key", "", "issuer private key file to sign the lists with (required)")
 	passFile := fs.String("passphrase-file", "", "passphrase of an encrypted key file")
 	out := fs.String("out", "", "directory to write status/<name>.cwt and status/index.json into (required)")
 	validFor, ttl := issuer.DefaultStatusValidity, issuer.DefaultStatusTTL
 	fs.Var(durationFlag{d: &validFor}, "valid-for", "how long verifiers may use the lists (default 48h)")
 	fs.Var(durationFlag{d: &ttl}, "ttl", "how long verifiers may cache the lists before fetching again (default 1h)")
-	rest, code, ok := parseFlags(fs, args)
+	_, path, code, ok := c.parse(args, noArgs, "")
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		errorf(e, "status publish takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	path := dbPath(*db, *dirFlag)
-	dir := &path
-	for _, f := range []struct{ name, value string }{{"db", *dir}, {"key", *keyFile}, {"out", *out}} {
+	for _, f := range []struct{ name, value string }{{"key", *keyFile}, {"out", *out}} {
 		if f.value == "" {
 			errorf(e, "status publish needs --%s", f.name)
 			hint(e, "netcred status publish --db issuer.db --key issuer.jwk --out www")
@@ -88,7 +82,7 @@ func runStatusPublish(args []string, e *env) int {
 	if key == nil {
 		return code
 	}
-	d, code := openService(e, *dir, issuer.New(key, nil), issuer.Options{}, false)
+	d, code := openService(e, path, issuer.New(key, nil), issuer.Options{}, false)
 	if d == nil {
 		return code
 	}
@@ -117,30 +111,17 @@ func runStatusPublish(args []string, e *env) int {
 }
 
 func runStatusShow(args []string, e *env) int {
-	fs := newFlags(e, "status show", "status show --db PATH [CREDENTIAL_OR_ID]")
-	dirFlag := fs.String("status-dir", "", "same as --db DIR/issuer.db")
-	db := fs.String("db", "", "the issuer store (required, or --status-dir)")
-	rest, code, ok := parseFlags(fs, args)
+	rest, path, code, ok := newStoreCommand(e, "status show", "status show --db PATH [CREDENTIAL_OR_ID]", "netcred status show --db issuer.db", true).parse(args, optArg, "credential or id")
 	if !ok {
 		return code
 	}
-	if len(rest) > 1 {
-		errorf(e, "status show takes at most one credential or id, got %q", rest)
-		return exitUsage
-	}
-	path := dbPath(*db, *dirFlag)
-	dir := &path
-	if *dir == "" {
-		errorf(e, "status show needs --db PATH (or --status-dir DIR)")
-		return exitUsage
-	}
-	d, code := openService(e, *dir, nil, issuer.Options{}, true)
+	d, code := openService(e, path, nil, issuer.Options{}, true)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
 	if len(rest) == 1 {
-		rec, code := findCredential(e, d, *dir, rest[0])
+		rec, code := findCredential(e, d, path, rest[0])
 		if rec == nil {
 			return code
 		}
@@ -152,7 +133,7 @@ func runStatusShow(args []string, e *env) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", *dir, d.BaseURI(), d.ListSize())
+	fmt.Fprintf(e.stdout, "issuer store %s: lists %sN of %d entries\n\n", displayDB(path), d.BaseURI(), d.ListSize())
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LIST\tUSED\tREVOKED\tSUSPENDED\tOPENED\t")
 	for _, l := range lists {

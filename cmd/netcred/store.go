@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/issuer/store/bolt"
@@ -110,6 +111,80 @@ func openRules(e *env, st issuer.Store, name string, is *issuer.Issuer, opts iss
 	return svc, exitOK
 }
 
+// storeCommand is what the commands on the issuer store share: the --db
+// flag (and --status-dir where the command takes it), the check of the
+// arguments, and the check that a store is named.
+type storeCommand struct {
+	e       *env
+	name    string // the command, e.g. "clients add"
+	example string // a command line, the hint for a missing --db or argument
+	fs      *cmdFlags
+	db, dir *string // dir is nil for a command without --status-dir
+}
+
+// Arguments a storeCommand takes (its parse checks the count).
+const (
+	noArgs  = iota // none
+	oneArg         // exactly one
+	optArg         // at most one
+	anyArgs        // the command checks them
+)
+
+// newStoreCommand returns the flags of the store command name, with --db
+// and, when statusDir is set, --status-dir. The synopsis gets example as
+// its example unless it has its own.
+func newStoreCommand(e *env, name, synopsis, example string, statusDir bool) *storeCommand {
+	if !strings.Contains(synopsis, "Example:") {
+		synopsis += "\n\nExample:\n  " + example
+	}
+	c := &storeCommand{e: e, name: name, example: example, fs: newFlags(e, name, synopsis)}
+	if statusDir {
+		c.dir = c.fs.String("status-dir", "", "same as --db DIR/issuer.db")
+		c.db = c.fs.String("db", "", "the issuer store (required, or --status-dir)")
+	} else {
+		c.db = c.fs.String("db", "", "the issuer store (required)")
+	}
+	return c
+}
+
+// parse parses args, checks that the command got args arguments (noArgs,
+// oneArg or optArg; what names the argument in messages) and that a store
+// is named. It returns the arguments and the store's path; when ok is
+// false it has said why and code is the exit code.
+func (c *storeCommand) parse(args []string, nargs int, what string) (rest []string, path string, code int, ok bool) {
+	rest, code, ok = parseFlags(c.fs, args)
+	if !ok {
+		return nil, "", code, false
+	}
+	switch {
+	case nargs == noArgs && len(rest) > 0:
+		errorf(c.e, "%s takes no arguments, got %q", c.name, rest)
+		return nil, "", exitUsage, false
+	case nargs == oneArg && len(rest) != 1:
+		errorf(c.e, "%s needs exactly one %s", c.name, what)
+		hint(c.e, "%s", c.example)
+		return nil, "", exitUsage, false
+	case nargs == optArg && len(rest) > 1:
+		errorf(c.e, "%s takes at most one %s, got %q", c.name, what, rest)
+		return nil, "", exitUsage, false
+	}
+	if c.dir == nil {
+		path = *c.db
+	} else {
+		path = dbPath(*c.db, *c.dir)
+	}
+	if path == "" {
+		if c.dir == nil {
+			errorf(c.e, "%s needs --db PATH", c.name)
+		} else {
+			errorf(c.e, "%s needs --db PATH (or --status-dir DIR)", c.name)
+		}
+		hint(c.e, "%s", c.example)
+		return nil, "", exitUsage, false
+	}
+	return rest, path, exitOK, true
+}
+
 // openIssuerStore opens the records of the store named by --db, without the
 // issuer rules (audit verify, db copy): a PostgreSQL database for a
 // postgres:// URL, else a bbolt file (which must exist when readOnly).
@@ -163,4 +238,13 @@ func postgresHint(e *env, err error) {
 	case errors.Is(err, issuer.ErrStoreUnavailable):
 		hint(e, "check that PostgreSQL runs at the URL's host and port and accepts the URL's user, database and sslmode; netcred retries nothing by itself here")
 	}
+}
+
+// displayDB is how messages name the store at path: a PostgreSQL URL
+// without its password.
+func displayDB(path string) string {
+	if postgres.IsURL(path) {
+		return postgres.Redact(path)
+	}
+	return path
 }

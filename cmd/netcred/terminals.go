@@ -34,20 +34,12 @@ func runTerminals(args []string, e *env) int {
 
 func runTerminalsAdd(args []string, e *env) int {
 	const example = "netcred terminals add --db issuer.db --name police-7 --key police-7.pub.jwk"
-	fs := newFlags(e, "terminals add", "terminals add --db PATH --name NAME --key PUBLIC_JWK\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
-	name := fs.String("name", "", "the terminal's name, as its evidence names it (required)")
-	keyArg := fs.String("key", "", "the terminal's public key: a JWK file, or the JWK (required)")
-	rest, code, ok := parseFlags(fs, args)
+	c := newStoreCommand(e, "terminals add", "terminals add --db PATH --name NAME --key PUBLIC_JWK", example, false)
+	name := c.fs.String("name", "", "the terminal's name, as its evidence names it (required)")
+	keyArg := c.fs.String("key", "", "the terminal's public key: a JWK file, or the JWK (required)")
+	_, db, code, ok := c.parse(args, noArgs, "")
 	if !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		errorf(e, "terminals add takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	if !needDB(e, "terminals add", *db, example) {
-		return exitUsage
 	}
 	if *name == "" || *keyArg == "" {
 		errorf(e, "terminals add needs --name and --key")
@@ -68,7 +60,7 @@ func runTerminalsAdd(args []string, e *env) int {
 		hint(e, "give the terminal's public JWK, e.g. from netcred keys public terminal.jwk")
 		return exitUsage
 	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, false)
+	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code
 	}
@@ -77,7 +69,7 @@ func runTerminalsAdd(args []string, e *env) int {
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrExists) {
-			hint(e, "remove the old registration first: netcred terminals remove --db %s %s", *db, *name)
+			hint(e, "remove the old registration first: netcred terminals remove --db %s %s", displayDB(db), *name)
 		}
 		return exitUsage
 	}
@@ -87,21 +79,11 @@ func runTerminalsAdd(args []string, e *env) int {
 }
 
 func runTerminalsList(args []string, e *env) int {
-	const example = "netcred terminals list --db issuer.db"
-	fs := newFlags(e, "terminals list", "terminals list --db PATH\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
-	rest, code, ok := parseFlags(fs, args)
+	_, db, code, ok := newStoreCommand(e, "terminals list", "terminals list --db PATH", "netcred terminals list --db issuer.db", false).parse(args, noArgs, "")
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		errorf(e, "terminals list takes no arguments, got %q", rest)
-		return exitUsage
-	}
-	if !needDB(e, "terminals list", *db, example) {
-		return exitUsage
-	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, true)
+	svc, code := openService(e, db, nil, issuer.Options{}, true)
 	if svc == nil {
 		return code
 	}
@@ -126,21 +108,11 @@ func runTerminalsList(args []string, e *env) int {
 
 func runTerminalsRemove(args []string, e *env) int {
 	const example = "netcred terminals remove --db issuer.db police-7"
-	fs := newFlags(e, "terminals remove", "terminals remove --db PATH NAME\n\nExample:\n  "+example)
-	db := fs.String("db", "", "the issuer store (required)")
-	rest, code, ok := parseFlags(fs, args)
+	rest, db, code, ok := newStoreCommand(e, "terminals remove", "terminals remove --db PATH NAME", example, false).parse(args, oneArg, "terminal name")
 	if !ok {
 		return code
 	}
-	if !needDB(e, "terminals remove", *db, example) {
-		return exitUsage
-	}
-	if len(rest) != 1 {
-		errorf(e, "terminals remove needs exactly one terminal name")
-		hint(e, "%s", example)
-		return exitUsage
-	}
-	svc, code := openService(e, *db, nil, issuer.Options{}, false)
+	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code
 	}
@@ -148,7 +120,7 @@ func runTerminalsRemove(args []string, e *env) int {
 	if err := svc.RemoveTerminal(rest[0]); err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrNotFound) {
-			hint(e, "netcred terminals list --db %s shows the terminals", *db)
+			hint(e, "netcred terminals list --db %s shows the terminals", displayDB(db))
 		}
 		return exitUsage
 	}

@@ -11,17 +11,31 @@ import (
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
+	"github.com/netcred/netcred/presentation"
+	"github.com/netcred/netcred/presentation/replay"
 	"github.com/netcred/netcred/trust"
 	"github.com/netcred/netcred/verifier"
 )
 
-const verifySynopsis = `verify (--trust DIR | --keys JWKS_FILE) [--min-level L] [--type T] [--at RFC3339] [--json] INPUT
+const verifySynopsis = `verify (--trust DIR | --keys JWKS_FILE) [--min-level L] [--type T] [--at RFC3339] [--json]
+      [--require-holder-binding] [--max-presentation-age 60s] [--nonce N] [--audience A]
+      [--replay-cache FILE] INPUT
 
 Verifies a credential offline. INPUT is QR text, a file holding it, - for
 standard input, or a PNG, JPEG, GIF or WebP image of the QR code. With --trust the keys,
 their authorizations and the status lists come from a trust store (netcred
 trust init / import / sync); --keys is for quick local checks with a plain
 key set, without authorization or revocation checks.
+
+INPUT may also be a presentation ("NP1:...", netcred present): the
+credential signed, with the time, by the holder's device key its cnf
+names. It is valid within --max-presentation-age (plus 5 seconds of skew)
+of its signing, when it carries the --nonce this verifier showed (none
+without --nonce) and is for the --audience it shows (none without
+--audience). With --require-holder-binding only presentations are
+accepted: a credential shown bare is holder_binding_missing. A gate with
+--replay-cache FILE refuses the same presentation twice within its window
+(presentation_replayed); the file is locked while in use.
 
 Exit codes: 0 valid, 1 not valid (the reason code is printed), 2 usage or
 configuration error, 3 undetermined (the trust store is too old to decide:
@@ -30,7 +44,8 @@ document whatever happens: the result, or {"error", "hints", "exit_code"}.
 
 Examples:
   netcred verify --trust ./trust --min-level substantial alice.png
-  netcred verify --keys trusted.jwks --json alice.txt`
+  netcred verify --keys trusted.jwks --json alice.txt
+  netcred verify --trust ./trust --require-holder-binding --replay-cache gate.replay presented.txt`
 
 func runVerify(args []string, e *env) int {
 	fs := newFlags(e, "verify", verifySynopsis)
@@ -49,6 +64,15 @@ func runVerify(args []string, e *env) int {
 	fs.Var(durationFlag{d: &skew, zeroOK: true, set: &skewSet}, "clock-skew", "allowed clock difference; 0s for none (default 5m)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	schemaFiles := fs.String("schemas", "", "comma-separated operator-defined schema files to load")
+	requireBinding := fs.Bool("require-holder-binding", false, "accept only presentations signed by the holder's device key (netcred present)")
+	maxPresentationAge := verifier.DefaultMaxPresentationAge
+	fs.Var(durationFlag{d: &maxPresentationAge}, "max-presentation-age", "oldest presentation accepted (default 60s, plus 5s of skew); past it: presentation_stale")
+	presentationSkew := time.Duration(0)
+	presentationSkewSet := false
+	fs.Var(durationFlag{d: &presentationSkew, zeroOK: true, set: &presentationSkewSet}, "presentation-skew", "allowed clock difference with the holder's device; 0s for none (default 5s)")
+	nonce := fs.String("nonce", "", "the nonce this verifier showed the holder: a presentation must carry it")
+	audience := fs.String("audience", "", "the audience this verifier shows holders: a presentation must be for it")
+	replayFile := fs.String("replay-cache", "", "replay cache file: refuse a presentation seen within its window (created if missing)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -111,7 +135,11 @@ func runVerify(args []string, e *env) int {
 	if skewSet && skew == 0 {
 		skew = -1 // the verifier's "none"; zero means its default
 	}
-	policy := verifier.Policy{ClockSkew: skew, MaxStatusAge: maxStatusAge, AllowStaleStatus: *allowStale, BundleGrace: bundleGrace}
+	if presentationSkewSet && presentationSkew == 0 {
+		presentationSkew = -1
+	}
+	policy := verifier.Policy{ClockSkew: skew, MaxStatusAge: maxStatusAge, AllowStaleStatus: *allowStale, BundleGrace: bundleGrace,
+		RequireHolderBinding: *requireBinding, MaxPresentationAge: maxPresentationAge, PresentationSkew: presentationSkew}
 	if *minLevel != "" {
 		if policy.MinLevel, err = credential.ParseLevel(*minLevel); err != nil {
 			errorf(e, "%v", err)
@@ -123,6 +151,14 @@ func runVerify(args []string, e *env) int {
 		policy.Types = splitList(*types)
 	}
 	var opts verifier.Options
+	if *nonce != "" {
+		if len(*nonce) > presentation.MaxNonceLen {
+			errorf(e, "--nonce of %d bytes: at most %d", len(*nonce), presentation.MaxNonceLen)
+			return exitUsage
+		}
+		opts.Nonce = []byte(*nonce)
+	}
+	opts.Audience = *audience
 	if *atText != "" {
 		if opts.Now, err = time.Parse(time.RFC3339, *atText); err != nil {
 			errorf(e, "--at %q: want an RFC 3339 time such as 2026-11-26T14:00:00Z", *atText)
@@ -146,11 +182,28 @@ func runVerify(args []string, e *env) int {
 	if err != nil {
 		return inputError(e, err)
 	}
+	if *replayFile != "" {
+		cache, err := replay.Open(*replayFile, 0, opts.Now, 10*time.Second)
+		if err != nil {
+			errorf(e, "%v", err)
+			hint(e, "--replay-cache takes a file this command writes (netcred replay cache 1), kept by one gate")
+			return exitUsage
+		}
+		defer cache.Close()
+		opts.Replay = cache
+	}
 	var res verifier.Result
 	if len(data) > 0 && data[0] == 0xd2 {
 		res = v.VerifyCOSE(data, opts)
 	} else {
 		res = v.Verify(string(data), opts)
+	}
+	if c, ok := opts.Replay.(*replay.File); ok && res.Valid {
+		if err := c.Save(opts.Now); err != nil {
+			errorf(e, "the presentation is valid, but the replay cache was not written: %v", err)
+			hint(e, "check that the directory of --replay-cache is writable; without the cache the gate cannot refuse a second use")
+			return exitUsage
+		}
 	}
 	if *asJSON {
 		if code := printJSON(e, jsonResult{Result: res, ExpiresAt: jsonTime(res.ExpiresAt)}); code != exitOK {
@@ -242,6 +295,16 @@ func printResult(e *env, res verifier.Result) {
 	fmt.Fprintf(w, "  %-16s %s\n", "issued by", issuer)
 	if res.ExpiresAt != nil {
 		fmt.Fprintf(w, "  %-16s %s\n", "expires", *jsonTime(res.ExpiresAt))
+	}
+	if p := res.Presented; p != nil {
+		what := "by the holder's device"
+		if p.Audience != "" {
+			what += " for " + p.Audience
+		}
+		if p.Nonce {
+			what += ", with this verifier's nonce"
+		}
+		fmt.Fprintf(w, "  %-16s %s %s\n", "presented", p.IssuedAt, what)
 	}
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warning)

@@ -62,6 +62,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
 		os.Exit(1)
 	}
+	if err := writePresentationVectors(filepath.Join(*out, "presentation")); err != nil {
+		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
+		os.Exit(1)
+	}
 	if err := writeProofVectors(filepath.Join(*out, "oid4vci")); err != nil {
 		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
 		os.Exit(1)

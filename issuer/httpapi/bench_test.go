@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -61,13 +59,7 @@ func BenchmarkIssue(b *testing.B) {
 	cpu0 := baseline.ProcessCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req := httptest.NewRequest("POST", "/v1/credentials", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+token)
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			if w.Code != 201 {
-				b.Fatalf("status %d: %s", w.Code, w.Body)
-			}
+			benchIssue(b, h, token, body, "")
 		}
 	})
 	b.StopTimer()

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/netcred/netcred/issuer"
 )
 
 // Sentinel errors a Backend wraps so that the service answers with the
@@ -51,6 +53,7 @@ const (
 	CodeHolderKeyUnsupported = "holder_key_unsupported"
 	CodeInternal             = "internal_error"
 	CodeUnavailable          = "unavailable"
+	CodeStoreUnavailable     = "store_unavailable"
 )
 
 // Error is a refused request: its HTTP status, stable code, message and,
@@ -95,7 +98,7 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, ErrConflict):
 		return http.StatusConflict
-	case errors.Is(err, ErrUnavailable):
+	case errors.Is(err, ErrUnavailable), errors.Is(err, issuer.ErrStoreUnavailable):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -115,6 +118,9 @@ func asError(err error) *Error {
 	case http.StatusInternalServerError:
 		return &Error{Status: st, Code: CodeInternal, Message: "internal error; see the service log", Err: err}
 	case http.StatusServiceUnavailable:
+		if errors.Is(err, issuer.ErrStoreUnavailable) {
+			return &Error{Status: st, Code: CodeStoreUnavailable, Message: fmt.Sprintf("the issuer's database cannot be reached; retry after %d s", RetryAfter), Err: err}
+		}
 		return &Error{Status: st, Code: CodeUnavailable, Message: "the service is not available now", Err: err}
 	default:
 		code := map[int]string{401: CodeUnauthenticated, 403: "forbidden", 400: CodeInvalidField, 404: CodeNotFound, 409: CodeStatusConflict}[st]

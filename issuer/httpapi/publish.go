@@ -4,6 +4,14 @@ package httpapi
 // starts, within PublishDelay of a status change or of a new list, and
 // again before the tokens' ttl runs out, and keeps the tokens in memory
 // for the distribution point.
+//
+// Several instances may share one store (issuer.SharedStore): then only
+// the one holding the Coordinator's publish lock signs; it stores each
+// publication through the Coordinator, and the others serve what it
+// stored. Every instance announces its status changes, so that the
+// publisher republishes within seconds, and every instance tries the lock
+// at each poll, so that one takes over within PublishPoll of the
+// publisher's death.
 
 import (
 	"context"
@@ -17,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/netcred/netcred/issuer"
 	"github.com/netcred/netcred/status"
 )
 
@@ -31,49 +40,83 @@ type served struct {
 type tokenSet struct {
 	byName map[string]*served
 	uris   []string
-	at     time.Time
+	// iat is the publication's iat; covers the last change it shows
+	// (issuer.Publication).
+	iat    time.Time
+	covers uint64
 }
 
 type publisher struct {
 	backend Backend
+	coord   issuer.Coordinator
 	log     *slog.Logger
 	m       *metrics
 	now     func() time.Time
 	delay   time.Duration
 	every   time.Duration
+	poll    time.Duration
 	current atomic.Pointer[tokenSet]
 	kick    chan struct{}
-	// gen counts requests for a publication; done the last one covered.
-	mu        sync.Mutex
-	cond      *sync.Cond
-	requested uint64
-	done      uint64
-	lastErr   error
+	// pending: a change still to announce (an Announce failed, or a new
+	// list was seen); wanted: the highest change number a caller waits
+	// to see published.
+	pending atomic.Bool
+	wanted  atomic.Uint64
+	// leader: this instance held the lock at the last step; refreshAt is
+	// when the leader signs again even without a change.
+	leader    bool
+	refreshAt time.Time
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	lastErr error
 }
 
-func newPublisher(b Backend, log *slog.Logger, m *metrics, now func() time.Time, delay, every time.Duration) *publisher {
-	p := &publisher{backend: b, log: log, m: m, now: now, delay: delay, every: every, kick: make(chan struct{}, 1)}
+func newPublisher(b Backend, coord issuer.Coordinator, log *slog.Logger, m *metrics, now func() time.Time, delay, every, poll time.Duration) *publisher {
+	p := &publisher{backend: b, coord: coord, log: log, m: m, now: now, delay: delay, every: every, poll: poll, kick: make(chan struct{}, 1)}
 	p.cond = sync.NewCond(&p.mu)
 	p.current.Store(&tokenSet{byName: map[string]*served{}})
 	return p
 }
 
-// request asks for a publication that reflects every write acknowledged
-// before the call, and returns its generation.
-func (p *publisher) request() uint64 {
-	p.mu.Lock()
-	p.requested++
-	g := p.requested
-	p.mu.Unlock()
+func (p *publisher) wakeUp() {
 	select {
 	case p.kick <- struct{}{}:
 	default:
 	}
-	return g
 }
 
-// wait blocks until generation g is published (or ctx ends).
-func (p *publisher) wait(ctx context.Context, g uint64) error {
+// request asks for a publication soon, without waiting for the
+// announcement (a credential in a list not yet served).
+func (p *publisher) request() {
+	p.pending.Store(true)
+	p.wakeUp()
+}
+
+// changed announces a change acknowledged before the call and returns
+// its number; a publication covering it shows the change. When the
+// announcement fails (the store is unreachable), the publisher retries it
+// and changed returns the error.
+func (p *publisher) changed(ctx context.Context) (uint64, error) {
+	seq, err := p.coord.Announce(ctx)
+	if err != nil {
+		p.pending.Store(true)
+		p.wakeUp()
+		return 0, err
+	}
+	for {
+		w := p.wanted.Load()
+		if seq <= w || p.wanted.CompareAndSwap(w, seq) {
+			break
+		}
+	}
+	p.wakeUp()
+	return seq, nil
+}
+
+// wait blocks until a publication covering change seq is served (or ctx
+// ends).
+func (p *publisher) wait(ctx context.Context, seq uint64) error {
 	stop := context.AfterFunc(ctx, func() {
 		p.mu.Lock()
 		p.cond.Broadcast()
@@ -82,8 +125,11 @@ func (p *publisher) wait(ctx context.Context, g uint64) error {
 	defer stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for p.done < g {
+	for p.current.Load().covers < seq {
 		if err := ctx.Err(); err != nil {
+			if p.lastErr != nil {
+				return p.lastErr
+			}
 			return err
 		}
 		p.cond.Wait()
@@ -95,57 +141,125 @@ func (p *publisher) wait(ctx context.Context, g uint64) error {
 func (p *publisher) run(ctx context.Context) {
 	timer := time.NewTimer(0) // publish at once on start
 	defer timer.Stop()
+	defer p.coord.Close()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.kick:
 			// Let changes arriving together share one publication.
-			select {
-			case <-ctx.Done():
+			if !p.sleep(ctx, p.delay) {
 				return
-			case <-time.After(p.delay):
+			}
+		case <-p.coord.Wake():
+			if !p.sleep(ctx, p.delay) {
+				return
 			}
 		case <-timer.C:
 		}
-		p.mu.Lock()
-		g := p.requested
-		p.mu.Unlock()
-		next, err := p.publish(ctx)
-		if err != nil {
-			p.log.Error("publishing status lists", "err", err)
-			next = min(p.every, 5*time.Second) // retry soon
+		var err error
+		if p.pending.Swap(false) {
+			var seq uint64
+			if seq, err = p.coord.Announce(ctx); err != nil {
+				p.pending.Store(true)
+			} else if p.wanted.Load() < seq {
+				p.wanted.Store(seq)
+			}
+		}
+		next, serr := p.step(ctx)
+		if err == nil {
+			err = serr
 		}
 		p.mu.Lock()
-		if g > p.done {
-			p.done = g
-		}
+		p.lastErr = err
 		p.cond.Broadcast()
 		p.mu.Unlock()
-		timer.Reset(next)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			p.log.Error("publishing status lists", "err", err)
+			next = min(next, time.Second) // retry soon
+		}
+		if p.pending.Load() || p.wanted.Load() > p.current.Load().covers {
+			next = min(next, 4*p.delay)
+		}
+		timer.Reset(max(next, time.Millisecond))
 	}
 }
 
-// publish signs every list and returns when to publish again: at every,
-// or sooner when half of a token's ttl or validity would pass first.
-func (p *publisher) publish(ctx context.Context) (time.Duration, error) {
+func (p *publisher) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// step takes (or keeps) the publish lock; the holder signs when a change
+// is not yet published, when it has just taken over, or when the tokens
+// are due for refreshing; another instance serves the stored publication
+// when it is newer than its own. It returns when to step again.
+func (p *publisher) step(ctx context.Context) (time.Duration, error) {
+	lead, err := p.coord.PublishLock(ctx)
+	if err != nil {
+		p.leader = false
+		return p.poll, err
+	}
+	cur := p.current.Load()
+	if !lead {
+		if p.leader {
+			p.log.Info("another instance publishes the status lists now")
+		}
+		p.leader = false
+		pub, err := p.coord.Publication(ctx, cur.iat)
+		if err != nil {
+			return p.poll, err
+		}
+		if pub != nil {
+			p.serve(pub)
+		}
+		return p.poll, nil
+	}
+	if !p.leader {
+		p.log.Info("this instance publishes the status lists")
+	}
+	last, err := p.coord.LastAnnounced(ctx)
+	if err != nil {
+		return p.poll, err
+	}
+	if p.leader && last <= cur.covers && time.Now().Before(p.refreshAt) {
+		return min(time.Until(p.refreshAt), p.poll), nil
+	}
+	p.leader = true
+	next, err := p.publish(ctx, last)
+	if err != nil {
+		return p.poll, err
+	}
+	p.refreshAt = time.Now().Add(next)
+	return min(next, p.poll), nil
+}
+
+// publish signs every list, stores the publication for the other
+// instances, serves it and returns when to sign again: at every, or
+// sooner when half of a token's ttl or validity would pass first. The
+// tokens show every change announced up to covers, read before signing.
+func (p *publisher) publish(ctx context.Context, covers uint64) (time.Duration, error) {
 	start := time.Now()
 	toks, err := p.backend.Publish(ctx, p.now())
-	p.mu.Lock()
-	p.lastErr = err
-	p.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
-	set := &tokenSet{byName: map[string]*served{}, at: p.now()}
+	pub := &issuer.Publication{Covers: covers, IssuedAt: p.now().UTC().Truncate(time.Second)}
+	if len(toks) > 0 {
+		pub.IssuedAt = toks[0].IssuedAt
+	}
 	minTTL := p.every
 	for _, t := range toks {
-		sum := sha256.Sum256(t.Data)
-		s := &served{Token: t, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
-		set.uris = append(set.uris, t.URI)
-		for _, name := range listNames(t.URI) {
-			set.byName[name] = s
-		}
+		pub.Tokens = append(pub.Tokens, issuer.PublishedToken(t))
 		if t.TTL > 0 && t.TTL/2 < minTTL {
 			minTTL = t.TTL / 2
 		}
@@ -153,10 +267,37 @@ func (p *publisher) publish(ctx context.Context) (time.Duration, error) {
 			minTTL = life / 2
 		}
 	}
-	p.current.Store(set)
+	// Served here even when storing fails: the others catch up with the
+	// next publication.
+	p.serve(pub)
+	_, err = p.coord.PutPublication(ctx, pub)
+	if err != nil {
+		return 0, err
+	}
 	p.m.publish.Observe(time.Since(start).Seconds())
 	p.log.Debug("published status lists", "lists", len(toks), "dur_ms", time.Since(start).Milliseconds())
 	return max(minTTL, time.Second), nil
+}
+
+// serve makes pub the publication served.
+func (p *publisher) serve(pub *issuer.Publication) {
+	set := &tokenSet{byName: map[string]*served{}, iat: pub.IssuedAt, covers: pub.Covers}
+	for _, t := range pub.Tokens {
+		sum := sha256.Sum256(t.Data)
+		s := &served{Token: Token(t), etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+		set.uris = append(set.uris, t.URI)
+		for _, name := range listNames(t.URI) {
+			set.byName[name] = s
+		}
+	}
+	p.mu.Lock()
+	if old := p.current.Load(); old.iat.After(set.iat) {
+		p.mu.Unlock()
+		return
+	}
+	p.current.Store(set)
+	p.cond.Broadcast()
+	p.mu.Unlock()
 }
 
 // healthy reports the last publication's error, if any.

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/netcred/netcred/issuer"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/time/rate"
 )
@@ -34,6 +35,12 @@ const (
 	// DefaultPublishEvery is the longest time between two publications;
 	// the publisher republishes sooner when half a token's ttl has passed.
 	DefaultPublishEvery = 30 * time.Minute
+	// DefaultPublishPoll is how often an instance that shares its store
+	// with others tries the publish lock and looks for a newer stored
+	// publication (notifications make it sooner).
+	DefaultPublishPoll = time.Second
+	// RetryAfter is the Retry-After, in seconds, of a 503 answer.
+	RetryAfter = 2
 )
 
 // Options configure a Server. Backend and Keys are required.
@@ -63,12 +70,28 @@ type Options struct {
 	// negative FailRate no limit.
 	FailRate  float64
 	FailBurst int
-	// PublishDelay and PublishEvery steer the publisher (defaults above).
-	PublishDelay, PublishEvery time.Duration
+	// PublishDelay, PublishEvery and PublishPoll steer the publisher
+	// (defaults above).
+	PublishDelay, PublishEvery, PublishPoll time.Duration
 	// IssuerURL is the OpenID4VCI credential issuer identifier (see
 	// SetIssuerURL); the endpoints are served when it is set and Backend
 	// is an OfferBackend.
 	IssuerURL string
+}
+
+// Coordinated is implemented by a Backend whose store other service
+// instances may share (issuer.SharedStore): the publisher then signs only
+// while it holds the Coordinator's publish lock and otherwise serves the
+// publication stored by the instance that does. A Backend that does not
+// implement it publishes alone (issuer.LocalCoordinator).
+type Coordinated interface {
+	Coordinator() issuer.Coordinator
+}
+
+// Pinger is implemented by a Backend that can tell whether its store is
+// reachable; /healthz asks it.
+type Pinger interface {
+	Ping(ctx context.Context) error
 }
 
 // Server is the issuer's HTTP service. Its Handler serves requests; Run
@@ -133,14 +156,24 @@ func New(o Options) (*Server, error) {
 	if o.Bundle != nil {
 		s.SetBundle(o.Bundle)
 	}
-	delay, every := o.PublishDelay, o.PublishEvery
+	delay, every, poll := o.PublishDelay, o.PublishEvery, o.PublishPoll
 	if delay <= 0 {
 		delay = DefaultPublishDelay
 	}
 	if every <= 0 {
 		every = DefaultPublishEvery
 	}
-	s.pub = newPublisher(o.Backend, s.log, s.m, s.now, delay, every)
+	if poll <= 0 {
+		poll = DefaultPublishPoll
+	}
+	var coord issuer.Coordinator
+	if c, ok := o.Backend.(Coordinated); ok {
+		coord = c.Coordinator()
+	}
+	if coord == nil {
+		coord = issuer.NewLocalCoordinator()
+	}
+	s.pub = newPublisher(o.Backend, coord, s.log, s.m, s.now, delay, every, poll)
 	s.oid = newOID4VCI(o)
 	s.handler = s.routes()
 	return s, nil
@@ -161,7 +194,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Run publishes the status lists at once, then whenever a status change
 // or a new list asks for it and before the tokens go stale, until ctx
-// ends.
+// ends; with a shared store, only while this instance holds the publish
+// lock (Coordinated). It closes the Coordinator when it returns.
 func (s *Server) Run(ctx context.Context) {
 	go s.sweepOffers(ctx)
 	s.pub.run(ctx)
@@ -171,7 +205,11 @@ func (s *Server) Run(ctx context.Context) {
 // every write acknowledged before the call is served (or ctx ends). Run
 // must be running.
 func (s *Server) Republish(ctx context.Context) error {
-	return s.pub.wait(ctx, s.pub.request())
+	seq, err := s.pub.changed(ctx)
+	if err != nil {
+		return err
+	}
+	return s.pub.wait(ctx, seq)
 }
 
 // ObserveCommit records the latency of one durable store write in the
@@ -305,8 +343,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.m.errors.WithLabelValues(e.Code).Inc()
 	var b errorBody
 	b.Error.Code, b.Error.Message, b.Error.Field = e.Code, e.Message, e.Field
-	if e.Status == http.StatusUnauthorized {
+	switch e.Status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="netcred"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	}
 	writeJSON(w, e.Status, b)
 }
@@ -377,8 +418,23 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*Client, 
 	return c, true
 }
 
+// handleHealth answers 200 {"status":"ok"} when the instance is ready,
+// and 503 with a Retry-After and {"status":"store_unavailable"} or
+// {"status":"publishing_failed"} when it is not.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.backend.(Pinger); ok {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		err := p.Ping(ctx)
+		cancel()
+		if err != nil {
+			s.log.Warn("health: the store is unreachable", "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store_unavailable"})
+			return
+		}
+	}
 	if err := s.pub.healthy(); err != nil {
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "publishing_failed"})
 		return
 	}

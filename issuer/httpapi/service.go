@@ -29,9 +29,10 @@ import (
 // ids are "N.IDX" (list number, index): the store's id LIST_URI#IDX in a
 // form that fits a path segment.
 type ServiceBackend struct {
-	svc  atomic.Pointer[issuer.Service]
-	ring *KeyRing
-	opts ServiceOptions
+	svc   atomic.Pointer[issuer.Service]
+	ring  *KeyRing
+	opts  ServiceOptions
+	coord issuer.Coordinator
 
 	// authCache keeps recent authentications for AuthCacheTTL, so that a
 	// busy client costs one store read a second, not one per request.
@@ -72,9 +73,22 @@ func NewServiceBackend(svc *issuer.Service, ring *KeyRing, opts ServiceOptions) 
 	if opts.ListTTL <= 0 {
 		opts.ListTTL = issuer.DefaultStatusTTL
 	}
-	b := &ServiceBackend{ring: ring, opts: opts}
+	b := &ServiceBackend{ring: ring, opts: opts, coord: issuer.CoordinatorOf(svc.Store())}
 	b.svc.Store(svc)
 	return b
+}
+
+// Coordinator implements Coordinated: the store's Coordinator when the
+// store is an issuer.SharedStore, an issuer.LocalCoordinator otherwise.
+func (b *ServiceBackend) Coordinator() issuer.Coordinator { return b.coord }
+
+// Ping implements Pinger: a store that can say whether it is reachable
+// (a database) is asked; any other store is always reachable.
+func (b *ServiceBackend) Ping(ctx context.Context) error {
+	if p, ok := b.svc.Load().Store().(interface{ Ping(context.Context) error }); ok {
+		return p.Ping(ctx)
+	}
+	return nil
 }
 
 // Service returns the current issuer.Service.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/netcred/netcred/internal/regularfile"
 	"github.com/netcred/netcred/keys"
 )
 
@@ -209,7 +210,7 @@ func syncDir(dir string) {
 // report a file that others may read or write, and a passphrase given for
 // a file that is not encrypted.
 func Read(path string, passphrase []byte) (*keys.PrivateKey, []string, error) {
-	f, info, err := openRegular(path)
+	f, info, err := regularfile.Open(path, -1)
 	if err != nil {
 		return nil, nil, fmt.Errorf("keyfile: reading private key: %w", err)
 	}
@@ -244,48 +245,6 @@ func permissionWarnings(path string, mode fs.FileMode) []string {
 	return nil
 }
 
-// openRegular opens path for reading only if it is a regular file: a
-// directory, a named pipe (whose open would wait for a writer), a device
-// such as /dev/zero or a socket is refused with ErrNotRegular before it is
-// opened, and the file opened must be the one checked.
-func openRegular(path string) (*os.File, fs.FileInfo, error) {
-	before, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !before.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotRegular, path, fileKind(before.Mode()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	info, err := f.Stat()
-	if err == nil && (!info.Mode().IsRegular() || !os.SameFile(before, info)) {
-		err = fmt.Errorf("%w: %s changed while it was opened", ErrNotRegular, path)
-	}
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, info, nil
-}
-
-// fileKind names what a non-regular file is, for messages.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a regular file"
-}
-
 // readLimited reads all of r, refusing more than limit bytes.
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
@@ -302,7 +261,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // trailing newline ("\n" or "\r\n"). An empty passphrase is refused with
 // ErrEmptyPassphrase.
 func ReadPassphrase(path string) ([]byte, error) {
-	f, _, err := openRegular(path)
+	f, _, err := regularfile.Open(path, -1)
 	if err != nil {
 		return nil, fmt.Errorf("keyfile: reading passphrase: %w", err)
 	}

@@ -398,3 +398,54 @@ func writeCA(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDeferredRefused: writes are deferred to the end of a group commit;
+// one that is refused there (an entry taken, a credential missing) makes
+// the batch run again statement by statement, so that exactly the fns
+// whose writes are refused fail, with the contract's errors.
+func TestDeferredRefused(t *testing.T) {
+	st := open(t, pgtest.URL(t), postgres.Options{})
+	rec := func(i int) *issuer.CredentialRecord {
+		return &issuer.CredentialRecord{List: 1, Index: uint64(i), Type: "identity", Level: credential.LevelLow}
+	}
+	if err := st.Update(func(tx issuer.Tx) error { return tx.InsertCredential(rec(0)) }); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	results := map[string]int{}
+	for i := range 60 {
+		wg.Go(func() {
+			var err error
+			var what string
+			switch i % 3 {
+			case 0: // taken: already there, or by another fn of the batch
+				what = "taken"
+				err = st.Update(func(tx issuer.Tx) error { return tx.InsertCredential(rec(1000 + i%2)) })
+			case 1: // missing
+				what = "missing"
+				err = st.Update(func(tx issuer.Tx) error { return tx.UpdateCredential(rec(5000 + i)) })
+			default:
+				what = "fresh"
+				err = st.Update(func(tx issuer.Tx) error { return tx.InsertCredential(rec(i)) })
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				results[what+" ok"]++
+			case errors.Is(err, issuer.ErrExists):
+				results[what+" exists"]++
+			case errors.Is(err, issuer.ErrNotFound):
+				results[what+" not found"]++
+			default:
+				t.Errorf("Update (%s): %v", what, err)
+			}
+		})
+	}
+	wg.Wait()
+	want := map[string]int{"taken ok": 2, "taken exists": 18, "missing not found": 20, "fresh ok": 20}
+	if fmt.Sprint(results) != fmt.Sprint(want) {
+		t.Errorf("results %v; want %v", results, want)
+	}
+}

@@ -57,6 +57,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -231,6 +232,11 @@ func parseConfig(u string) (*pgxpool.Config, error) {
 	case "off", "local":
 		return nil, fmt.Errorf("%w: %s: synchronous_commit=%s would acknowledge writes that a crash loses", ErrURL, Redact(u), v)
 	}
+	// A process stopped (or cut off) inside a transaction must not hold
+	// the audit head's lock, which every writer waits for, for long.
+	if cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] == "" {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "30s"
+	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "netcred"
 	}
@@ -248,6 +254,20 @@ type Store struct {
 	running bool
 	closed  bool
 	wg      sync.WaitGroup
+
+	commits, updates atomic.Uint64
+}
+
+// Stats counts a store's work since Open.
+type Stats struct {
+	// Transactions is how many write transactions committed; Updates how
+	// many Update calls they committed (group commit puts several in one).
+	Transactions, Updates uint64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Transactions: s.commits.Load(), Updates: s.updates.Load()}
 }
 
 var _ issuer.Store = (*Store)(nil)
@@ -376,9 +396,26 @@ func (s *Store) commitLoop() {
 func (s *Store) runBatch(calls []*call) {
 	var errs []error
 	var err error
+	deferWrites := true
 	for attempt := 1; ; attempt++ {
-		errs, err = s.tryBatch(calls)
-		if err == nil || !retryable(err) || attempt == 5 {
+		errs, err = s.tryBatch(calls, deferWrites)
+		if errors.Is(err, errFallback) && deferWrites {
+			deferWrites = false // a deferred write was refused: find whose, statement by statement
+			continue
+		}
+		var ex *excluded
+		if errors.As(err, &ex) {
+			// A statement of that fn failed outside a savepoint, which
+			// ends the transaction: that fn fails, the others run again.
+			calls[ex.i].done <- classify(ex.err, s.url)
+			calls = append(calls[:ex.i:ex.i], calls[ex.i+1:]...)
+			if len(calls) == 0 {
+				return
+			}
+			attempt--
+			continue
+		}
+		if err == nil || !retryable(err) || attempt >= 5 {
 			break
 		}
 		time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
@@ -395,7 +432,16 @@ func (s *Store) runBatch(calls []*call) {
 // tryBatch runs calls in one transaction. It returns each fn's error
 // (that fn rolled back, the others committed), or one error for all when
 // the transaction as a whole failed.
-func (s *Store) tryBatch(calls []*call) ([]error, error) {
+//
+// With deferWrites, the writes that succeed unless something is already
+// there (inserting a credential, replacing a list or the configuration,
+// an idempotency record, updating a credential) are not sent when fn makes
+// them but kept, and sent together, pipelined, before the next statement
+// that reads or at commit: a batch of issuances is then one round trip
+// for all its writes. If one of them is refused (it changed no row, or
+// failed), the transaction is abandoned with errFallback and the batch
+// runs again without deferring, where that write fails in its own fn.
+func (s *Store) tryBatch(calls []*call, deferWrites bool) ([]error, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
 	defer cancel()
 	pc, err := s.pool.Acquire(ctx)
@@ -406,7 +452,8 @@ func (s *Store) tryBatch(calls []*call) ([]error, error) {
 	// destroyed by Release, which rolls the transaction back.
 	defer pc.Release()
 	conn := pc.Conn()
-	t := &tx{s: s, ctx: ctx, q: conn, writable: true, savepoints: len(calls) > 1}
+	t := &tx{s: s, ctx: ctx, raw: conn, writable: true, savepoints: len(calls) > 1, deferWrites: deferWrites}
+	t.q = flushing{t}
 	b := &pgx.Batch{}
 	b.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED`)
 	b.Queue(`SELECT seq, hash FROM audit_head FOR UPDATE`)
@@ -433,8 +480,11 @@ func (s *Store) tryBatch(calls []*call) ([]error, error) {
 	errs := make([]error, len(calls))
 	for i, c := range calls {
 		st := t.state()
-		t.spSet, t.sqlErr = false, nil
+		t.spSet, t.sqlErr, t.fnOps = false, nil, len(t.ops)
 		err := runFn(c.fn, t)
+		if t.fallback {
+			return nil, errFallback
+		}
 		if err == nil && t.sqlErr != nil {
 			err = t.sqlErr // fn went on after a failed statement
 		}
@@ -447,16 +497,22 @@ func (s *Store) tryBatch(calls []*call) ([]error, error) {
 		if !t.savepoints {
 			return nil, err // one fn: the transaction is rolled back
 		}
+		if t.sqlErr != nil && !t.spSet {
+			return nil, &excluded{i: i, err: err}
+		}
 		if t.spSet {
 			if _, rerr := conn.Exec(ctx, `ROLLBACK TO SAVEPOINT f`); rerr != nil {
 				return nil, rerr
 			}
 		}
 		t.restore(st)
+		t.ops = t.ops[:t.fnOps]
 		errs[i] = err
 	}
 
 	b = &pgx.Batch{}
+	checks := t.queueOps(b, t.ops)
+	t.ops = nil
 	if n := len(t.audit); n > 0 {
 		seqs, prevs, hashes, bodies := make([]int64, n), make([][]byte, n), make([][]byte, n), make([][]byte, n)
 		for i, e := range t.audit {
@@ -466,25 +522,34 @@ func (s *Store) tryBatch(calls []*call) ([]error, error) {
 			seqs, prevs, hashes, bodies)
 		b.Queue(`UPDATE audit_head SET seq = $1, hash = $2`, int64(t.headSeq), t.headHash[:])
 	}
-	b.Queue(`COMMIT`)
-	br = conn.SendBatch(ctx, b)
-	var tag pgconn.CommandTag
-	for range b.Len() {
-		if tag, err = br.Exec(); err != nil {
-			break
+	if b.Len() > 0 {
+		if err := t.sendChecked(b, checks); err != nil {
+			return nil, err
 		}
 	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	tag, err := conn.Exec(ctx, `COMMIT`)
 	if err == nil && tag.String() != "COMMIT" {
 		err = fmt.Errorf("issuer/store/postgres: the transaction was rolled back (%s)", tag)
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.commits.Add(1)
+	for _, err := range errs {
+		if err == nil {
+			s.updates.Add(1)
+		}
+	}
 	return errs, nil
 }
+
+// excluded: fn i of a batch failed in a way that ends the transaction.
+type excluded struct {
+	i   int
+	err error
+}
+
+func (e *excluded) Error() string { return e.err.Error() }
 
 // runFn calls fn, turning a panic into an error for its caller alone.
 func runFn(fn func(issuer.Tx) error, t *tx) (err error) {
@@ -506,7 +571,7 @@ func (s *Store) View(fn func(issuer.Tx) error) error {
 		return classify(err, s.url)
 	}
 	defer ptx.Rollback(context.Background())
-	t := &tx{s: s, ctx: ctx, q: ptx}
+	t := &tx{s: s, ctx: ctx, q: ptx, raw: ptx}
 	if err := fn(t); err != nil {
 		return classify(err, s.url)
 	}
@@ -519,14 +584,27 @@ type queryer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// rawQueryer is a connection or pgx.Tx: a queryer that also pipelines.
+type rawQueryer interface {
+	queryer
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 type tx struct {
 	s        *Store
 	ctx      context.Context
-	q        queryer
+	q        queryer // raw for a View; flushing for an Update
+	raw      rawQueryer
 	writable bool
+
+	// Deferred writes (tryBatch): ops, of which those from fnOps on are
+	// the running fn's; fallback once one was refused.
+	deferWrites bool
+	ops         []op
+	fnOps       int
+	fallback    bool
 
 	// savepoints: each fn of the batch runs behind SAVEPOINT f, set
 	// before its first write (spSet).
@@ -571,20 +649,181 @@ func (t *tx) readOnly() error {
 	return nil
 }
 
+// errFallback: a deferred write was refused; the batch runs again without
+// deferring.
+var errFallback = errors.New("issuer/store/postgres: a deferred write was refused")
+
+// op is a deferred write: a statement that must change want rows (-1: any
+// number), or a credential to insert (coalesced with its neighbours).
+type op struct {
+	sql  string
+	args []any
+	want int64
+	cred *credRow
+}
+
+type credRow struct {
+	list, idx int64
+	status    int16
+	record    string
+}
+
+// deferOp keeps a write for later, or runs it now when not deferring.
+func (t *tx) deferOp(o op, notDone func() error) error {
+	if err := t.readOnly(); err != nil {
+		return err
+	}
+	if t.deferWrites {
+		t.ops = append(t.ops, o)
+		return nil
+	}
+	if o.cred != nil {
+		o.sql = `INSERT INTO credentials (list, idx, status, record) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`
+		o.args, o.want = []any{o.cred.list, o.cred.idx, o.cred.status, o.cred.record}, 1
+	}
+	tag, err := t.exec(o.sql, o.args...)
+	if err != nil {
+		return err
+	}
+	if o.want >= 0 && tag.RowsAffected() != o.want {
+		return notDone()
+	}
+	return nil
+}
+
+// queueOps queues ops on b and returns the rows each queued statement
+// must change (-1: any). Credential inserts go in one statement; they may
+// move past writes to other tables, never past another write to
+// credentials.
+func (t *tx) queueOps(b *pgx.Batch, ops []op) []int64 {
+	var checks []int64
+	var lists, idxs []int64
+	var sts []int16
+	var recs []string
+	emit := func() {
+		if len(lists) == 0 {
+			return
+		}
+		b.Queue(`INSERT INTO credentials (list, idx, status, record)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::json[]) ON CONFLICT DO NOTHING`, lists, idxs, sts, recs)
+		checks = append(checks, int64(len(lists)))
+		lists, idxs, sts, recs = nil, nil, nil, nil
+	}
+	for _, o := range ops {
+		if c := o.cred; c != nil {
+			lists, idxs, sts, recs = append(lists, c.list), append(idxs, c.idx), append(sts, c.status), append(recs, c.record)
+			continue
+		}
+		if strings.HasPrefix(o.sql, "UPDATE credentials") {
+			emit()
+		}
+		b.Queue(o.sql, o.args...)
+		checks = append(checks, o.want)
+	}
+	emit()
+	return checks
+}
+
+// sendChecked sends b and checks each statement's rows against checks
+// (SAVEPOINT and the like: -1); a refused one sets fallback.
+func (t *tx) sendChecked(b *pgx.Batch, checks []int64) error {
+	br := t.raw.SendBatch(t.ctx, b)
+	var err error
+	for _, want := range checks {
+		tag, e := br.Exec()
+		if e != nil {
+			err = e
+			break
+		}
+		if want >= 0 && tag.RowsAffected() != want {
+			err = errFallback
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && !unavailable(err) {
+		t.fallback = true
+		err = errFallback
+	}
+	return t.fail(err)
+}
+
+// flush sends the deferred writes: the earlier fns', then (behind the
+// running fn's savepoint) the running fn's.
+func (t *tx) flush() error {
+	if t.fallback {
+		return errFallback
+	}
+	if len(t.ops) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	checks := t.queueOps(b, t.ops[:t.fnOps])
+	cur := t.ops[t.fnOps:]
+	setSP := len(cur) > 0 && t.savepoints && !t.spSet
+	if setSP {
+		b.Queue(`SAVEPOINT f`)
+		checks = append(checks, -1)
+	}
+	checks = append(checks, t.queueOps(b, cur)...)
+	t.ops, t.fnOps = t.ops[:0], 0
+	if err := t.sendChecked(b, checks); err != nil {
+		return err
+	}
+	if setSP {
+		t.spSet = true
+	}
+	return nil
+}
+
+// flushing is a write transaction's queryer: every statement first sends
+// the deferred writes.
+type flushing struct{ t *tx }
+
+func (f flushing) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if err := f.t.flush(); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return f.t.raw.Exec(ctx, sql, args...)
+}
+
+func (f flushing) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := f.t.flush(); err != nil {
+		return nil, err
+	}
+	return f.t.raw.Query(ctx, sql, args...)
+}
+
+func (f flushing) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := f.t.flush(); err != nil {
+		return errRow{err}
+	}
+	return f.t.raw.QueryRow(ctx, sql, args...)
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
 // exec runs a write, first setting the fn's savepoint (in the same round
 // trip) when it has none yet.
 func (t *tx) exec(sql string, args ...any) (pgconn.CommandTag, error) {
 	if err := t.readOnly(); err != nil {
 		return pgconn.CommandTag{}, err
 	}
+	if err := t.flush(); err != nil {
+		return pgconn.CommandTag{}, err
+	}
 	if !t.savepoints || t.spSet {
-		tag, err := t.q.Exec(t.ctx, sql, args...)
+		tag, err := t.raw.Exec(t.ctx, sql, args...)
 		return tag, t.fail(err)
 	}
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT f`)
 	b.Queue(sql, args...)
-	br := t.q.SendBatch(t.ctx, b)
+	br := t.raw.SendBatch(t.ctx, b)
 	_, err := br.Exec()
 	var tag pgconn.CommandTag
 	if err == nil {
@@ -602,13 +841,16 @@ func (t *tx) writeScan(dest []any, sql string, args ...any) error {
 	if err := t.readOnly(); err != nil {
 		return err
 	}
+	if err := t.flush(); err != nil {
+		return err
+	}
 	if !t.savepoints || t.spSet {
-		return t.fail(t.q.QueryRow(t.ctx, sql, args...).Scan(dest...))
+		return t.fail(t.raw.QueryRow(t.ctx, sql, args...).Scan(dest...))
 	}
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT f`)
 	b.Queue(sql, args...)
-	br := t.q.SendBatch(t.ctx, b)
+	br := t.raw.SendBatch(t.ctx, b)
 	_, err := br.Exec()
 	if err == nil {
 		t.spSet = true
@@ -671,9 +913,8 @@ func (t *tx) PutConfig(c *issuer.Config) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO config (singleton, record) VALUES (true, $1)
-		ON CONFLICT (singleton) DO UPDATE SET record = EXCLUDED.record`, data)
-	return err
+	return t.deferOp(op{sql: `INSERT INTO config (singleton, record) VALUES (true, $1)
+		ON CONFLICT (singleton) DO UPDATE SET record = EXCLUDED.record`, args: []any{string(data)}, want: 1}, nil)
 }
 
 func (t *tx) List(n uint32) (*issuer.ListRecord, error) {
@@ -686,9 +927,8 @@ func (t *tx) PutList(l *issuer.ListRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO lists (number, record) VALUES ($1, $2)
-		ON CONFLICT (number) DO UPDATE SET record = EXCLUDED.record`, int64(l.Number), data)
-	return err
+	return t.deferOp(op{sql: `INSERT INTO lists (number, record) VALUES ($1, $2)
+		ON CONFLICT (number) DO UPDATE SET record = EXCLUDED.record`, args: []any{int64(l.Number), string(data)}, want: 1}, nil)
 }
 
 func (t *tx) Lists() ([]*issuer.ListRecord, error) {
@@ -724,15 +964,9 @@ func (t *tx) InsertCredential(c *issuer.CredentialRecord) error {
 	if err != nil {
 		return err
 	}
-	tag, err := t.exec(`INSERT INTO credentials (list, idx, status, record) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-		int64(c.List), int64(c.Index), int16(c.Status), data)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
+	return t.deferOp(op{cred: &credRow{list: int64(c.List), idx: int64(c.Index), status: int16(c.Status), record: string(data)}}, func() error {
 		return fmt.Errorf("%w: credential %d#%d", issuer.ErrExists, c.List, c.Index)
-	}
-	return nil
+	})
 }
 
 func (t *tx) UpdateCredential(c *issuer.CredentialRecord) error {
@@ -740,15 +974,10 @@ func (t *tx) UpdateCredential(c *issuer.CredentialRecord) error {
 	if err != nil {
 		return err
 	}
-	tag, err := t.exec(`UPDATE credentials SET status = $3, record = $4 WHERE list = $1 AND idx = $2`,
-		int64(c.List), int64(c.Index), int16(c.Status), data)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
+	return t.deferOp(op{sql: `UPDATE credentials SET status = $3, record = $4 WHERE list = $1 AND idx = $2`,
+		args: []any{int64(c.List), int64(c.Index), int16(c.Status), string(data)}, want: 1}, func() error {
 		return fmt.Errorf("%w: credential %d#%d", issuer.ErrNotFound, c.List, c.Index)
-	}
-	return nil
+	})
 }
 
 func (t *tx) NotValid(list uint32, fn func(uint64, status.Status) error) error {
@@ -959,16 +1188,12 @@ func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
 	}
 	// A record expired at r.Created is replaced; any other is kept, and
 	// the statement changes no row.
-	tag, err := t.exec(`INSERT INTO idempotency (client, key, record, expires) VALUES ($1, $2, $3, $4)
+	return t.deferOp(op{sql: `INSERT INTO idempotency (client, key, record, expires) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (client, key) DO UPDATE SET record = EXCLUDED.record, expires = EXCLUDED.expires
-		WHERE idempotency.expires IS NOT NULL AND idempotency.expires <= $5`, r.Client, r.Key, data, expires, r.Created)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
+		WHERE idempotency.expires IS NOT NULL AND idempotency.expires <= $5`,
+		args: []any{r.Client, r.Key, string(data), expires, r.Created}, want: 1}, func() error {
 		return fmt.Errorf("%w: idempotency key %q of %q", issuer.ErrExists, r.Key, r.Client)
-	}
-	return nil
+	})
 }
 
 func (t *tx) DropExpired(now time.Time, limit int) (int, error) {

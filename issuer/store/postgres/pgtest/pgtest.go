@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +55,7 @@ func Server() (string, error) {
 			probeErr = fmt.Errorf("no PostgreSQL server at %s: %v", postgres.Redact(probeURL), err)
 			return
 		}
+		sweep(ctx, conn)
 		conn.Close(ctx)
 	})
 	return probeURL, probeErr
@@ -71,6 +74,34 @@ func Need(t testing.TB) string {
 		t.Skip(msg)
 	}
 	return u
+}
+
+// staleAfter is the age past which a test database is taken for one left
+// behind by a test binary that died, and dropped.
+const staleAfter = 2 * time.Hour
+
+// sweep drops the test databases (netcred_test_UNIX_RANDOM) created more
+// than staleAfter ago.
+func sweep(ctx context.Context, conn *pgx.Conn) {
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'netcred\_test\_%'`)
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		parts := strings.Split(n, "_")
+		if len(parts) != 4 {
+			continue
+		}
+		at, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil || time.Since(time.Unix(at, 0)) < staleAfter {
+			continue
+		}
+		conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)")
+	}
 }
 
 // URL creates a fresh, empty database netcred_test_<random> and returns
@@ -92,9 +123,9 @@ func URL(t testing.TB) string {
 // Create creates a fresh database netcred_test_<random> on the server at
 // admin and returns its URL and a function that drops it.
 func Create(admin string) (string, func() error, error) {
-	var rnd [8]byte
+	var rnd [6]byte
 	rand.Read(rnd[:])
-	name := "netcred_test_" + hex.EncodeToString(rnd[:])
+	name := fmt.Sprintf("netcred_test_%d_%s", time.Now().Unix(), hex.EncodeToString(rnd[:]))
 	u, err := url.Parse(admin)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %v", EnvServer, err)

@@ -412,7 +412,8 @@ func (s *Service) SweepOffers() (int, error) {
 			return err
 		}
 		for _, id := range gone {
-			if err := tx.DeleteOffer(id); err != nil {
+			// Another instance on the same store may have swept it.
+			if err := tx.DeleteOffer(id); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 		}

@@ -68,7 +68,7 @@ type oid4vci struct {
 }
 
 func newOID4VCI(o Options) *oid4vci {
-	v := &oid4vci{nonces: newNonces()}
+	v := &oid4vci{nonces: newNonces(o.Keys.Current())}
 	v.offers, _ = o.Backend.(OfferBackend)
 	u := strings.TrimSuffix(o.IssuerURL, "/")
 	v.issuerURL.Store(&u)

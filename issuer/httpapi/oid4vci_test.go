@@ -322,7 +322,7 @@ func TestCredentialEndpointRefuses(t *testing.T) {
 		}
 		return p
 	}
-	foreign := newNonces().make(now)
+	foreign := newNonces(nil).make(now)
 	for _, tc := range []struct {
 		name, token, body string
 		status            int
@@ -379,7 +379,7 @@ func TestCredentialEndpointRefuses(t *testing.T) {
 }
 
 func TestNonceExpires(t *testing.T) {
-	n := newNonces()
+	n := newNonces(nil)
 	at := time.Now()
 	v := n.make(at)
 	if _, ok := n.check(v, at.Add(NonceTTL-time.Second)); !ok {
@@ -392,6 +392,18 @@ func TestNonceExpires(t *testing.T) {
 	b[0] ^= 1
 	if _, ok := n.check(base64.RawURLEncoding.EncodeToString(b), at); ok {
 		t.Errorf("a nonce with a changed expiry accepted")
+	}
+	// Instances with the same signing key accept each other's nonces;
+	// another key's are refused.
+	for _, alg := range []credential.Algorithm{credential.EdDSA, credential.ES256} {
+		k, k2 := genKey(t, alg), genKey(t, alg)
+		v := newNonces(k).make(at)
+		if _, ok := newNonces(k).check(v, at); !ok {
+			t.Errorf("%s: a nonce refused by an instance with the same key", alg)
+		}
+		if _, ok := newNonces(k2).check(v, at); ok {
+			t.Errorf("%s: a nonce accepted under another key", alg)
+		}
 	}
 	var r [40]byte
 	rand.Read(r[:])

@@ -539,6 +539,10 @@ func (w *walletClient) refused(what string, err error) int {
 	}
 	errorf(e, "%s refused: %v", what, oe)
 	d := oe.Description
+	if oe.Status == http.StatusTooManyRequests {
+		hint(e, "the issuer saw too many failed attempts from this network: wait the time it names, then run again")
+		return exitInvalid
+	}
 	switch oe.Code {
 	case httpapi.OAuthInvalidGrant:
 		switch {

@@ -494,3 +494,40 @@ func TestCredentialBatch(t *testing.T) {
 		t.Errorf("token after a refused request: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestGuessesThrottled: refused codes and tokens count against the
+// address like failed authentications; past the burst it gets 429, even
+// with the right code, while another address is served.
+func TestGuessesThrottled(t *testing.T) {
+	ss := newWalletService(t)
+	a := ss.makeOffer(t)
+	post := func(remote, path, body, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.RemoteAddr = remote
+		if path == "/token" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		ss.srv.Handler().ServeHTTP(w, req)
+		return w
+	}
+	for i := range DefaultFailBurst {
+		path, body, token := "/token", tokenForm(issuer.PreAuthorizedCodePrefix+"AAAAAAAAAAAAAAAAAAAAAA."+fmt.Sprint(i), "123456"), ""
+		if i%2 == 1 {
+			path, body, token = "/credential", credBody("x"), issuer.AccessTokenPrefix+"AAAAAAAAAAAAAAAAAAAAAA.x"
+		}
+		if w := post("198.51.100.7:4000", path, body, token); w.Code != 400 && w.Code != 401 {
+			t.Fatalf("guess %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	w := post("198.51.100.7:4001", "/token", tokenForm(a.code, a.TxCode), "")
+	if w.Code != 429 || w.Header().Get("Retry-After") == "" {
+		t.Errorf("the right code from a throttled address: %d %s; want 429 with Retry-After", w.Code, w.Body)
+	}
+	if w := post("203.0.113.9:4000", "/token", tokenForm(a.code, a.TxCode), ""); w.Code != 200 {
+		t.Errorf("the right code from another address: %d %s", w.Code, w.Body)
+	}
+}

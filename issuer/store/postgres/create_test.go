@@ -2,6 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -91,5 +96,60 @@ func TestConcurrentCreate(t *testing.T) {
 	r, err := issuer.VerifyAudit(st, key.Public())
 	if err != nil || !r.OK() {
 		t.Fatalf("VerifyAudit = %+v, %v; want one unbroken chain", r, err)
+	}
+}
+
+// TestNewerMigrationUnderRunningStore pins spec/issuer.md §2.10: the
+// schema version is checked when a store opens, not while it runs. A
+// store already open keeps reading and writing when a newer release
+// records a migration under it; a store opened after that refuses.
+func TestNewerMigrationUnderRunningStore(t *testing.T) {
+	u := pgtest.URL(t)
+	key, err := keys.Generate(credential.EdDSA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := open(t, u, postgres.Options{})
+	svc, err := issuer.Open(st, issuer.New(key, nil), issuer.Options{BaseURI: "https://id.example/s/", ListSize: 1 << 12, Reserve: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Issue(req, issuer.IssueInfo{Client: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := connect(t, u).Exec(context.Background(), `INSERT INTO schema_migrations (version, name) VALUES ($1, 'from a newer netcred')`, postgres.SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Issue(req, issuer.IssueInfo{Client: "t"}); err != nil {
+		t.Errorf("issue on a store open before the newer migration: %v; want it to keep working", err)
+	}
+	if _, err := postgres.Open(context.Background(), u, postgres.Options{}); !errors.Is(err, postgres.ErrSchemaNewer) {
+		t.Errorf("Open after the newer migration: %v; want ErrSchemaNewer", err)
+	}
+}
+
+// TestMigrationsOnlyAdd pins the other half of that rule for this
+// release: its migrations after the first only add (no DROP, RENAME,
+// column type change, TRUNCATE, DELETE or UPDATE), so that an instance of
+// the release before keeps running on the migrated schema. A migration
+// that must remove goes in a later release, or its release notes say to
+// stop the older instances first (and this test names it as an exception).
+func TestMigrationsOnlyAdd(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(files) != postgres.SchemaVersion {
+		t.Fatalf("migrations: %v, %v; want %d files", files, err, postgres.SchemaVersion)
+	}
+	removing := regexp.MustCompile(`(?i)\b(drop|rename|truncate|delete|update)\b|\balter\s+column\b.*\btype\b`)
+	for _, f := range files[1:] {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			code, _, _ := strings.Cut(line, "--")
+			if m := removing.FindString(code); m != "" {
+				t.Errorf("%s:%d: %q: a migration after the first removes or changes (%s); spec/issuer.md §2.10 wants it to only add", f, i+1, strings.TrimSpace(line), m)
+			}
+		}
 	}
 }

@@ -204,6 +204,14 @@ func unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
+	// A connection the server refused, whatever its reason (starting up,
+	// closed to connections, no such database, login refused), is a
+	// server that cannot be used now: checked before the PgError it
+	// wraps, whose code would say otherwise.
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
@@ -215,9 +223,8 @@ func unavailable(err error) bool {
 		}
 		return false
 	}
-	var ce *pgconn.ConnectError
 	var ne net.Error
-	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+	return errors.As(err, &ne) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, pgx.ErrTxClosed) || strings.Contains(err.Error(), "conn closed")
 }

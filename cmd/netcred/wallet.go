@@ -543,6 +543,10 @@ func (w *walletClient) refused(what string, err error) int {
 		hint(e, "the issuer saw too many failed attempts from this network: wait the time it names, then run again")
 		return exitInvalid
 	}
+	if oe.Status == http.StatusServiceUnavailable || oe.Code == httpapi.OAuthTemporarilyUnavailable {
+		hint(e, "the issuer's database is unavailable for now: wait a few seconds and run the same command again (the offer and its code are still usable)")
+		return exitInvalid
+	}
 	switch oe.Code {
 	case httpapi.OAuthInvalidGrant:
 		switch {

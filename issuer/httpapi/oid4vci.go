@@ -49,6 +49,10 @@ const (
 	OAuthInvalidNonce             = "invalid_nonce"
 	OAuthRequestDenied            = "credential_request_denied"
 	OAuthServerError              = "server_error"
+	// OAuthTemporarilyUnavailable (RFC 6749 §4.1.2.1's code, answered
+	// here with status 503 and a Retry-After): the store cannot be
+	// reached now; the same request may be sent again after Retry-After.
+	OAuthTemporarilyUnavailable = "temporarily_unavailable"
 )
 
 // OAuthError is a refusal of a wallet-facing endpoint, answered as
@@ -125,11 +129,19 @@ func (s *Server) sweepOffers(ctx context.Context) {
 	}
 }
 
-// oauthFail answers with an OAuth error body; any error that is not an
-// *OAuthError is a 500 server_error whose cause only the log sees.
+// oauthFail answers with an OAuth error body; a store that cannot be
+// reached is a 503 temporarily_unavailable with a Retry-After, any other
+// error that is not an *OAuthError a 500 server_error whose cause only
+// the log sees.
 func (s *Server) oauthFail(w http.ResponseWriter, r *http.Request, err error) {
 	var oe *OAuthError
-	if !errors.As(err, &oe) {
+	if !errors.As(err, &oe) && (errors.Is(err, issuer.ErrStoreUnavailable) || errors.Is(err, ErrUnavailable)) {
+		s.log.Warn("request failed", "request_id", w.Header().Get("X-Request-Id"), "err", err)
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+		oe = &OAuthError{Status: http.StatusServiceUnavailable, Code: OAuthTemporarilyUnavailable,
+			Description: fmt.Sprintf("the issuer's database cannot be reached; retry after %d s", RetryAfter)}
+	}
+	if oe == nil {
 		s.log.Error("request failed", "request_id", w.Header().Get("X-Request-Id"), "err", err)
 		oe = &OAuthError{Status: 500, Code: OAuthServerError, Description: "internal error; see the service log"}
 	}

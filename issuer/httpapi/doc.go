@@ -21,7 +21,11 @@
 // Logs carry a request id, the route, the client's name, the status and
 // the error code, never claims, evidence or tokens. Bodies are capped
 // (413), decoded strictly (400 naming the field), and every client has a
-// rate limit (429 with Retry-After). Pre-authorized codes and access
+// rate limit (429 with Retry-After); failed authentications are limited
+// per remote address in a bounded table (429 before the token is looked
+// up), so that unknown tokens cannot be tried at the network's pace. An
+// Idempotency-Key's answer is recorded in the credential's own store
+// write, so a retry never issues twice. Pre-authorized codes and access
 // tokens are 256-bit secrets whose hashes alone are stored; a wrong
 // transaction code is counted durably and the fifth invalidates the
 // offer; a proof JWT is checked against an allow-list (ES256, EdDSA, a

@@ -2,7 +2,6 @@ package credential
 
 import (
 	"bytes"
-	"crypto"
 	"fmt"
 	"time"
 
@@ -58,16 +57,6 @@ type Claims struct {
 	// keys, as wire values (string, int64, uint64, []byte, bool ...). The
 	// schemas package converts them to and from named JSON values.
 	Attributes map[int64]any
-
-	// holder is the key of Confirmation, decoded once by UnmarshalCBOR.
-	holder holderKey
-}
-
-// holderKey is a decoded cnf key and the cnf bytes it was decoded from.
-type holderKey struct {
-	alg  Algorithm
-	pub  crypto.PublicKey
-	from []byte
 }
 
 // StatusRef points at one entry of a Token Status List.
@@ -190,11 +179,9 @@ func (c *Claims) check() (reason string, err error) {
 		return ReasonClaimsStatus, fmt.Errorf("status reference without a uri")
 	}
 	if c.Confirmation != nil {
-		alg, pub, err := ParseConfirmation(c.Confirmation)
-		if err != nil {
+		if _, _, err := ParseConfirmation(c.Confirmation); err != nil {
 			return ReasonClaimsCnf, err
 		}
-		c.holder = holderKey{alg: alg, pub: pub, from: c.Confirmation}
 	}
 	return "", nil
 }

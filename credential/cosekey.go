@@ -231,6 +231,12 @@ func ParseConfirmation(cnf []byte) (Algorithm, crypto.PublicKey, error) {
 // bytes, so it returns what decoding them returned.
 var holderKeys = &keyMemo{max: 1024}
 
+// holderKey is a decoded cnf key.
+type holderKey struct {
+	alg Algorithm
+	pub crypto.PublicKey
+}
+
 // keyMemo is a bounded map of decoded cnf claims, emptied when full.
 type keyMemo struct {
 	mu  sync.Mutex
@@ -277,9 +283,6 @@ func parseConfirmation(cnf []byte) (Algorithm, crypto.PublicKey, error) {
 func (c *Claims) HolderKey() (alg Algorithm, pub crypto.PublicKey, ok bool, err error) {
 	if c.Confirmation == nil {
 		return "", nil, false, nil
-	}
-	if h := c.holder; h.pub != nil && bytes.Equal(h.from, c.Confirmation) {
-		return h.alg, h.pub, true, nil
 	}
 	alg, pub, err = ParseConfirmation(c.Confirmation)
 	return alg, pub, err == nil, err

@@ -62,6 +62,9 @@ type AuditBody struct {
 	// URI and Size describe init and list.
 	URI  string `json:"uri,omitempty"`
 	Size int    `json:"size,omitempty"`
+	// Offer is the offer id of offer, offer_invalidated and of issue for
+	// an offer's credentials.
+	Offer string `json:"offer,omitempty"`
 	// MaxLevel, Types and Scope describe client_add.
 	MaxLevel string   `json:"max_level,omitempty"`
 	Types    []string `json:"types,omitempty"`

@@ -24,6 +24,12 @@ import (
 	"github.com/netcred/netcred/schemas"
 )
 
+// Audit entry kinds of offers (spec/issuer.md §5).
+const (
+	AuditOffer        = "offer"             // a credential offer was made
+	AuditOfferInvalid = "offer_invalidated" // an offer died of wrong transaction codes
+)
+
 // Offer defaults and limits.
 const (
 	// DefaultOfferTTL is how long a pre-authorized code is accepted.
@@ -152,9 +158,17 @@ func (s *Service) CreateOffer(req OfferRequest) (*NewOffer, error) {
 	if req.Evidence != credential.EvidenceNone {
 		o.EvidenceCode = req.Evidence.String()
 	}
-	if err := s.st.Update(func(tx Tx) error { return tx.PutOffer(o) }); err != nil {
+	err = s.st.Update(func(tx Tx) error {
+		if err := tx.PutOffer(o); err != nil {
+			return err
+		}
+		return s.audit(tx, AuditBody{Kind: AuditOffer, Offer: id, Type: o.Type, Level: o.Level.String(), Client: o.Client,
+			Evidence: o.Evidence.Method, Terminal: o.Evidence.Terminal})
+	})
+	if err != nil {
 		return nil, err
 	}
+	s.noteAudit(1)
 	return out, nil
 }
 
@@ -182,8 +196,9 @@ func (s *Service) RedeemOffer(code, txCode string) (*AccessToken, error) {
 	token := AccessTokenPrefix + id + "." + randomB64(32)
 	var out *AccessToken
 	var refused error
+	audited := 0
 	err := s.st.Update(func(tx Tx) error {
-		out, refused = nil, nil
+		out, refused, audited = nil, nil, 0
 		o, err := tx.Offer(id)
 		if errors.Is(err, ErrNotFound) {
 			refused = fmt.Errorf("%w: no such offer (or it expired and was removed)", ErrOfferUnknown)
@@ -212,6 +227,10 @@ func (s *Service) RedeemOffer(code, txCode string) (*AccessToken, error) {
 			if o.FailedTxCodes >= MaxTxCodeFailures {
 				o.State, o.Claims = OfferInvalidated, nil
 				refused = fmt.Errorf("%w: the offer is now invalid; the enrollment client must make a new one", ErrOfferInvalidated)
+				if err := s.audit(tx, AuditBody{Kind: AuditOfferInvalid, Offer: id, Client: o.Client}); err != nil {
+					return err
+				}
+				audited = 1
 			} else {
 				refused = fmt.Errorf("%w: %d attempts left", ErrTxCode, MaxTxCodeFailures-o.FailedTxCodes)
 			}
@@ -225,6 +244,9 @@ func (s *Service) RedeemOffer(code, txCode string) (*AccessToken, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if audited > 0 {
+		s.noteAudit(audited)
 	}
 	if refused != nil {
 		return nil, refused
@@ -338,7 +360,7 @@ func (s *Service) IssueOffer(token string, holders []*keys.PublicKey) ([]*Issued
 			if err := s.audit(tx, AuditBody{
 				Kind: AuditIssue, Credential: id, Type: rec.Type, Level: rec.Level.String(),
 				KID: base64.RawURLEncoding.EncodeToString(rec.KID), Client: rec.Client,
-				Evidence: rec.Evidence.Method, Terminal: rec.Evidence.Terminal,
+				Evidence: rec.Evidence.Method, Terminal: rec.Evidence.Terminal, Offer: cur.ID,
 			}); err != nil {
 				return err
 			}
@@ -390,7 +412,8 @@ func (s *Service) SweepOffers() (int, error) {
 			return err
 		}
 		for _, id := range gone {
-			if err := tx.DeleteOffer(id); err != nil {
+			// Another instance on the same store may have swept it.
+			if err := tx.DeleteOffer(id); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 		}

@@ -170,6 +170,26 @@ func TestOfferInvalidatedAfterWrongTxCodes(t *testing.T) {
 	if _, err := s.RedeemOffer(o.Code, o.TxCode); !errors.Is(err, issuer.ErrOfferInvalidated) {
 		t.Errorf("the right code after invalidation: got %v; want ErrOfferInvalidated", err)
 	}
+	// The audit log has the offer and its end, naming the offer only.
+	var kinds []string
+	err := s.Store().View(func(tx issuer.Tx) error {
+		return tx.Audit(1, func(e *issuer.AuditEntry) error {
+			var b issuer.AuditBody
+			if err := json.Unmarshal(e.Body, &b); err != nil {
+				return err
+			}
+			if b.Offer != "" {
+				kinds = append(kinds, b.Kind)
+				if b.Offer != o.ID || strings.Contains(string(e.Body), "李四") {
+					t.Errorf("audit entry %s", e.Body)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil || strings.Join(kinds, ",") != "offer,offer_invalidated" {
+		t.Errorf("offer audit entries %v, %v; want offer, offer_invalidated", kinds, err)
+	}
 }
 
 func TestOfferExpiresAndIsSwept(t *testing.T) {

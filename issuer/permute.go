@@ -44,20 +44,21 @@ func newPermutation(key []byte, size int) (*permutation, error) {
 }
 
 // round is the Feistel round function: the first 8 bytes of
-// AES-256_key(round || x || 0...) masked to half width.
-func (p *permutation) round(r int, x uint64) uint64 {
-	var in, out [16]byte
-	in[0] = byte(r)
-	binary.BigEndian.PutUint64(in[8:], x)
-	p.block.Encrypt(out[:], in[:])
-	return binary.BigEndian.Uint64(out[:8]) & p.mask
+// AES-256_key(round || x || 0...) masked to half width. buf is scratch
+// (the block's input, then its output): passed to an interface method
+// it lives on the heap, so one serves every round of an index.
+func (p *permutation) round(buf *[16]byte, r int, x uint64) uint64 {
+	*buf = [16]byte{0: byte(r)}
+	binary.BigEndian.PutUint64(buf[8:], x)
+	p.block.Encrypt(buf[:], buf[:])
+	return binary.BigEndian.Uint64(buf[:8]) & p.mask
 }
 
 // feistel permutes [0, 2^(2*halfBits)).
-func (p *permutation) feistel(x uint64) uint64 {
+func (p *permutation) feistel(buf *[16]byte, x uint64) uint64 {
 	l, r := x>>p.halfBits, x&p.mask
 	for i := range permRounds {
-		l, r = r, l^p.round(i, r)
+		l, r = r, l^p.round(buf, i, r)
 	}
 	return l<<p.halfBits | r
 }
@@ -66,9 +67,10 @@ func (p *permutation) feistel(x uint64) uint64 {
 // apply the network until the value falls inside the list; it terminates
 // because the network is a permutation and c itself is inside.
 func (p *permutation) index(c uint64) uint64 {
-	x := p.feistel(c)
+	buf := new([16]byte)
+	x := p.feistel(buf, c)
 	for x >= p.size {
-		x = p.feistel(x)
+		x = p.feistel(buf, x)
 	}
 	return x
 }

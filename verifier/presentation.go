@@ -40,7 +40,9 @@ func (v *Verifier) VerifyPresentation(data []byte, opts Options) Result {
 	if err != nil || !ok {
 		return base.fail(CodeHolderBindingMissing, "the presented credential has no holder key (cnf): it cannot be bound to a device")
 	}
-	hk, err := v.decoded.holder(alg, pub)
+	// Holder keys are not kept like trusted keys: every holder has their
+	// own (credential.ParseConfirmation memoizes the decoding).
+	hk, err := credential.NewVerifyKey(alg, pub)
 	if err != nil {
 		return base.fail(CodeHolderBindingMissing, "the credential's holder key: %v", err)
 	}
@@ -97,10 +99,4 @@ func presentationErrOn(base Result, err error) Result {
 		r.Reason = presentation.Reason(err)
 	}
 	return r
-}
-
-// holder decodes a holder key for one verification. Holder keys are not
-// cached: every holder has their own.
-func (c *keyCache) holder(alg credential.Algorithm, pub any) (*credential.VerifyKey, error) {
-	return credential.NewVerifyKey(alg, pub)
 }

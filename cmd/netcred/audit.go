@@ -17,7 +17,9 @@ const auditUsage = `Usage:
 Without --key, checkpoints must be signed by a key the log itself recorded
 when it was first used; with --key (the issuer's public JWK, repeatable),
 only by those keys, so that a rewritten log with a new key is caught.
-Entries after the last checkpoint are reported as not yet signed.
+Entries after the last checkpoint are reported as not yet signed. The
+store's status change records and the log's status entries must match one
+for one (each change is written with its entry).
 
 Example:
   netcred audit verify --db issuer.db --key issuer.pub.jwk
@@ -65,7 +67,15 @@ func runAuditVerify(args []string, e *env) int {
 	for _, p := range r.Problems {
 		errorf(e, "audit entry %d %s: %s", p.Seq, p.Kind, p.Detail)
 	}
-	if !r.OK() {
+	unmatched, err := checkStatusChanges(st)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitInvalid
+	}
+	for _, p := range unmatched {
+		errorf(e, "%s", p)
+	}
+	if !r.OK() || len(unmatched) > 0 {
 		hint(e, "the log was changed outside netcred: compare with a backup or an exported copy to see what")
 		return exitInvalid
 	}

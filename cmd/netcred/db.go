@@ -26,7 +26,8 @@ const dbUsage = `Usage:
       credentials, status changes, clients, terminals, used-once and
       idempotency records, audit entries and checkpoints, key expiries,
       offers) into an empty store, none changed; then compare the two
-      record by record and verify the target's audit chain
+      record by record and verify the target's audit chain (the published
+      status list tokens are not copied: the target's service signs anew)
 
 DB is a bbolt file or a PostgreSQL URL, as every --db of netcred takes:
   postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME?sslmode=MODE[&sslrootcert=FILE]

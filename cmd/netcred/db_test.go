@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -39,4 +42,30 @@ func cmdPgDB(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	})
 	ts.Setenv(args[0], u)
+}
+
+// cmdPgExec runs SQL statements on a database, as its owner could
+// (tampering tests): pgexec URL SQL...
+func cmdPgExec(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: pgexec URL SQL...")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, args[0])
+	ts.Check(err)
+	defer conn.Close(ctx)
+	for _, sql := range args[1:] {
+		_, err = conn.Exec(ctx, sql)
+		if err != nil {
+			break
+		}
+	}
+	if neg {
+		if err == nil {
+			ts.Fatalf("pgexec succeeded")
+		}
+		ts.Logf("%v", err)
+		return
+	}
+	ts.Check(err)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/qrimage"
 	"github.com/netcred/netcred/internal/regularfile"
+	"github.com/netcred/netcred/presentation"
 )
 
 // Size caps of what the CLI reads. Every file goes through readFile.
@@ -137,7 +138,7 @@ func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
 // text.
 func loadInput(e *env, arg string) ([]byte, string, error) {
 	trimmed := strings.TrimSpace(arg)
-	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
+	if upper := strings.ToUpper(trimmed); strings.HasPrefix(upper, credential.QRPrefix) || strings.HasPrefix(upper, presentation.QRPrefix) || strings.HasPrefix(upper, "HC1:") {
 		// Given as is: the length limit and the whitespace rule are the
 		// decoder's (credential.md §6).
 		return []byte(arg), "argument", nil

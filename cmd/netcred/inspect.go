@@ -20,6 +20,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/internal/base45"
+	"github.com/netcred/netcred/presentation"
 	"github.com/netcred/netcred/schemas"
 )
 
@@ -103,6 +104,9 @@ func inspectBytes(data []byte) ([]byte, string, error) {
 	case strings.HasPrefix(text, credential.QRPrefix):
 		b, err := credential.DecodeQR(text)
 		return b, "netcred QR text (" + credential.QRPrefix + ")", err
+	case strings.HasPrefix(text, presentation.QRPrefix):
+		b, err := presentation.DecodeQR(text)
+		return b, "netcred presentation QR text (" + presentation.QRPrefix + "; the credential is in header 13, kcwt)", err
 	case strings.HasPrefix(text, "HC1:"):
 		z, err := base45.Decode(text[4:])
 		if err != nil {

@@ -19,7 +19,10 @@ var readmeSkip = regexp.MustCompile(`<!-- readme-test: skip \((.+)\) -->`)
 
 // readmeNeeds marks a README shell block that needs a program besides
 // bash and netcred, e.g. <!-- readme-test: needs curl -->: TestREADME
-// skips it, saying so, only where that program is not on PATH.
+// skips it, saying so, only where that program is not on PATH. "needs
+// postgres" is the test PostgreSQL server (pgtest) instead: the block gets
+// a fresh database in $NETCRED_README_DB, and is skipped without a server
+// (failed with CI=true).
 var readmeNeeds = regexp.MustCompile(`<!-- readme-test: needs ([a-z0-9_-]+) -->`)
 
 // What a README command says it prints, in a trailing comment: a verdict

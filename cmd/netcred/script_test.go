@@ -52,6 +52,7 @@ func TestScript(t *testing.T) {
 		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"pgdb":        cmdPgDB,
+			"pgexec":      cmdPgExec,
 			"resign":      cmdResign,
 			"serve":       cmdServe,
 			"writebyte":   cmdWriteBytes,

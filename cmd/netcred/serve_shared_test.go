@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -216,6 +217,28 @@ func TestServeSharedKill(t *testing.T) {
 	if pub == a {
 		survivor = b
 	}
+	// A change made through the instance that does not publish reaches
+	// the publisher's list, and both serve the same token.
+	c := &http.Client{Timeout: 10 * time.Second}
+	code, body, err := post(c, survivor.url+"/v1/credentials", f.token, loadBody)
+	if err != nil || code != 201 {
+		t.Fatalf("issue: %d %s %v", code, body, err)
+	}
+	var first ackedCredential
+	json.Unmarshal(body, &first)
+	if code, body, err := post(c, survivor.url+"/v1/credentials/"+first.ID+"/revoke", f.token, `{"reason":"test"}`); err != nil || code != 200 {
+		t.Fatalf("revoke: %d %s %v", code, body, err)
+	}
+	waitEntry(t, pub.url, first.Status.URI, first.Status.Idx, status.Revoked, f.key)
+	waitEntry(t, survivor.url, first.Status.URI, first.Status.Idx, status.Revoked, f.key)
+	same := false
+	for end := time.Now().Add(10 * time.Second); !same && time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		same = string(rawList(t, c, pub.url, first.Status.URI)) == string(rawList(t, c, survivor.url, first.Status.URI))
+	}
+	if !same {
+		t.Error("the two instances serve different tokens of one list; want the publisher's at both")
+	}
+
 	var mu sync.Mutex
 	urls := []string{a.url, b.url}
 	stop := make(chan struct{})
@@ -243,8 +266,7 @@ func TestServeSharedKill(t *testing.T) {
 	checkAcked(t, survivor.url, f.token, r)
 
 	// The survivor takes over and publishes a change made after the kill.
-	c := &http.Client{Timeout: 10 * time.Second}
-	code, body, err := post(c, survivor.url+"/v1/credentials", f.token, loadBody)
+	code, body, err = post(c, survivor.url+"/v1/credentials", f.token, loadBody)
 	if err != nil || code != 201 {
 		t.Fatalf("issue: %d %s %v", code, body, err)
 	}
@@ -439,4 +461,16 @@ func pgxConnect(url string) (*pgx.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return pgx.Connect(ctx, url)
+}
+
+// rawList returns the token base serves for uri.
+func rawList(t *testing.T, c *http.Client, base, uri string) []byte {
+	t.Helper()
+	resp, err := c.Get(base + "/status/" + status.FileName(uri))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return data
 }

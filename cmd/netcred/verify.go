@@ -194,7 +194,11 @@ func runVerify(args []string, e *env) int {
 	}
 	var res verifier.Result
 	if len(data) > 0 && data[0] == 0xd2 {
-		res = v.VerifyCOSE(data, opts)
+		if _, err := presentation.Parse(data); err == nil {
+			res = v.VerifyPresentation(data, opts) // a presentation's raw bytes
+		} else {
+			res = v.VerifyCOSE(data, opts)
+		}
 	} else {
 		res = v.Verify(string(data), opts)
 	}

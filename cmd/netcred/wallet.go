@@ -107,7 +107,7 @@ func runWalletRedeem(args []string, e *env) int {
 	offer, err := parseOfferURI(*offerURI)
 	if err != nil {
 		errorf(e, "--offer: %v", err)
-		hint(e, "pass the text of the offer's QR code: openid-credential-offer://?credential_offer=... (POST /v1/offers answers it as credential_offer_uri)")
+		hint(e, "pass the text of the offer's QR code: openid-credential-offer://?credential_offer=... (POST /v1/offers answers it as offer_uri)")
 		return exitUsage
 	}
 	grant := offer.Grants[httpapi.PreAuthorizedGrant]
@@ -539,6 +539,10 @@ func (w *walletClient) refused(what string, err error) int {
 	}
 	errorf(e, "%s refused: %v", what, oe)
 	d := oe.Description
+	if oe.Status == http.StatusTooManyRequests {
+		hint(e, "the issuer saw too many failed attempts from this network: wait the time it names, then run again")
+		return exitInvalid
+	}
 	switch oe.Code {
 	case httpapi.OAuthInvalidGrant:
 		switch {

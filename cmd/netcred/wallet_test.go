@@ -8,7 +8,7 @@ import (
 )
 
 // cmdOffered reads an httpdo answer of POST /v1/offers and sets URI_VAR
-// to its credential_offer_uri and TX_VAR to its tx_code: offered FILE
+// to its offer_uri and TX_VAR to its tx_code: offered FILE
 // URI_VAR TX_VAR.
 func cmdOffered(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
@@ -17,7 +17,7 @@ func cmdOffered(ts *testscript.TestScript, neg bool, args []string) {
 	_, body, _ := strings.Cut(ts.ReadFile(args[0]), "\n")
 	body, _, _ = strings.Cut(body, "\n")
 	var a struct {
-		URI    string `json:"credential_offer_uri"`
+		URI    string `json:"offer_uri"`
 		TxCode string `json:"tx_code"`
 	}
 	ts.Check(json.Unmarshal([]byte(body), &a))

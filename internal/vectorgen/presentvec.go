@@ -203,6 +203,7 @@ func GeneratePresentation() ([]spec.Vector, error) {
 		v("presentation_signature_invalid_other_key", "signed by another Ed25519 key than the cnf's", raw(header(edCred), []byte{0xa0}, claims(live), attacker), pol(nil), seenCode("presentation_signature_invalid")),
 		v("presentation_signature_invalid_es256_other_key", "signed by another P-256 key than the cnf's", rawES(g, esCred, esAttacker, claims(live)), pol(nil), seenCode("presentation_signature_invalid")),
 		v("presentation_signature_invalid_alg", "header alg ES256 over a credential whose cnf is Ed25519", raw(cat([]byte{0xa3, 0x01, 0x26, 0x0d}, edCred, []byte{0x10, 0x72}, []byte(presentation.Typ)), []byte{0xa0}, claims(live), ed), pol(nil), seenCode("presentation_signature_invalid")),
+		v("presentation_signature_invalid_short", "a 63-byte signature (§3 i)", presentationQR(assemble(header(edCred), []byte{0xa0}, claims(live), make([]byte, 63))), pol(nil), code("presentation_signature_invalid")),
 		v("presentation_signature_invalid_tampered", "the presentation's iat changed after signing", tamperPayload(liveEd), pol(nil), seenCode("presentation_signature_invalid")),
 		v("signature_invalid_credential_in_presentation", "a valid holder signature over a credential whose issuer signature fails", raw(header(forged), []byte{0xa0}, claims(live), ed), pol(nil), code("signature_invalid")),
 		v("presentation_stale", "iat 66 seconds ago: past 60 seconds plus 5 of skew", present(edCred, ed, presentAt.Add(-66*time.Second), nil, ""), pol(nil), seenCode("presentation_stale")),

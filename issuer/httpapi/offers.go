@@ -86,7 +86,7 @@ type OfferBackend interface {
 // offerAnswer is the 201 body of POST /v1/offers.
 type offerAnswer struct {
 	ID              string          `json:"id"`
-	OfferURI        string          `json:"credential_offer_uri"`
+	OfferURI        string          `json:"offer_uri"`
 	CredentialOffer json.RawMessage `json:"credential_offer"`
 	TxCode          string          `json:"tx_code"`
 	Expires         string          `json:"expires"`

@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -68,9 +69,10 @@ type oid4vci struct {
 }
 
 func newOID4VCI(o Options) *oid4vci {
-	v := &oid4vci{nonces: newNonces()}
+	v := &oid4vci{nonces: newNonces(o.Keys.Current())}
 	v.offers, _ = o.Backend.(OfferBackend)
-	v.issuerURL.Store(&o.IssuerURL)
+	u := strings.TrimSuffix(o.IssuerURL, "/")
+	v.issuerURL.Store(&u)
 	return v
 }
 
@@ -142,6 +144,28 @@ func (s *Server) oauthFail(w http.ResponseWriter, r *http.Request, err error) {
 		Error       string `json:"error"`
 		Description string `json:"error_description,omitempty"`
 	}{oe.Code, oe.Description})
+}
+
+// throttled answers 429 when the request's address is past its failed
+// authentications (service.md §2; a wrong code or token counts as one).
+func (s *Server) throttled(w http.ResponseWriter, r *http.Request) bool {
+	blocked, wait := s.fails.blocked(r.RemoteAddr, s.now())
+	if !blocked {
+		return false
+	}
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.oauthFail(w, r, &OAuthError{Status: http.StatusTooManyRequests, Code: OAuthInvalidRequest,
+		Description: fmt.Sprintf("too many failed attempts from this address; retry after %d s", secs)})
+	return true
+}
+
+// countFailure counts a refused code or token against the address.
+func (s *Server) countFailure(r *http.Request, err error) {
+	var oe *OAuthError
+	if errors.As(err, &oe) && (oe.Code == OAuthInvalidGrant || oe.Code == OAuthInvalidToken) {
+		s.fails.failed(r.RemoteAddr, s.now())
+	}
 }
 
 func (s *Server) available(w http.ResponseWriter, r *http.Request) bool {
@@ -292,8 +316,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.oauthFail(w, r, oe)
 		return
 	}
+	if s.throttled(w, r) {
+		return
+	}
 	g, err := s.oid.offers.RedeemOffer(r.Context(), req.Code, req.TxCode)
 	if err != nil {
+		s.countFailure(r, err)
 		s.oauthFail(w, r, err)
 		return
 	}
@@ -348,6 +376,9 @@ func (s *Server) handleCredential(w http.ResponseWriter, r *http.Request) {
 	if !s.available(w, r) {
 		return
 	}
+	if s.throttled(w, r) {
+		return
+	}
 	h := r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
@@ -357,6 +388,7 @@ func (s *Server) handleCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	info, err := s.oid.offers.OfferOfToken(r.Context(), token)
 	if err != nil {
+		s.countFailure(r, err)
 		s.oauthFail(w, r, err)
 		return
 	}

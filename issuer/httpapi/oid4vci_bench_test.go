@@ -31,7 +31,7 @@ func BenchmarkProof(b *testing.B) {
 	for _, alg := range []credential.Algorithm{credential.ES256, credential.EdDSA} {
 		k := genKey(b, alg)
 		now := time.Now()
-		p, err := SignProof(k, testIssuer, newNonces().make(now), now)
+		p, err := SignProof(k, testIssuer, newNonces(nil).make(now), now)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,6 +6,8 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -169,15 +171,36 @@ func audienceIs(aud json.RawMessage, want string) bool {
 
 // nonces makes and checks c_nonce values: 8 bytes of expiry (Unix seconds,
 // big-endian), 16 random bytes and the first 16 bytes of their HMAC-SHA256
-// under a key of this process, in base64url. A nonce is checked here for
-// its MAC and expiry; that it is used once is the store's (UseNonce).
+// under a key derived from the issuer's signing key (spec/oid4vci.md §6),
+// in base64url, so that the instances of one issuer accept each other's
+// nonces and a restart keeps them. A nonce is checked here for its MAC and
+// expiry; that it is used once is the store's (UseNonce).
 type nonces struct {
 	key [32]byte
 }
 
-func newNonces() *nonces {
+// nonceKeyDomain separates the nonce key from every other use of the
+// signing key's bytes.
+const nonceKeyDomain = "netcred c_nonce key v1\x00"
+
+// newNonces derives the MAC key from k (an Ed25519 seed or a P-256
+// scalar); a nil k, or one whose bytes cannot be read, gets a random key.
+func newNonces(k *keys.PrivateKey) *nonces {
 	n := &nonces{}
-	rand.Read(n.key[:])
+	var secret []byte
+	if k != nil {
+		switch sk := k.Signer().(type) {
+		case ed25519.PrivateKey:
+			secret = sk.Seed()
+		case *ecdsa.PrivateKey:
+			secret, _ = sk.Bytes()
+		}
+	}
+	if secret == nil {
+		rand.Read(n.key[:])
+		return n
+	}
+	n.key = sha256.Sum256(append([]byte(nonceKeyDomain), secret...))
 	return n
 }
 

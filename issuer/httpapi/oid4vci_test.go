@@ -99,7 +99,7 @@ func TestOfferEndpoint(t *testing.T) {
 	}
 	u, err := url.Parse(a.OfferURI)
 	if err != nil || u.Scheme != "openid-credential-offer" || u.Query().Get("credential_offer") != string(a.CredentialOffer) {
-		t.Errorf("credential_offer_uri %q does not carry the offer %s", a.OfferURI, a.CredentialOffer)
+		t.Errorf("offer_uri %q does not carry the offer %s", a.OfferURI, a.CredentialOffer)
 	}
 	var o credentialOffer
 	json.Unmarshal(a.CredentialOffer, &o)
@@ -322,7 +322,7 @@ func TestCredentialEndpointRefuses(t *testing.T) {
 		}
 		return p
 	}
-	foreign := newNonces().make(now)
+	foreign := newNonces(nil).make(now)
 	for _, tc := range []struct {
 		name, token, body string
 		status            int
@@ -334,6 +334,9 @@ func TestCredentialEndpointRefuses(t *testing.T) {
 		{"not JSON", token, "{", 400, OAuthInvalidCredentialRequest},
 		{"singular proof", token, `{"credential_configuration_id":"identity_high","proof":{"proof_type":"jwt","jwt":"x"}}`, 400, OAuthInvalidCredentialRequest},
 		{"duplicate member", token, `{"credential_configuration_id":"identity_high","credential_configuration_id":"identity_high","proofs":{"jwt":["x"]}}`, 400, OAuthInvalidCredentialRequest},
+		{"another proof type", token, `{"credential_configuration_id":"identity_high","proofs":{"jwt":["x"],"ldp_vp":[]}}`, 400, OAuthInvalidCredentialRequest},
+		{"proofs.jwt not an array", token, `{"credential_configuration_id":"identity_high","proofs":{"jwt":"x"}}`, 400, OAuthInvalidCredentialRequest},
+		{"encryption asked", token, `{"credential_configuration_id":"identity_high","proofs":{"jwt":["x"]},"credential_response_encryption":{}}`, 400, OAuthInvalidCredentialRequest},
 		{"no configuration", token, `{"proofs":{"jwt":["x"]}}`, 400, OAuthInvalidCredentialRequest},
 		{"no proofs", token, `{"credential_configuration_id":"identity_high"}`, 400, OAuthInvalidProof},
 		{"too many proofs", token, credBody(make([]string, MaxBatch+1)...), 400, OAuthInvalidCredentialRequest},
@@ -376,7 +379,7 @@ func TestCredentialEndpointRefuses(t *testing.T) {
 }
 
 func TestNonceExpires(t *testing.T) {
-	n := newNonces()
+	n := newNonces(nil)
 	at := time.Now()
 	v := n.make(at)
 	if _, ok := n.check(v, at.Add(NonceTTL-time.Second)); !ok {
@@ -389,6 +392,18 @@ func TestNonceExpires(t *testing.T) {
 	b[0] ^= 1
 	if _, ok := n.check(base64.RawURLEncoding.EncodeToString(b), at); ok {
 		t.Errorf("a nonce with a changed expiry accepted")
+	}
+	// Instances with the same signing key accept each other's nonces;
+	// another key's are refused.
+	for _, alg := range []credential.Algorithm{credential.EdDSA, credential.ES256} {
+		k, k2 := genKey(t, alg), genKey(t, alg)
+		v := newNonces(k).make(at)
+		if _, ok := newNonces(k).check(v, at); !ok {
+			t.Errorf("%s: a nonce refused by an instance with the same key", alg)
+		}
+		if _, ok := newNonces(k2).check(v, at); ok {
+			t.Errorf("%s: a nonce accepted under another key", alg)
+		}
 	}
 	var r [40]byte
 	rand.Read(r[:])
@@ -477,5 +492,42 @@ func TestCredentialBatch(t *testing.T) {
 	p, _ := SignProof(k, testIssuer, ss.nonce(t), now)
 	if w := ss.credential(token2, credBody(p)); w.Code != 200 {
 		t.Errorf("token after a refused request: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestGuessesThrottled: refused codes and tokens count against the
+// address like failed authentications; past the burst it gets 429, even
+// with the right code, while another address is served.
+func TestGuessesThrottled(t *testing.T) {
+	ss := newWalletService(t)
+	a := ss.makeOffer(t)
+	post := func(remote, path, body, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.RemoteAddr = remote
+		if path == "/token" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		ss.srv.Handler().ServeHTTP(w, req)
+		return w
+	}
+	for i := range DefaultFailBurst {
+		path, body, token := "/token", tokenForm(issuer.PreAuthorizedCodePrefix+"AAAAAAAAAAAAAAAAAAAAAA."+fmt.Sprint(i), "123456"), ""
+		if i%2 == 1 {
+			path, body, token = "/credential", credBody("x"), issuer.AccessTokenPrefix+"AAAAAAAAAAAAAAAAAAAAAA.x"
+		}
+		if w := post("198.51.100.7:4000", path, body, token); w.Code != 400 && w.Code != 401 {
+			t.Fatalf("guess %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	w := post("198.51.100.7:4001", "/token", tokenForm(a.code, a.TxCode), "")
+	if w.Code != 429 || w.Header().Get("Retry-After") == "" {
+		t.Errorf("the right code from a throttled address: %d %s; want 429 with Retry-After", w.Code, w.Body)
+	}
+	if w := post("203.0.113.9:4000", "/token", tokenForm(a.code, a.TxCode), ""); w.Code != 200 {
+		t.Errorf("the right code from another address: %d %s", w.Code, w.Body)
 	}
 }

@@ -113,8 +113,12 @@ func (b *ServiceBackend) Rotate(next *keys.PrivateKey) error {
 	return cpErr
 }
 
-// Close signs a last audit checkpoint and closes the store.
-func (b *ServiceBackend) Close() error { return b.svc.Load().Close() }
+// Close closes the Coordinator (a shared store's publish lock is
+// released with it), signs a last audit checkpoint and closes the store.
+func (b *ServiceBackend) Close() error {
+	b.coord.Close()
+	return b.svc.Load().Close()
+}
 
 // Authenticate implements Backend. Successful authentications are
 // reused for AuthCacheTTL; unknown tokens are looked up every time.

@@ -17,6 +17,11 @@
 // Update is group commit: calls that arrive while a transaction is
 // committing are run together in the next one, each fn behind its own
 // savepoint, so a failing fn is rolled back alone and the others commit.
+// Their inserts and replacements are kept until the next read or the
+// commit and then sent together, pipelined (the batch's credentials in one
+// multi-row insert): a batch of issuances costs a few round trips, not a
+// few per credential. One that the database refuses makes the batch run
+// again statement by statement, where it fails in its own fn.
 // Update returns after COMMIT, with synchronous_commit on: the write is
 // durable (on the primary, and on synchronous standbys when the server
 // is configured so).
@@ -115,7 +120,17 @@ func IsURL(s string) bool {
 func Redact(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
-		return "(a database URL that does not parse)"
+		// Cut the password out by hand: SCHEME://USER:PASSWORD@REST.
+		scheme, rest, ok := strings.Cut(u, "://")
+		at := strings.LastIndex(rest, "@")
+		if !ok || at < 0 || strings.Contains(rest[at:], "password=") || strings.Contains(rest[:at], "password=") {
+			return "(a database URL that does not parse)"
+		}
+		user, _, _ := strings.Cut(rest[:at], ":")
+		if strings.ContainsAny(user, "/?#") {
+			return "(a database URL that does not parse)"
+		}
+		return scheme + "://" + user + ":xxxxx" + rest[at:]
 	}
 	if p.User != nil {
 		if _, ok := p.User.Password(); ok {
@@ -133,10 +148,19 @@ func Redact(u string) string {
 // secrets returns the passwords in u, to be kept out of messages.
 func secrets(u string) []string {
 	var out []string
+	// The password as written in the URL, whether or not it parses.
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(rest[:at], ":"); ok && pw != "" {
+				out = append(out, pw)
+			}
+		}
+	}
 	if p, err := url.Parse(u); err == nil {
 		if p.User != nil {
 			if pw, ok := p.User.Password(); ok && pw != "" {
-				out = append(out, pw, url.PathEscape(pw), url.QueryEscape(pw))
+				_, userinfo, _ := strings.Cut(url.UserPassword("", pw).String(), ":")
+				out = append(out, pw, userinfo, url.PathEscape(pw), url.QueryEscape(pw))
 			}
 		}
 		if pw := p.Query().Get("password"); pw != "" {
@@ -743,7 +767,7 @@ func (t *tx) sendChecked(b *pgx.Batch, checks []int64) error {
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil && !unavailable(err) {
+	if err != nil && !unavailable(err) && t.deferWrites {
 		t.fallback = true
 		err = errFallback
 	}
@@ -1184,7 +1208,8 @@ func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
 	}
 	var expires *time.Time
 	if !r.Expires.IsZero() {
-		expires = &r.Expires
+		e := r.Expires // a copy: the write may be sent after the caller changed r
+		expires = &e
 	}
 	// A record expired at r.Created is replaced; any other is kept, and
 	// the statement changes no row.
@@ -1350,7 +1375,9 @@ func (t *tx) LastAudit() (*issuer.AuditEntry, error) {
 		return nil, fmt.Errorf("%w: the audit log is empty", issuer.ErrNotFound)
 	}
 	if t.last == nil || t.last.Seq != t.headSeq {
-		e, err := scanAudit(t.q.QueryRow(t.ctx, `SELECT seq, prev, hash, body FROM audit WHERE seq = $1`, int64(t.headSeq)))
+		// (t.raw: the deferred writes touch no audit entry, so this read
+		// need not send them.)
+		e, err := scanAudit(t.raw.QueryRow(t.ctx, `SELECT seq, prev, hash, body FROM audit WHERE seq = $1`, int64(t.headSeq)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("%w: audit_head names entry %d, which is missing", issuer.ErrStoreCorrupt, t.headSeq)
 		}

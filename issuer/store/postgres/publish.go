@@ -150,26 +150,31 @@ func (c *Coordinator) dropLock() {
 	c.lockConn, c.held = nil, false
 }
 
-// Announce implements issuer.Coordinator: nextval of list_changes and a
-// NOTIFY, in one statement.
+// committedChanges counts what publication shows, from the records
+// themselves: the last status change's seq plus the last list's number.
+// Both only grow, in commit order (writers hold the audit head), so a
+// change committed by an instance that died before announcing it still
+// raises the change number, and the publisher, polling, republishes it.
+const committedChanges = "(SELECT coalesce(max(seq), 0) FROM status_changes) + (SELECT coalesce(max(number), 0) FROM lists)"
+
+// Announce implements issuer.Coordinator: nextval of list_changes plus
+// committedChanges, and a NOTIFY, in one statement.
 func (c *Coordinator) Announce(ctx context.Context) (uint64, error) {
 	var n int64
-	err := c.pool.QueryRow(ctx, "SELECT nextval('list_changes'), pg_notify($1, '')", ChannelChanges).Scan(&n, nil)
+	err := c.pool.QueryRow(ctx, "SELECT nextval('list_changes') + "+committedChanges+", pg_notify($1, '')", ChannelChanges).Scan(&n, nil)
 	if err != nil {
 		return 0, wrapUnavailable(err)
 	}
 	return uint64(n), nil
 }
 
-// LastAnnounced implements issuer.Coordinator.
+// LastAnnounced implements issuer.Coordinator: list_changes' last value
+// plus committedChanges.
 func (c *Coordinator) LastAnnounced(ctx context.Context) (uint64, error) {
 	var n int64
-	var called bool
-	if err := c.pool.QueryRow(ctx, "SELECT last_value, is_called FROM list_changes").Scan(&n, &called); err != nil {
+	err := c.pool.QueryRow(ctx, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END + "+committedChanges+" FROM list_changes").Scan(&n)
+	if err != nil {
 		return 0, wrapUnavailable(err)
-	}
-	if !called {
-		return 0, nil
 	}
 	return uint64(n), nil
 }

@@ -53,12 +53,20 @@ func TestCoordinator(t *testing.T) {
 	if n, _ := a.LastAnnounced(ctx); n != 3 {
 		t.Errorf("LastAnnounced: %d; want 3", n)
 	}
+	// A committed change that nobody announced (here: list 1, opened
+	// with the store) still raises the change number.
+	if _, err := issuer.Open(st, nil, issuer.Options{BaseURI: "https://issuer.example/status/", ListSize: 1 << 10}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a.LastAnnounced(ctx); n != 4 {
+		t.Errorf("LastAnnounced after a list opened without an announcement: %d; want 4", n)
+	}
 	waitWake(t, a.Wake(), "a change by b")
 	if p, err := b.Publication(ctx, time.Time{}); p != nil || err != nil {
 		t.Errorf("Publication before any: %v, %v; want nil, nil", p, err)
 	}
 	iat := time.Now().UTC().Truncate(time.Second)
-	pub := &issuer.Publication{Covers: 3, IssuedAt: iat, Tokens: []issuer.PublishedToken{
+	pub := &issuer.Publication{Covers: 4, IssuedAt: iat, Tokens: []issuer.PublishedToken{
 		{URI: "https://issuer.example/status/1", Data: []byte{0xd2, 1}, IssuedAt: iat, Expiry: iat.Add(time.Hour), TTL: time.Minute},
 		{URI: "https://issuer.example/status/2", Data: []byte{0xd2, 2}, IssuedAt: iat, Expiry: iat.Add(time.Hour), TTL: time.Minute},
 	}}
@@ -71,7 +79,7 @@ func TestCoordinator(t *testing.T) {
 	if err != nil || got == nil {
 		t.Fatalf("Publication: %v, %v", got, err)
 	}
-	if !got.IssuedAt.Equal(iat) || got.Covers != 3 || len(got.Tokens) != 2 || got.Tokens[1].URI != pub.Tokens[1].URI ||
+	if !got.IssuedAt.Equal(iat) || got.Covers != 4 || len(got.Tokens) != 2 || got.Tokens[1].URI != pub.Tokens[1].URI ||
 		string(got.Tokens[0].Data) != string(pub.Tokens[0].Data) || got.Tokens[0].TTL != time.Minute || !got.Tokens[0].Expiry.Equal(iat.Add(time.Hour)) {
 		t.Errorf("Publication: %+v; want %+v", got, pub)
 	}

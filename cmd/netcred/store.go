@@ -118,7 +118,7 @@ func (u storeUse) busyHint() string {
 	case useRegister:
 		return "clients and terminals are listed and changed with serve stopped: stop it (SIGTERM), run this again, then start serve again"
 	case useServe:
-		return "one netcred serve runs on a bbolt store; for several instances share a PostgreSQL store (--db postgres://...)"
+		return "one netcred serve runs on a bbolt store: while it runs, go through its HTTP API, or stop it first; several instances need a shared PostgreSQL store (--db postgres://...)"
 	case useAudit:
 		return "stop it first (on SIGTERM it signs a last audit checkpoint), then run this again"
 	}

@@ -42,7 +42,7 @@ func TestStoreInUseHints(t *testing.T) {
 		{"clients revoke", []string{"clients", "revoke", "--db", db, "--name", "app"}, "with serve stopped", "POST"},
 		{"terminals add", []string{"terminals", "add", "--db", db, "--name", "desk-7", "--key", w.path("desk.pub.jwk")}, "with serve stopped", "POST"},
 		{"audit verify", []string{"audit", "verify", "--db", db}, "last audit checkpoint", "POST"},
-		{"serve", []string{"serve", "--db", db, "--key", w.key, "--listen", "127.0.0.1:0"}, "share a PostgreSQL store", "POST"},
+		{"serve", []string{"serve", "--db", db, "--key", w.key, "--listen", "127.0.0.1:0"}, "several instances need a shared PostgreSQL store", "POST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

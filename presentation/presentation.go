@@ -184,8 +184,9 @@ func Parse(data []byte) (*Presentation, error) {
 }
 
 // parseProtected checks the protected header's exact layout: 0xA3, label
-// 1 and an allowed alg, label 13 and the credential (one tagged
-// COSE_Sign1, credential.Parse's), label 16 and the text Typ.
+// 1 and an allowed alg, label 13 and the credential, label 16 and the text
+// Typ. The credential's bytes are not looked into here: the verifier checks
+// them by credential.Parse's rules (spec/presentation.md §5 step 3).
 func (p *Presentation) parseProtected() error {
 	h := p.protected
 	if len(h) < 4+len(protectedTail) || h[0] != 0xa3 || h[1] != 0x01 {

@@ -8,8 +8,8 @@ type Options struct {
 	// Now is the verification time; zero means the current time.
 	Now time.Time
 	// Nonce is the nonce this verifier showed the holder for this
-	// verification (a presentation's cnonce must equal it); nil when it
-	// showed none, and then a presentation must carry none
+	// verification (a presentation's cnonce must equal it); nil or empty
+	// when it showed none, and then a presentation must carry none
 	// (spec/presentation.md §5).
 	Nonce []byte
 	// Audience is this verifier's identity as it shows it to holders (a

@@ -59,12 +59,13 @@ func (v *Verifier) VerifyPresentation(data []byte, opts Options) Result {
 	case pc.IssuedAt.Before(at.Add(-maxAge - skew)):
 		return base.fail(CodePresentationStale, "presented at %s, now %s: older than %s (plus %s of skew); a screenshot is worthless", stamp(pc.IssuedAt), stamp(at), maxAge, skew)
 	}
-	switch {
-	case opts.Nonce == nil && pc.Nonce != nil:
+	// An empty nonce is none (a cnonce is 1 to 64 bytes, presentation.md §4).
+	switch shown := len(opts.Nonce) > 0; {
+	case !shown && pc.Nonce != nil:
 		return base.fail(CodeNonceMismatch, "the presentation carries a nonce this verifier did not show")
-	case opts.Nonce != nil && pc.Nonce == nil:
+	case shown && pc.Nonce == nil:
 		return base.fail(CodeNonceMismatch, "the presentation carries no nonce; this verifier showed one")
-	case !bytes.Equal(opts.Nonce, pc.Nonce):
+	case shown && !bytes.Equal(opts.Nonce, pc.Nonce):
 		return base.fail(CodeNonceMismatch, "the presentation carries another nonce than the one this verifier showed: a replay")
 	}
 	if pc.Audience != opts.Audience {

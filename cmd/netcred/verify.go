@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
@@ -157,6 +158,12 @@ func runVerify(args []string, e *env) int {
 			return exitUsage
 		}
 		opts.Nonce = []byte(*nonce)
+	}
+	if len(*audience) > presentation.MaxAudienceLen || !utf8.ValidString(*audience) {
+		// No presentation can carry such an audience (spec/presentation.md
+		// §4): a configuration error, not a verdict on the holder.
+		errorf(e, "--audience of %d bytes: at most %d bytes of UTF-8 text", len(*audience), presentation.MaxAudienceLen)
+		return exitUsage
 	}
 	opts.Audience = *audience
 	if *atText != "" {

@@ -232,6 +232,7 @@ func GeneratePresentation() ([]spec.Vector, error) {
 		v("malformed_presentation_claims_unsorted", "claims not in canonical order", raw(header(edCred), []byte{0xa0}, []byte{0xa2, 0x06, 0x1a, byte(presentAt.Unix() >> 24), byte(presentAt.Unix() >> 16), byte(presentAt.Unix() >> 8), byte(presentAt.Unix()), 0x03, 0x60}, ed), pol(nil), badSeen("cbor_key_order")),
 		v("malformed_presentation_credential_prefix", "a presentation's body behind the credential prefix NC1:", credential.QRPrefix+strings.TrimPrefix(liveEd, presentation.QRPrefix), pol(nil), bad("cbor_tag")),
 	}
+	vs = append(vs, replayVariantVectors(g, edCred, esCred, ed, es, pol(nil))...)
 	for i := range vs {
 		if vs[i].Expect.Code == "valid" {
 			vs[i].Expect.Valid = true

@@ -54,17 +54,22 @@ func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], strconv.Itoa(port))
 }
 
-// cmdWaitUp waits until GET URL answers (at most 30 s).
+// cmdWaitUp waits until GET URL answers 200 (at most 30 s).
 func cmdWaitUp(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitup URL")
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		// Up means ready: /healthz answers 503 "starting" until the
+		// first publication of the status lists is served.
 		resp, err := http.Get(args[0])
 		if err == nil {
 			resp.Body.Close()
-			return
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+			err = fmt.Errorf("status %d", resp.StatusCode)
 		}
 		if time.Now().After(deadline) {
 			ts.Fatalf("%s did not come up: %v", args[0], err)

@@ -419,9 +419,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*Client, 
 }
 
 // handleHealth answers 200 {"status":"ok"} when the instance is ready,
-// and 503 with a Retry-After and {"status":"store_unavailable"} or
+// and 503 with a Retry-After and {"status":"starting"} (no status lists
+// served yet), {"status":"store_unavailable"} or
 // {"status":"publishing_failed"} when it is not.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if s.pub.current.Load().iat.IsZero() {
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
+		return
+	}
 	if p, ok := s.backend.(Pinger); ok {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		err := p.Ping(ctx)

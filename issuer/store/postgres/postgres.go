@@ -1208,7 +1208,8 @@ func (t *tx) PutIdempotency(r *issuer.IdempotencyRecord) error {
 	}
 	var expires *time.Time
 	if !r.Expires.IsZero() {
-		expires = &r.Expires
+		e := r.Expires // a copy: the write may be sent after the caller changed r
+		expires = &e
 	}
 	// A record expired at r.Created is replaced; any other is kept, and
 	// the statement changes no row.

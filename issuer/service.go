@@ -650,7 +650,7 @@ func (s *Service) SetStatus(id string, to status.Status, reason string, client *
 			if rec.Client != client.Name {
 				return fmt.Errorf("%w: client %q did not issue %s (only an admin client may change it)", ErrForbidden, client.Name, id)
 			}
-			if to == status.Valid && previous != status.Valid {
+			if to == status.Valid { // even when it changes nothing: the rule does not depend on the status
 				return fmt.Errorf("%w: only an admin client may reinstate %s", ErrForbidden, id)
 			}
 		}

@@ -190,6 +190,7 @@ func TestSetStatusRules(t *testing.T) {
 		err      error
 	}{
 		{status.Suspended, other, 0, issuer.ErrForbidden},
+		{status.Valid, app, 0, issuer.ErrForbidden}, // reinstating needs admin, even a valid one (no change)
 		{status.Suspended, app, status.Valid, nil},
 		{status.Suspended, app, status.Suspended, nil}, // no change
 		{status.Valid, app, 0, issuer.ErrForbidden},    // reinstating needs admin

@@ -33,6 +33,9 @@ type env struct {
 	wroteOut bool
 	// errs and hints are the messages printed so far, for finish.
 	errs, hints []string
+	// storeUse is what the command does with the issuer store, for the
+	// hints of openService (store.go); the zero value is issuing.
+	storeUse storeUse
 }
 
 func newEnv() *env {

@@ -80,6 +80,7 @@ func runClientsAdd(args []string, e *env) int {
 		hint(e, levelHint)
 		return exitUsage
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{BaseURI: *statusURI}, false)
 	if svc == nil {
 		return code
@@ -104,6 +105,7 @@ func runClientsList(args []string, e *env) int {
 	if !ok {
 		return code
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{}, true)
 	if svc == nil {
 		return code
@@ -143,6 +145,7 @@ func runClientsRevoke(args []string, e *env) int {
 		hint(e, "%s", example)
 		return exitUsage
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code

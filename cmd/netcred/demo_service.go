@@ -176,6 +176,9 @@ func (ds *demoService) flow(miniapp, police string, desk, root *keys.PrivateKey)
 	if err := trust.Init(ds.path(ds.trust), []string{root.Public().Thumbprint()}); err != nil {
 		return ds.fail(err)
 	}
+	if code := ds.waitPublished(mingOut.Status.URI); code != exitOK {
+		return code
+	}
 	if code := ds.sync(); code != exitOK {
 		return code
 	}
@@ -232,8 +235,34 @@ func (ds *demoService) failCode(code int, err error) int {
 
 // issuedAnswer is the part of a 201 answer the demo uses.
 type issuedAnswer struct {
-	ID string `json:"id"`
-	QR string `json:"qr"`
+	ID     string `json:"id"`
+	QR     string `json:"qr"`
+	Status struct {
+		URI string `json:"uri"`
+	} `json:"status"`
+}
+
+// waitPublished waits until the service publishes the list uri, which a
+// new store's first credential created: it is signed within a second or
+// so of its creation, after the 201, and a phone syncing before that
+// would find no list to decide with.
+func (ds *demoService) waitPublished(uri string) int {
+	want, _ := json.Marshal(uri)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := ds.client.Get(ds.url + "/status/aggregation.json")
+		if err == nil {
+			index, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && bytes.Contains(index, want) {
+				return exitOK
+			}
+		}
+		if time.Now().After(deadline) {
+			return ds.fail(fmt.Errorf("the service did not publish %s within 15s", uri))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // post sends body as JSON to path with the client token, prints the

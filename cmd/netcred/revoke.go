@@ -61,6 +61,7 @@ func (c statusChange) run(args []string, e *env) int {
 	if !ok {
 		return code
 	}
+	e.storeUse = useStatus
 	d, code := openService(e, path, nil, issuer.Options{}, false)
 	if d == nil {
 		return code

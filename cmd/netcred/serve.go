@@ -138,6 +138,7 @@ func runServe(args []string, e *env) int {
 		debug.SetGCPercent(400)
 	}
 	openOpts := issuer.Options{BaseURI: *statusURI, ListSize: *listSize, Reserve: 1 << 14, IdempotencyTTL: idemTTL}
+	e.storeUse = useServe
 	svc, code := openService(e, *dbFile, issuer.New(key, nil), openOpts, false)
 	if svc == nil {
 		return code

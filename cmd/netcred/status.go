@@ -82,6 +82,7 @@ func runStatusPublish(args []string, e *env) int {
 	if key == nil {
 		return code
 	}
+	e.storeUse = usePublish
 	d, code := openService(e, path, issuer.New(key, nil), issuer.Options{}, false)
 	if d == nil {
 		return code
@@ -115,6 +116,7 @@ func runStatusShow(args []string, e *env) int {
 	if !ok {
 		return code
 	}
+	e.storeUse = useRead
 	d, code := openService(e, path, nil, issuer.Options{}, true)
 	if d == nil {
 		return code

@@ -73,7 +73,7 @@ func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, re
 		}
 		if readOnly || opts.BaseURI == "" {
 			errorf(e, "no issuer store at %s (a new store needs a base URI for its status lists: --status-uri)", path)
-			hint(e, "check the --db path, or create the store with its first credential: netcred issue ... --db %s --status-uri https://issuer.example/status/", path)
+			hint(e, "check the --db path, or %s", e.storeUse.createHint(path))
 			return nil, exitUsage
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -85,11 +85,55 @@ func openService(e *env, path string, is *issuer.Issuer, opts issuer.Options, re
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrStoreLocked) {
-			hint(e, "another netcred process, such as netcred serve, holds %s; while serve runs, go through its HTTP API (POST /v1/credentials, POST /v1/credentials/ID/revoke with a client token), or stop it first", path)
+			hint(e, "another netcred process, such as netcred serve, holds %s; %s", path, e.storeUse.busyHint())
 		}
 		return nil, exitUsage
 	}
 	return openRules(e, st, path, is, opts)
+}
+
+// storeUse is what a command does with the issuer store: the hints for a
+// store that serve holds, or that does not exist yet, depend on it.
+type storeUse int
+
+const (
+	useIssue    storeUse = iota // issue, issue --batch
+	useStatus                   // revoke, suspend, reinstate
+	usePublish                  // status publish
+	useRead                     // status show
+	useRegister                 // clients, terminals
+	useServe                    // serve
+	useAudit                    // audit verify, db copy
+)
+
+// busyHint says what to do when another process (serve) holds the store.
+func (u storeUse) busyHint() string {
+	switch u {
+	case useStatus:
+		return "while serve runs, go through its HTTP API (POST /v1/credentials/ID/revoke, /suspend or /reinstate with a client token), or stop it first"
+	case usePublish:
+		return "while serve runs it publishes the lists itself, within a second of each change (GET /v1/status lists them), so there is nothing to do; or stop it first"
+	case useRead:
+		return "while serve runs, go through its HTTP API (GET /v1/credentials/ID with a client token), or stop it first"
+	case useRegister:
+		return "clients and terminals are listed and changed with serve stopped: stop it (SIGTERM), run this again, then start serve again"
+	case useServe:
+		return "one netcred serve runs on a bbolt store: while it runs, go through its HTTP API, or stop it first; several instances need a shared PostgreSQL store (--db postgres://...)"
+	case useAudit:
+		return "stop it first (on SIGTERM it signs a last audit checkpoint), then run this again"
+	}
+	return "while serve runs, go through its HTTP API (POST /v1/credentials, POST /v1/credentials/ID/revoke with a client token), or stop it first"
+}
+
+// createHint says how to create the store path when it does not exist.
+func (u storeUse) createHint(path string) string {
+	switch u {
+	case useServe:
+		return "create the store by starting the service with its base URI: netcred serve --db " + path + " --status-uri https://issuer.example/status/ ..."
+	case useRegister:
+		return "create the store with its first client: netcred clients add --db " + path + " --status-uri https://issuer.example/status/ ..."
+	}
+	return "create the store with its first credential: netcred issue ... --db " + path + " --status-uri https://issuer.example/status/"
 }
 
 // openRules opens the issuer rules over st (named name in messages).
@@ -102,7 +146,7 @@ func openRules(e *env, st issuer.Store, name string, is *issuer.Issuer, opts iss
 		case errors.Is(err, issuer.ErrStoreUnavailable):
 			postgresHint(e, err)
 		case errors.Is(err, issuer.ErrNoStore):
-			hint(e, "create the store with its first credential: netcred issue ... --db %s --status-uri https://issuer.example/status/", name)
+			hint(e, "%s", e.storeUse.createHint(name))
 		case errors.Is(err, issuer.ErrStoreConfig):
 			hint(e, "leave out --status-uri and --list-size: the store remembers them")
 		}
@@ -200,7 +244,7 @@ func openIssuerStore(e *env, path string, readOnly bool) (storeSource, int) {
 	if err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, issuer.ErrStoreLocked) {
-			hint(e, "another netcred process, such as netcred serve, holds %s; stop it first", path)
+			hint(e, "another netcred process, such as netcred serve, holds %s; %s", path, useAudit.busyHint())
 		}
 		return nil, exitUsage
 	}

@@ -60,6 +60,7 @@ func runTerminalsAdd(args []string, e *env) int {
 		hint(e, "give the terminal's public JWK, e.g. from netcred keys public terminal.jwk")
 		return exitUsage
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code
@@ -83,6 +84,7 @@ func runTerminalsList(args []string, e *env) int {
 	if !ok {
 		return code
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{}, true)
 	if svc == nil {
 		return code
@@ -112,6 +114,7 @@ func runTerminalsRemove(args []string, e *env) int {
 	if !ok {
 		return code
 	}
+	e.storeUse = useRegister
 	svc, code := openService(e, db, nil, issuer.Options{}, false)
 	if svc == nil {
 		return code

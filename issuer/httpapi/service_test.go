@@ -162,6 +162,8 @@ func TestServiceBackendStatus(t *testing.T) {
 		code          string
 	}{
 		{"suspend", "police", 403, CodeNotYours},
+		{"reinstate", "app", 403, CodeNotYours}, // even a valid one: reinstating is for admins
+		{"reinstate", "ops", 200, ""},           // no change
 		{"suspend", "app", 200, ""},
 		{"reinstate", "app", 403, CodeNotYours},
 		{"reinstate", "ops", 200, ""},

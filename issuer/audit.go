@@ -105,7 +105,7 @@ func (s *Service) audit(tx Tx, body AuditBody) error {
 	if body.At.IsZero() {
 		body.At = s.now().UTC().Truncate(time.Second)
 	}
-	data, err := json.Marshal(body)
+	data, err := marshalAuditBody(&body)
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,13 @@ type pathElem struct {
 // scanner checks one document in one pass, recursively (the depth cap
 // bounds the recursion).
 type scanner struct {
-	data  []byte
-	pos   int
-	cfg   *config
-	path  []pathElem
-	depth int
+	data []byte
+	pos  int
+	cfg  *config
+	path []pathElem
+	// pathBuf backs path for the usual shallow documents (no allocation).
+	pathBuf [4]pathElem
+	depth   int
 	// locateAt, when >= 0, asks for the path of the innermost value that
 	// spans that offset; located receives it.
 	locateAt int
@@ -44,6 +46,7 @@ type span struct {
 
 // document checks the whole input as one value of target type t.
 func (s *scanner) document(t reflect.Type) error {
+	s.path = s.pathBuf[:0]
 	s.skipWS()
 	if s.pos == len(s.data) {
 		return &Error{Err: ErrSyntax, Path: "$", Detail: "no JSON value"}

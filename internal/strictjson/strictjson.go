@@ -92,6 +92,11 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if err := check(data, rv.Type(), c); err != nil {
 		return err
 	}
+	// A zero target of a type the fast decoder knows is decoded by it;
+	// anything else, or anything it gives up on, by encoding/json.
+	if p := planFor(rv.Type().Elem()); p != nil && rv.Elem().IsZero() && fastUnmarshal(data, p, rv.Elem(), c) {
+		return nil
+	}
 	var err error
 	if c.useNumber || c.disallowUnkown {
 		dec := json.NewDecoder(bytes.NewReader(data))

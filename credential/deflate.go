@@ -372,6 +372,40 @@ type huffScratch struct {
 	nf     [2 * numLitLen]uint64
 	parent [2 * numLitLen]int16
 	depth  [2 * numLitLen]uint8
+	sorted [numLitLen]uint64
+	count  [countSortMax + 2]uint16
+}
+
+// countSortMax is the largest frequency sortLeaves counts directly; a
+// larger one (an input of several kilobytes) falls back to a general sort.
+const countSortMax = 1024
+
+// sortLeaves sorts leaves (frequency << 16 | symbol, appended in ascending
+// symbol order, so all unique) ascending and returns the sorted slice,
+// which may be hs.sorted. When every frequency is at most countSortMax it
+// is a counting sort by frequency: stable, so equal frequencies keep their
+// ascending symbols, the order slices.Sort gives these unique keys; the
+// result, and the code built from it, is the same.
+func sortLeaves(leaves []uint64, maxf uint32, hs *huffScratch) []uint64 {
+	if maxf > countSortMax {
+		slices.Sort(leaves)
+		return leaves
+	}
+	count := hs.count[:maxf+2]
+	clear(count)
+	for _, key := range leaves {
+		count[key>>16+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := hs.sorted[:len(leaves)]
+	for _, key := range leaves {
+		f := key >> 16
+		out[count[f]] = key
+		count[f]++
+	}
+	return out
 }
 
 // huffLengths sets lengths to a Huffman code for freq (at most 286
@@ -396,12 +430,14 @@ func huffLengths(freq []uint32, lengths []uint8, maxBits int, hs *huffScratch) {
 	nf, parent, depth := &hs.nf, &hs.parent, &hs.depth
 	for {
 		leaves := hs.keys[:0]
+		maxf := uint32(0)
 		for i, x := range f {
 			if x != 0 {
 				leaves = append(leaves, uint64(x)<<16|uint64(i))
+				maxf = max(maxf, x)
 			}
 		}
-		slices.Sort(leaves)
+		leaves = sortLeaves(leaves, maxf, hs)
 		n := len(leaves)
 		for k, key := range leaves {
 			nf[k] = key >> 16

@@ -7,6 +7,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
+	mrand "math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/netcred/netcred/internal/base45"
@@ -207,5 +209,47 @@ func TestDeflateGenerationWrap(t *testing.T) {
 	}
 	if e.gen > 1<<31 {
 		t.Fatalf("generation %d; want it reset below 1<<31", e.gen)
+	}
+}
+
+// TestSortLeavesMatchesSort: the counting sort puts the leaves in the
+// order slices.Sort gives (so the Huffman code and the bytes are
+// unchanged), at and around countSortMax, with ties, one leaf, all 286.
+func TestSortLeavesMatchesSort(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(7, 7))
+	cases := []struct {
+		name  string
+		n     int
+		maxf  uint32
+		fixed uint32 // every frequency this value, if nonzero
+	}{
+		{"one", 1, 5, 0},
+		{"ties", numLitLen, 3, 0},
+		{"all-equal", numLitLen, 0, 9},
+		{"small", 40, 30, 0},
+		{"at-max", numLitLen, countSortMax, 0},
+		{"all-at-max", 20, 0, countSortMax},
+		{"above-max", numLitLen, countSortMax + 1, 0},
+		{"large", numLitLen, 1 << 20, 0},
+	}
+	hs := new(huffScratch)
+	for _, tc := range cases {
+		for trial := 0; trial < 50; trial++ {
+			var leaves []uint64
+			maxf := uint32(0)
+			for i := 0; i < numLitLen && len(leaves) < tc.n; i++ {
+				f := tc.fixed
+				if f == 0 {
+					f = 1 + rng.Uint32N(tc.maxf)
+				}
+				leaves = append(leaves, uint64(f)<<16|uint64(i))
+				maxf = max(maxf, f)
+			}
+			want := slices.Sorted(slices.Values(leaves))
+			got := sortLeaves(slices.Clone(leaves), maxf, hs)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: sortLeaves = %x, want %x", tc.name, got, want)
+			}
+		}
 	}
 }

@@ -91,6 +91,9 @@ type Record struct {
 	EvidenceMethod   string
 	EvidenceAt       time.Time
 	EvidenceTerminal string
+	// Changed is set in the record SetStatus returns when the call changed
+	// the status (false when the credential already had it).
+	Changed bool
 }
 
 // Token is one signed status list token to serve.
@@ -124,8 +127,8 @@ type Backend interface {
 	// Credential returns the record of id (ErrNotFound wrapped if none).
 	Credential(ctx context.Context, id string) (*Record, error)
 	// SetStatus changes the status of id, for client ("" for none), and
-	// returns the record after the change. When it returns nil, the change
-	// is durable. A change the rules forbid wraps ErrConflict.
+	// returns the record after the change (Changed false when it already
+	// had that status). When it returns nil, the change is durable. A change the rules forbid wraps ErrConflict.
 	SetStatus(ctx context.Context, id string, to status.Status, reason, client string) (*Record, error)
 	// Publish signs every status list at now and returns the tokens.
 	Publish(ctx context.Context, now time.Time) ([]Token, error)

@@ -329,11 +329,13 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.ObserveCommit(time.Since(start))
-	s.m.changes.WithLabelValues(to.String()).Inc()
-	// The change is durable; an announcement that fails is retried by
-	// the publisher.
-	if _, err := s.pub.changed(r.Context()); err != nil {
-		s.log.Warn("announcing a status change", "request_id", w.Header().Get("X-Request-Id"), "err", err)
+	if rec.Changed {
+		s.m.changes.WithLabelValues(to.String()).Inc()
+		// The change is durable; an announcement that fails is retried
+		// by the publisher.
+		if _, err := s.pub.changed(r.Context()); err != nil {
+			s.log.Warn("announcing a status change", "request_id", w.Header().Get("X-Request-Id"), "err", err)
+		}
 	}
 	writeJSON(w, http.StatusOK, answerOf(rec))
 }

@@ -129,11 +129,13 @@ func (f *fakeBackend) SetStatus(_ context.Context, id string, to status.Status, 
 	if r.Status == status.Revoked {
 		return nil, Refuse(ErrConflict, CodeStatusConflict, "", "%s is revoked; revocation is final", id)
 	}
+	changed := r.Status != to
 	r.Status, r.StatusAt = to, time.Now()
 	if err := f.list.Set(r.StatusIndex, to); err != nil {
 		return nil, err
 	}
 	out := *r
+	out.Changed = changed
 	return &out, nil
 }
 

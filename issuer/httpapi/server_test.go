@@ -387,14 +387,21 @@ func TestDistributionPoint(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	ts := newTestService(t, Options{})
-	ts.issue(t, "tok-police", issueBodyJSON("high", docCheck))
+	c := ts.issue(t, "tok-police", issueBodyJSON("high", docCheck))
 	ts.do(t, "POST", "/v1/credentials", "nope", "{}")
+	// Suspending twice is one change: the second changes nothing.
+	for range 2 {
+		if w := ts.do(t, "POST", "/v1/credentials/"+c.ID+"/suspend", "tok-police", `{"reason":"check"}`); w.Code != 200 {
+			t.Fatalf("suspend: %d %s", w.Code, w.Body)
+		}
+	}
 	w := ts.do(t, "GET", "/metrics", "", "")
 	for _, want := range []string{
 		`netcred_credentials_issued_total{level="high",type="identity"} 1`,
 		`netcred_http_errors_total{code="unauthenticated"} 1`,
 		`netcred_http_request_duration_seconds_bucket{code="201",route="POST /v1/credentials"`,
-		`netcred_store_commit_duration_seconds_count 1`,
+		`netcred_status_changes_total{status="suspended"} 1` + "\n",
+		`netcred_store_commit_duration_seconds_count 3`,
 	} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -271,10 +271,15 @@ func (b *ServiceBackend) SetStatus(ctx context.Context, id string, to status.Sta
 			return nil, err
 		}
 	}
-	if _, err := svc.SetStatus(sid, to, reason, c); err != nil {
+	previous, err := svc.SetStatus(sid, to, reason, c)
+	if err != nil {
 		return nil, recordError(id, err)
 	}
-	return b.Credential(ctx, id)
+	rec, err := b.Credential(ctx, id)
+	if rec != nil {
+		rec.Changed = previous != to
+	}
+	return rec, err
 }
 
 func (b *ServiceBackend) client(name string) (*issuer.Client, error) {

@@ -182,6 +182,14 @@ func TestServiceBackendStatus(t *testing.T) {
 			}
 		}
 	}
+	// Only the steps that changed something count: a reinstate of a valid
+	// credential and the second revoke change nothing.
+	metrics := ss.h("GET", "/metrics", "", "").Body.String()
+	for _, want := range []string{"suspended", "valid", "revoked"} {
+		if line := `netcred_status_changes_total{status="` + want + `"} 1` + "\n"; !strings.Contains(metrics, line) {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
 	for _, id := range []string{"1.999999", "2.1", "x", "1.01x"} {
 		if w := ss.h("GET", "/v1/credentials/"+id, "ops", ""); w.Code != 404 {
 			t.Errorf("GET %s: %d; want 404", id, w.Code)

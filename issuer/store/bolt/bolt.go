@@ -20,7 +20,8 @@
 // service. Records whose keys are random (credentials by status index) make
 // each commit touch pages across the tree; group commit amortizes the
 // fsync, not that. The freelist is not persisted (NoFreelistSync), so
-// opening a large file scans it.
+// opening a large file scans it: 0.26-0.39 s for 1,000,000 credentials
+// (a 439 MB file, measured on the 2-core build machine under load).
 package bolt
 
 import (

@@ -7,8 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -315,42 +313,6 @@ func GenerateEvidence() ([]EvidenceVector, error) {
 		`{"document_check":{"level":"high","max_age_seconds":60,"clock_skew_seconds":0}}`,
 		[]json.RawMessage{item("police-01", attest(police1, func(a *evidence.Attestation) { a.IssuedAt = evidenceAt.Add(-61 * time.Second) }))}, none(highBlocked(string(evidence.CodeAttestationStale)), r(0, evidence.CodeAttestationStale)))
 	return out, nil
-}
-
-// writeEvidenceVectors writes the evidence vectors to dir, replacing the
-// JSON files there.
-func writeEvidenceVectors(dir string) error {
-	vectors, err := GenerateEvidence()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	for _, f := range old {
-		os.Remove(f)
-	}
-	for _, v := range vectors {
-		data, err := MarshalEvidence(v)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, v.Name+".json"), data, 0o644); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(os.Stderr, "vectorgen: wrote %d vectors to %s\n", len(vectors), dir)
-	return nil
-}
-
-// MarshalEvidence formats an evidence vector file.
-func MarshalEvidence(v EvidenceVector) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }
 
 // jwsSign signs a JWS of the given header and payload JSON.

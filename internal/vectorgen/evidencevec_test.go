@@ -25,7 +25,7 @@ func TestEvidenceVectorsUpToDate(t *testing.T) {
 			t.Errorf("two vectors named %s", v.Name)
 		}
 		names[v.Name] = true
-		want, err := MarshalEvidence(v)
+		want, err := Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,47 +33,52 @@ import (
 func main() {
 	out := flag.String("out", "spec/vectors", "directory to write the vector files to")
 	flag.Parse()
-	vectors, err := Generate()
+	err := generateInto(*out, Generate, func(v spec.Vector) string { return v.Name })
+	if err == nil {
+		err = generateInto(filepath.Join(*out, "evidence"), GenerateEvidence, func(v EvidenceVector) string { return v.Name })
+	}
+	if err == nil {
+		err = generateInto(filepath.Join(*out, "presentation"), GeneratePresentation, func(v spec.Vector) string { return v.Name })
+	}
+	if err == nil {
+		err = generateInto(filepath.Join(*out, "oid4vci"), GenerateProofs, func(v ProofVector) string { return v.Name })
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
 		os.Exit(1)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
-		os.Exit(1)
+}
+
+// generateInto generates one family of vectors and replaces the JSON files
+// of dir with them, one file per vector named by name.
+func generateInto[V any](dir string, generate func() ([]V, error), name func(V) string) error {
+	vectors, err := generate()
+	if err != nil {
+		return err
 	}
-	old, _ := filepath.Glob(filepath.Join(*out, "*.json"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, f := range old {
 		os.Remove(f)
 	}
 	for _, v := range vectors {
 		data, err := Marshal(v)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "vectorgen: error: %s: %v\n", v.Name, err)
-			os.Exit(1)
+			return fmt.Errorf("%s: %v", name(v), err)
 		}
-		if err := os.WriteFile(filepath.Join(*out, v.Name+".json"), data, 0o644); err != nil {
-			fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
-			os.Exit(1)
+		if err := os.WriteFile(filepath.Join(dir, name(v)+".json"), data, 0o644); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "vectorgen: wrote %d vectors to %s\n", len(vectors), *out)
-	if err := writeEvidenceVectors(filepath.Join(*out, "evidence")); err != nil {
-		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
-		os.Exit(1)
-	}
-	if err := writePresentationVectors(filepath.Join(*out, "presentation")); err != nil {
-		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
-		os.Exit(1)
-	}
-	if err := writeProofVectors(filepath.Join(*out, "oid4vci")); err != nil {
-		fmt.Fprintf(os.Stderr, "vectorgen: error: %v\n", err)
-		os.Exit(1)
-	}
+	fmt.Fprintf(os.Stderr, "vectorgen: wrote %d vectors to %s\n", len(vectors), dir)
+	return nil
 }
 
-// Marshal formats a vector file.
-func Marshal(v spec.Vector) ([]byte, error) {
+// Marshal formats a vector file of any family: indented JSON and a
+// newline.
+func Marshal(v any) ([]byte, error) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ func TestProofVectorsUpToDate(t *testing.T) {
 		t.Errorf("spec/vectors/oid4vci has %d files, the generator makes %d vectors", len(files), len(vectors))
 	}
 	for _, v := range vectors {
-		want, err := MarshalProof(v)
+		want, err := Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}

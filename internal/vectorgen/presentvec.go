@@ -5,9 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -297,29 +294,4 @@ func tamperPayload(text string) string {
 	// iat is a 4-byte integer, the last item of {3: "", 6: iat}.
 	b[len(b)-64-2-1]++
 	return presentationQR(b)
-}
-
-func writePresentationVectors(dir string) error {
-	vectors, err := GeneratePresentation()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	for _, f := range old {
-		os.Remove(f)
-	}
-	for _, v := range vectors {
-		data, err := Marshal(v)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, v.Name+".json"), data, 0o644); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(os.Stderr, "vectorgen: wrote %d vectors to %s\n", len(vectors), dir)
-	return nil
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
-	"github.com/netcred/netcred/credential"
 	"github.com/netcred/netcred/keys"
-	"github.com/netcred/netcred/keys/keyfile"
 )
 
 const holderSynopsis = `holder keys new --out FILE [--alg es256|ed25519] [--passphrase-file F]
@@ -63,36 +60,11 @@ func runHolderKeysNew(args []string, e *env) int {
 		errorf(e, "holder keys new takes no arguments, got %q", rest)
 		return exitUsage
 	}
-	if *out == "" {
-		errorf(e, "holder keys new needs --out FILE")
-		hint(e, "netcred holder keys new --out device.jwk > device.pub.jwk")
-		return exitUsage
+	key, code := writeNewKey(e, "holder keys new", "netcred holder keys new --out device.jwk > device.pub.jwk", *algName, *out, *passFile)
+	if key == nil {
+		return code
 	}
-	alg, err := credential.ParseAlgorithm(*algName)
-	if err != nil {
-		errorf(e, "%v", err)
-		hint(e, "--alg is es256 (the default) or ed25519")
-		return exitUsage
-	}
-	passphrase, err := readPassphrase(*passFile)
-	if err != nil {
-		errorf(e, "%v", err)
-		fileHint(e, err)
-		return exitUsage
-	}
-	key, err := keys.Generate(alg)
-	if err != nil {
-		errorf(e, "%v", err)
-		return exitUsage
-	}
-	if err := keyfile.Write(*out, key, passphrase); err != nil {
-		errorf(e, "%v", err)
-		if errors.Is(err, keyfile.ErrExists) {
-			hint(e, "choose another --out file; existing keys are never overwritten")
-		}
-		return exitUsage
-	}
-	fmt.Fprintf(e.stderr, "%s: wrote the %s device key to %s; its public JWK is on standard output (give it to netcred issue --holder-key)\n", progName, alg, *out)
+	fmt.Fprintf(e.stderr, "%s: wrote the %s device key to %s; its public JWK is on standard output (give it to netcred issue --holder-key)\n", progName, key.Algorithm(), *out)
 	return printJSON(e, key.Public())
 }
 

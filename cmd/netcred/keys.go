@@ -73,34 +73,48 @@ func runKeysNew(args []string, e *env) int {
 		errorf(e, "keys new takes no arguments, got %q", rest)
 		return exitUsage
 	}
-	if *out == "" {
-		errorf(e, "keys new needs --out FILE")
-		hint(e, "netcred keys new --out issuer.jwk")
-		return exitUsage
+	key, code := writeNewKey(e, "keys new", "netcred keys new --out issuer.jwk", *algName, *out, *passFile)
+	if key == nil {
+		return code
 	}
-	alg, err := credential.ParseAlgorithm(*algName)
+	return printJSON(e, key.Public())
+}
+
+// writeNewKey generates a key of algName and writes it to out (encrypted
+// under the passphrase in passFile when given), never overwriting a file:
+// what keys new and holder keys new share. example is the hint for a
+// missing --out. On failure it has said why and returns the exit code.
+func writeNewKey(e *env, cmd, example, algName, out, passFile string) (*keys.PrivateKey, int) {
+	if out == "" {
+		errorf(e, "%s needs --out FILE", cmd)
+		hint(e, "%s", example)
+		return nil, exitUsage
+	}
+	alg, err := credential.ParseAlgorithm(algName)
 	if err != nil {
 		errorf(e, "%v", err)
-		return exitUsage
+		hint(e, "--alg is es256 or ed25519")
+		return nil, exitUsage
 	}
-	passphrase, err := readPassphrase(*passFile)
+	passphrase, err := readPassphrase(passFile)
 	if err != nil {
 		errorf(e, "%v", err)
-		return exitUsage
+		fileHint(e, err)
+		return nil, exitUsage
 	}
 	key, err := keys.Generate(alg)
 	if err != nil {
 		errorf(e, "%v", err)
-		return exitUsage
+		return nil, exitUsage
 	}
-	if err := keyfile.Write(*out, key, passphrase); err != nil {
+	if err := keyfile.Write(out, key, passphrase); err != nil {
 		errorf(e, "%v", err)
 		if errors.Is(err, keyfile.ErrExists) {
 			hint(e, "choose another --out file; existing keys are never overwritten")
 		}
-		return exitUsage
+		return nil, exitUsage
 	}
-	return printJSON(e, key.Public())
+	return key, exitOK
 }
 
 func runKeysPublic(args []string, e *env) int {

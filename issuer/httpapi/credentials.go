@@ -171,25 +171,9 @@ func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !client.mayIssue(in.Type) {
-		s.fail(w, r, Refuse(ErrForbidden, CodeTypeNotAllowed, "type", "client %s may not request %s credentials (it may request: %s)", client.Name, in.Type, strings.Join(client.Types, ", ")))
-		return
-	}
-	if in.Level > client.MaxLevel {
-		s.fail(w, r, Refuse(ErrForbidden, CodeLevelNotAllowed, "level", "client %s may request up to level %s, not %s", client.Name, client.MaxLevel, in.Level))
-		return
-	}
-	decision := &Decision{Level: credential.LevelLow}
-	if s.eval != nil {
-		decision, err = s.eval.Evaluate(r.Context(), &EvidenceRequest{Client: client.Name, Type: in.Type, Level: in.Level,
-			ClaimsJSON: in.ClaimsJSON, Claims: in.Claims, Evidence: in.Evidence})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if in.Level > decision.Level {
-		s.fail(w, r, evidenceRefusal(in.Level, decision))
+	decision, err := s.judge(r.Context(), client, in)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	start := time.Now()
@@ -240,6 +224,32 @@ func appendIssued(b []byte, issued *Issued) []byte {
 }
 
 // evidenceRefusal is the 403 for a level the evidence does not earn.
+// judge applies the rules every request for a credential meets, for
+// POST /v1/credentials and POST /v1/offers alike: the client may request
+// the type and the level, and the evidence earns the level. It returns the
+// evidence's decision, or the refusal to answer with.
+func (s *Server) judge(ctx context.Context, client *Client, in *issueInput) (*Decision, error) {
+	if !client.mayIssue(in.Type) {
+		return nil, Refuse(ErrForbidden, CodeTypeNotAllowed, "type", "client %s may not request %s credentials (it may request: %s)", client.Name, in.Type, strings.Join(client.Types, ", "))
+	}
+	if in.Level > client.MaxLevel {
+		return nil, Refuse(ErrForbidden, CodeLevelNotAllowed, "level", "client %s may request up to level %s, not %s", client.Name, client.MaxLevel, in.Level)
+	}
+	decision := &Decision{Level: credential.LevelLow}
+	if s.eval != nil {
+		var err error
+		decision, err = s.eval.Evaluate(ctx, &EvidenceRequest{Client: client.Name, Type: in.Type, Level: in.Level,
+			ClaimsJSON: in.ClaimsJSON, Claims: in.Claims, Evidence: in.Evidence})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if in.Level > decision.Level {
+		return nil, evidenceRefusal(in.Level, decision)
+	}
+	return decision, nil
+}
+
 func evidenceRefusal(want credential.Level, d *Decision) *Error {
 	msg := fmt.Sprintf("the evidence earns level %s, not %s", d.Level, want)
 	field := "evidence"

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/netcred/netcred/credential"
@@ -142,25 +141,9 @@ func (s *Server) handleOffer(w http.ResponseWriter, r *http.Request) {
 	}
 	// The same scope and evidence rules as POST /v1/credentials, now:
 	// an attestation is used up by the offer, not by the redemption.
-	if !client.mayIssue(in.Type) {
-		s.fail(w, r, Refuse(ErrForbidden, CodeTypeNotAllowed, "type", "client %s may not request %s credentials (it may request: %s)", client.Name, in.Type, strings.Join(client.Types, ", ")))
-		return
-	}
-	if in.Level > client.MaxLevel {
-		s.fail(w, r, Refuse(ErrForbidden, CodeLevelNotAllowed, "level", "client %s may request up to level %s, not %s", client.Name, client.MaxLevel, in.Level))
-		return
-	}
-	decision := &Decision{Level: credential.LevelLow}
-	if s.eval != nil {
-		decision, err = s.eval.Evaluate(r.Context(), &EvidenceRequest{Client: client.Name, Type: in.Type, Level: in.Level,
-			ClaimsJSON: in.ClaimsJSON, Claims: in.Claims, Evidence: in.Evidence})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if in.Level > decision.Level {
-		s.fail(w, r, evidenceRefusal(in.Level, decision))
+	decision, err := s.judge(r.Context(), client, in)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	start := time.Now()
